@@ -1,0 +1,31 @@
+"""The `megatao` command: a thin front end over the governance library."""
+
+from __future__ import annotations
+
+import click
+
+from cli.base import Group, example
+from cli.devnet import devnet
+from cli.network import network
+from cli.pool import pool
+from governance import __version__
+
+
+@click.group(
+    cls=Group,
+    epilog=example("megatao devnet up", "megatao pool list", "megatao devnet advance 2d", "megatao devnet down"),
+)
+@click.version_option(__version__, prog_name="megatao")
+def cli() -> None:
+    """MegaTAO: govern the perpetual exchange for Bittensor subnet Alpha tokens.
+
+    Run a local devnet with the protocol deployed, inspect networks and subnet pools.
+    """
+
+
+for group in (devnet, network, pool):
+    cli.add_command(group)
+
+
+def main() -> None:
+    cli(prog_name="megatao")

@@ -1,0 +1,90 @@
+"""`megatao pool`: subnet pools as the Alpha precompile reports them, and setting them on an emulator."""
+
+from __future__ import annotations
+
+import click
+from rich.table import Table
+
+from cli.base import Group, example, json_option, network_options, out, print_json
+from governance.accounts import dev_account
+from governance.chain import Chain
+from governance.networks import resolve_endpoint
+from governance.pools import RAO_PER_UNIT, AlphaPrecompile, PoolSeed, load_pool_seeds
+from governance.units import WEI_PER_RAO, parse_tao
+
+
+@click.group(cls=Group, epilog=example("megatao pool list"))
+def pool() -> None:
+    """Subnet pools read from the Alpha precompile at 0x...0808 (real or emulated)."""
+
+
+def _netuids(alpha: AlphaPrecompile, seeds: list[PoolSeed]) -> list[int]:
+    """The emulator's pools, or, on a chain with the real precompile, the subnets of the genesis file."""
+    return alpha.seeded_netuids() if alpha.is_emulator() else [seed.netuid for seed in seeds]
+
+
+def pool_rows(alpha: AlphaPrecompile, seeds: list[PoolSeed]) -> list[dict]:
+    by_netuid = {seed.netuid: seed for seed in seeds}
+    rows = []
+    for netuid in _netuids(alpha, seeds):
+        reading = alpha.read(netuid)
+        seed = by_netuid.get(netuid)
+        rows.append(
+            {
+                "netuid": netuid,
+                "ticker": seed.ticker if seed else None,
+                "role": seed.role if seed else None,
+                "price": reading.price,
+                "taoInPool": reading.tao_in_rao,
+                "alphaInPool": reading.alpha_in_rao,
+                "mechanism": reading.mechanism,
+            }
+        )
+    return rows
+
+
+def pools_table(alpha: AlphaPrecompile, seeds: list[PoolSeed]) -> Table:
+    table = Table("ticker", "netuid", "role", "price (TAO)", "TAO in pool", "alpha in pool", title="Subnet pools")
+    for row in pool_rows(alpha, seeds):
+        table.add_row(
+            row["ticker"] or "-",
+            str(row["netuid"]),
+            row["role"] or "-",
+            f"{row['price'] / 10**18:.9f}",
+            f"{row['taoInPool'] / RAO_PER_UNIT:,.0f}",
+            f"{row['alphaInPool'] / RAO_PER_UNIT:,.0f}",
+        )
+    return table
+
+
+@pool.command("list", epilog=example("megatao pool list", "megatao pool list --network bittensor --json"))
+@network_options
+@json_option
+def list_pools(network: str | None, rpc_url: str | None, as_json: bool) -> None:
+    """Price and reserves of each subnet pool, and the sum of alpha prices (the MTSOS input)."""
+    alpha = AlphaPrecompile(Chain(resolve_endpoint(network, rpc_url)))
+    seeds = load_pool_seeds()
+    total = alpha.sum_alpha_price()
+    if as_json:
+        print_json({"pools": pool_rows(alpha, seeds), "sumAlphaPrice": total})
+        return
+    out.print(pools_table(alpha, seeds))
+    out.print(f"sum of alpha prices below 1 TAO: {total / 10**18:.9f} TAO")
+
+
+@pool.command("set", epilog=example("megatao pool set 19 --tao 12000 --alpha 400000"))
+@click.argument("netuid", type=click.IntRange(0, 65535))
+@click.option("--tao", "tao", required=True, help="TAO reserve, e.g. 12000 or '12000 TAO'.")
+@click.option("--alpha", "alpha_amount", required=True, help="Alpha reserve, e.g. 400000.")
+@network_options
+def set_pool(netuid: int, tao: str, alpha_amount: str, network: str | None, rpc_url: str | None) -> None:
+    """Set a subnet's pool reserves on the emulator (devnet or fork only), as the first dev account."""
+    tao_rao = parse_tao(tao, "--tao") // WEI_PER_RAO
+    alpha_rao = parse_tao(alpha_amount, "--alpha") // WEI_PER_RAO
+    alpha = AlphaPrecompile(Chain(resolve_endpoint(network, rpc_url)))
+    receipt = alpha.set_pool(netuid, tao_rao, alpha_rao, dev_account(0))
+    reading = alpha.read(netuid)
+    out.print(
+        f"subnet {netuid}: {reading.tao_in:,} TAO against {alpha_rao / RAO_PER_UNIT:,} alpha, "
+        f"price {reading.price_tao} TAO (block {receipt['blockNumber']})"
+    )

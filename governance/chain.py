@@ -1,0 +1,86 @@
+"""A connection to a node: reads, and transactions that are sent only when the node's chain id matches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from eth_account.signers.local import LocalAccount
+from web3 import Web3
+from web3.contract.contract import ContractFunction
+from web3.exceptions import ContractCustomError, ContractLogicError, Web3Exception
+
+from governance.errors import ChainIdMismatchError, RpcUnreachableError, TransactionError
+from governance.networks import Endpoint
+
+RPC_TIMEOUT_SECONDS = 10
+
+
+class Chain:
+    """web3 bound to one endpoint. Every web3 error is turned into a MegaTAOError with the URL in it."""
+
+    def __init__(self, endpoint: Endpoint):
+        self.endpoint = endpoint
+        self.w3 = Web3(Web3.HTTPProvider(endpoint.rpc_url, request_kwargs={"timeout": RPC_TIMEOUT_SECONDS}))
+        self._chain_id: int | None = None
+
+    @property
+    def url(self) -> str:
+        return self.endpoint.rpc_url
+
+    @property
+    def chain_id(self) -> int:
+        """The chain id the node reports (asked once)."""
+        if self._chain_id is None:
+            self._chain_id = self.guard(lambda: self.w3.eth.chain_id)
+        return self._chain_id
+
+    def matches_network(self) -> bool:
+        return self.chain_id == self.endpoint.network.chain_id
+
+    def require_network_match(self) -> None:
+        """Refuse to go on when the node is not the chain the network name promises."""
+        if not self.matches_network():
+            network = self.endpoint.network
+            raise ChainIdMismatchError(self.url, self.chain_id, network.name, network.chain_id)
+
+    def guard(self, read):
+        """Run a read against the node, turning transport failures into RpcUnreachableError."""
+        try:
+            return read()
+        except requests.exceptions.ConnectionError:
+            raise RpcUnreachableError(self.url, "connection refused or host not found") from None
+        except requests.exceptions.Timeout:
+            raise RpcUnreachableError(self.url, f"no answer within {RPC_TIMEOUT_SECONDS} s") from None
+        except requests.exceptions.RequestException as exc:
+            raise RpcUnreachableError(self.url, type(exc).__name__) from None
+        except (ValueError, Web3Exception) as exc:
+            if isinstance(exc, ContractLogicError | ContractCustomError):
+                raise
+            raise RpcUnreachableError(self.url, f"not a JSON-RPC node ({exc})") from None
+
+    def contract(self, address: str, abi: list[dict]):
+        return self.w3.eth.contract(address=Web3.to_checksum_address(address), abi=abi)
+
+    def transact(self, function: ContractFunction, sender: LocalAccount, value: int = 0) -> dict[str, Any]:
+        """Sign and send `function` from `sender`, wait for the receipt, and raise if it reverted."""
+        self.require_network_match()
+        try:
+            tx = self.guard(
+                lambda: function.build_transaction(
+                    {
+                        "from": sender.address,
+                        "value": value,
+                        "nonce": self.w3.eth.get_transaction_count(sender.address, "pending"),
+                        "chainId": self.chain_id,
+                    }
+                )
+            )
+        except (ContractLogicError, ContractCustomError) as exc:
+            raise TransactionError(f"{function.fn_name} would revert: {exc}") from None
+        signed = sender.sign_transaction(tx)
+        tx_hash = self.guard(lambda: self.w3.eth.send_raw_transaction(signed.raw_transaction))
+        receipt = self.guard(lambda: self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=60))
+        if receipt["status"] != 1:
+            raise TransactionError(f"{function.fn_name} reverted in transaction {tx_hash.hex()}")
+        return receipt

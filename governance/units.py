@@ -1,0 +1,64 @@
+"""Parsing of the units people write: durations ("48h", "7d", seconds) and TAO amounts."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from governance.errors import InputError
+
+WEI_PER_TAO = 10**18
+WEI_PER_RAO = 10**9
+SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_DURATION_PART = re.compile(r"(\d+)([smhdw])")
+
+
+def parse_duration(text: str | int, what: str = "duration") -> int:
+    """Seconds in a duration written as seconds (`3600`) or as units (`48h`, `7d`, `1d12h`, `90m`, `30s`, `2w`)."""
+    if isinstance(text, int) and not isinstance(text, bool):
+        seconds = text
+    else:
+        raw = str(text).strip().lower().replace(" ", "")
+        if raw.isdigit():
+            seconds = int(raw)
+        elif raw and _DURATION_PART.sub("", raw) == "":
+            seconds = sum(int(n) * SECONDS[unit] for n, unit in _DURATION_PART.findall(raw))
+        else:
+            raise InputError(f"{what} '{text}' is not a duration: write seconds (3600) or units such as 48h, 7d, 1d12h")
+    if seconds <= 0:
+        raise InputError(f"{what} '{text}' must be longer than zero seconds")
+    return seconds
+
+
+def format_duration(seconds: int) -> str:
+    """The shortest exact writing of a duration: 172800 -> '2d', 5400 -> '1h30m'."""
+    if seconds == 0:
+        return "0s"
+    parts = []
+    for unit in ("d", "h", "m", "s"):
+        count, seconds = divmod(seconds, SECONDS[unit])
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts)
+
+
+def parse_tao(text: str | int | float, what: str = "amount") -> int:
+    """Wei in an amount of TAO written as a number or as '5000 TAO'; the chain keeps 9 decimals (rao)."""
+    raw = str(text).strip()
+    if raw.upper().endswith("TAO"):
+        raw = raw[:-3].strip()
+    try:
+        value = Decimal(raw.replace("_", "").replace(",", ""))
+    except InvalidOperation:
+        raise InputError(f"{what} '{text}' is not an amount of TAO: write a number such as 5000 or '5000 TAO'") from None
+    if value < 0:
+        raise InputError(f"{what} '{text}' must not be negative")
+    wei = value * WEI_PER_TAO
+    if wei % WEI_PER_RAO:
+        raise InputError(f"{what} '{text}' has more than 9 decimals; the chain keeps amounts in rao (1e-9 TAO)")
+    return int(wei)
+
+
+def format_tao(wei: int, decimals: int = 4) -> str:
+    """'12,345.6789 TAO' for an amount in wei."""
+    return f"{Decimal(wei) / WEI_PER_TAO:,.{decimals}f} TAO"
