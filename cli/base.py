@@ -62,9 +62,7 @@ def network_options(command: Callable) -> Callable:
 
 
 def json_option(command: Callable) -> Callable:
-    return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON instead of text.")(
-        command
-    )
+    return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON instead of text.")(command)
 
 
 def print_json(data) -> None:

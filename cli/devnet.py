@@ -9,11 +9,10 @@ from pathlib import Path
 import click
 
 from cli.base import Group, example, json_option, out, print_json, progress
-from cli.pool import pools_table
-from governance import devnet as lib
 from governance.paths import display
-from governance.pools import AlphaPrecompile
 from governance.units import format_duration, parse_duration
+
+# The library is imported inside each command: web3 and eth-account take a second to import, and --help needs neither.
 
 
 @click.group(cls=Group, epilog=example("megatao devnet up && megatao devnet status"))
@@ -29,6 +28,10 @@ def up(port: int | None, as_json: bool) -> None:
 
     Writes deployments/<chainId>.json. If a devnet already runs, reports it and changes nothing.
     """
+    from cli.pool import pools_table
+    from governance import devnet as lib
+    from governance.pools import AlphaPrecompile
+
     result = lib.up(port, progress(quiet=as_json))
     state = result.state
     if as_json:
@@ -49,6 +52,8 @@ def up(port: int | None, as_json: bool) -> None:
 @devnet.command(epilog=example("megatao devnet down"))
 def down() -> None:
     """Stop the devnet that `megatao devnet up` started (and no other process)."""
+    from governance import devnet as lib
+
     result = lib.down()
     if result.stopped is None:
         out.print("no devnet is running")
@@ -60,6 +65,8 @@ def down() -> None:
 @json_option
 def status(as_json: bool) -> None:
     """Say whether a devnet runs, where, at which block, and what is deployed."""
+    from governance import devnet as lib
+
     st = lib.status()
     if as_json:
         print_json(
@@ -94,13 +101,17 @@ def status(as_json: bool) -> None:
         out.print(f"{key:>17}  {value}")
 
 
-@devnet.command(epilog=example("megatao devnet advance 2d", "megatao devnet advance 48h", "megatao devnet advance 3600"))
+@devnet.command(
+    epilog=example("megatao devnet advance 2d", "megatao devnet advance 48h", "megatao devnet advance 3600")
+)
 @click.argument("duration")
 def advance(duration: str) -> None:
     """Move the devnet's time forward by DURATION (seconds, or 90m, 48h, 7d, 1d12h) and mine blocks.
 
     Time moves by exactly DURATION; one block is mined per 12 s, at most 100 per call.
     """
+    from governance import devnet as lib
+
     moved = lib.advance(parse_duration(duration, "DURATION"))
     out.print(
         f"advanced {format_duration(moved.seconds)}: block {moved.block_before} -> {moved.block_after}, "

@@ -6,7 +6,6 @@ import click
 from rich.table import Table
 
 from cli.base import Group, example, json_option, network_options, out, print_json
-from governance.chain import Chain
 from governance.errors import ChainIdMismatchError
 from governance.networks import NETWORKS, resolve_endpoint
 
@@ -29,7 +28,11 @@ def list_networks(as_json: bool) -> None:
     out.print(table)
 
 
-@network.command(epilog=example("megatao network check --network bittensor-testnet", "megatao network check --rpc-url http://127.0.0.1:8545"))
+@network.command(
+    epilog=example(
+        "megatao network check --network bittensor-testnet", "megatao network check --rpc-url http://127.0.0.1:8545"
+    )
+)
 @network_options
 @json_option
 def check(network: str | None, rpc_url: str | None, as_json: bool) -> None:
@@ -37,16 +40,26 @@ def check(network: str | None, rpc_url: str | None, as_json: bool) -> None:
 
     Exits with code 2 when the endpoint cannot be reached or serves another chain.
     """
+    from governance.chain import Chain
+
     endpoint = resolve_endpoint(network, rpc_url)
     chain = Chain(endpoint)
     block = chain.guard(lambda: chain.w3.eth.block_number)
     expected = endpoint.network.chain_id
     if as_json:
         print_json(
-            {"network": endpoint.network.name, "rpcUrl": chain.url, "chainId": chain.chain_id, "expectedChainId": expected,
-             "matches": chain.matches_network(), "block": block}
+            {
+                "network": endpoint.network.name,
+                "rpcUrl": chain.url,
+                "chainId": chain.chain_id,
+                "expectedChainId": expected,
+                "matches": chain.matches_network(),
+                "block": block,
+            }
         )
     if not chain.matches_network():
         raise ChainIdMismatchError(chain.url, chain.chain_id, endpoint.network.name, expected, "use it")
     if not as_json:
-        out.print(f"{endpoint.network.name}: {chain.url} serves chain id {chain.chain_id} as expected, at block {block}")
+        out.print(
+            f"{endpoint.network.name}: {chain.url} serves chain id {chain.chain_id} as expected, at block {block}"
+        )

@@ -6,6 +6,7 @@ one command and is always stopped).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -90,10 +91,14 @@ class AnvilProcess:
         ensure_port_free(port)
         args = [
             str(foundry_binary("anvil")),
-            "--host", LOOPBACK,
-            "--port", str(port),
-            "--gas-limit", str(BLOCK_GAS_LIMIT),
-            "--balance", str(balance_tao),
+            "--host",
+            LOOPBACK,
+            "--port",
+            str(port),
+            "--gas-limit",
+            str(BLOCK_GAS_LIMIT),
+            "--balance",
+            str(balance_tao),
         ]
         if chain_id is not None:
             args += ["--chain-id", str(chain_id)]
@@ -166,10 +171,8 @@ class AnvilProcess:
 
     def _reap(self) -> None:
         """Collect the exit status when we are the parent, so no zombie keeps the pid."""
-        try:
+        with contextlib.suppress(ChildProcessError):
             os.waitpid(self.pid, os.WNOHANG)
-        except ChildProcessError:
-            pass
 
 
 class AnvilRpc:

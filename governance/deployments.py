@@ -15,6 +15,7 @@ SCHEMA_VERSION = 1
 
 def git_commit() -> str:
     """The checkout's commit, with '-dirty' when the work tree has changes; 'unknown' outside git."""
+
     def git(*args: str) -> str:
         return subprocess.run(
             ["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True

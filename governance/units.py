@@ -50,7 +50,9 @@ def parse_tao(text: str | int | float, what: str = "amount") -> int:
     try:
         value = Decimal(raw.replace("_", "").replace(",", ""))
     except InvalidOperation:
-        raise InputError(f"{what} '{text}' is not an amount of TAO: write a number such as 5000 or '5000 TAO'") from None
+        raise InputError(
+            f"{what} '{text}' is not an amount of TAO: write a number such as 5000 or '5000 TAO'"
+        ) from None
     if value < 0:
         raise InputError(f"{what} '{text}' must not be negative")
     wei = value * WEI_PER_TAO

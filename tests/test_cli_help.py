@@ -1,8 +1,8 @@
 """Every command's help works and ends with an example."""
 
 import click
-from click.testing import CliRunner
 import pytest
+from click.testing import CliRunner
 
 from cli.main import cli as root
 
