@@ -13,7 +13,9 @@ from tests.conftest import assert_one_line_error
 
 def test_known_networks_and_their_chain_ids():
     assert {name: n.chain_id for name, n in NETWORKS.items()} == {
-        "devnet": 31337, "bittensor": 964, "bittensor-testnet": 945,
+        "devnet": 31337,
+        "bittensor": 964,
+        "bittensor-testnet": 945,
     }
 
 

@@ -8,8 +8,18 @@ from governance.errors import InputError
 from governance.pools import load_pool_seeds
 
 LAUNCH_MARKETS = {
-    "CHUTES": 64, "LIUM": 51, "RIDGES": 62, "TARGON": 4, "VANTA": 8, "AFFINE": 120,
-    "TEMPLAR": 3, "SCORE": 44, "IOTA": 9, "GRADIENTS": 56, "HIPPIUS": 75, "BITMIND": 34,
+    "CHUTES": 64,
+    "LIUM": 51,
+    "RIDGES": 62,
+    "TARGON": 4,
+    "VANTA": 8,
+    "AFFINE": 120,
+    "TEMPLAR": 3,
+    "SCORE": 44,
+    "IOTA": 9,
+    "GRADIENTS": 56,
+    "HIPPIUS": 75,
+    "BITMIND": 34,
 }
 TYPICAL_LIQUIDITY_THRESHOLD_TAO = Decimal(10_000)
 
@@ -37,12 +47,17 @@ def test_every_seeded_price_is_below_one_tao():
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("version: 1\npools:\n  - {ticker: AB, netuid: 5, tao: 1, alpha: 1, role: launch, colour: red}\n",
-         "pools.0.colour: Extra inputs are not permitted"),
+        (
+            "version: 1\npools:\n  - {ticker: AB, netuid: 5, tao: 1, alpha: 1, role: launch, colour: red}\n",
+            "pools.0.colour: Extra inputs are not permitted",
+        ),
         ("version: 1\npools:\n  - {ticker: ab, netuid: 5, tao: 1, alpha: 1, role: launch}\n", "pools.0.ticker"),
         ("version: 1\npools:\n  - {ticker: AB, netuid: 0, tao: 1, alpha: 1, role: launch}\n", "pools.0.netuid"),
-        ("version: 1\npools:\n  - {ticker: AB, netuid: 5, tao: 1, alpha: 1, role: launch}\n"
-         "  - {ticker: CD, netuid: 5, tao: 1, alpha: 1, role: launch}\n", "netuid 5 is seeded twice"),
+        (
+            "version: 1\npools:\n  - {ticker: AB, netuid: 5, tao: 1, alpha: 1, role: launch}\n"
+            "  - {ticker: CD, netuid: 5, tao: 1, alpha: 1, role: launch}\n",
+            "netuid 5 is seeded twice",
+        ),
         ("version: 1\npools: [\n", "not valid YAML"),
     ],
 )

@@ -10,8 +10,17 @@ from governance.units import format_duration, format_tao, parse_duration, parse_
 
 @pytest.mark.parametrize(
     ("text", "seconds"),
-    [("3600", 3600), (3600, 3600), ("48h", 172800), ("7d", 604800), ("1d12h", 129600), ("90m", 5400),
-     ("30s", 30), ("2w", 1209600), (" 2D ", 172800)],
+    [
+        ("3600", 3600),
+        (3600, 3600),
+        ("48h", 172800),
+        ("7d", 604800),
+        ("1d12h", 129600),
+        ("90m", 5400),
+        ("30s", 30),
+        ("2w", 1209600),
+        (" 2D ", 172800),
+    ],
 )
 def test_parse_duration_accepts_seconds_and_units(text, seconds):
     assert parse_duration(text) == seconds
