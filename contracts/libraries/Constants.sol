@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title Every protocol constant of MegaTAO, with its unit.
+/// @notice Numbers from PROTOCOL.md sections 2, 3, 5, 6 and 7. Rates and fractions are WAD (1e18 = 100%),
+///         amounts of TAO are wei (18 decimals), times are seconds. Governance parameters appear twice: their
+///         genesis value (`GENESIS_*`) and the bounds the registry enforces (`MIN_*` / `MAX_*`).
+library Constants {
+    // ------------------------------------------------------------------ units
+
+    /// @dev Fixed-point one: 1e18 = 1.0 = 100%. Every rate, fraction, leverage and price is scaled by it.
+    uint256 internal constant WAD = 1e18;
+
+    /// @dev Seconds in the 365-day year that annual interest rates refer to.
+    uint256 internal constant SECONDS_PER_YEAR = 365 days;
+
+    // ------------------------------------------------------------------ positions (section 2)
+
+    /// @dev Smallest notional a position may have, in wei: 0.0001 TAO.
+    uint256 internal constant MIN_POSITION_NOTIONAL = 1e14;
+
+    /// @dev Most open positions one account may hold at once (a count).
+    uint256 internal constant MAX_POSITIONS_PER_ACCOUNT = 50;
+
+    // ------------------------------------------------------------------ funding (section 6)
+
+    /// @dev The period a funding rate refers to, in seconds: rates are quoted per 8 hours.
+    uint256 internal constant FUNDING_PERIOD = 8 hours;
+
+    /// @dev Longest gap, in seconds, that one funding accrual counts; time beyond it is not charged.
+    uint256 internal constant MAX_ACCRUAL_GAP = 32 hours;
+
+    // ------------------------------------------------------------------ interest (section 6)
+
+    /// @dev Interest rate at zero utilization, WAD per year: 0.01%.
+    uint256 internal constant INTEREST_BASE_RATE_PER_YEAR = 0.0001e18;
+
+    /// @dev Interest slope on utilization squared, WAD per year: 20%.
+    uint256 internal constant INTEREST_SLOPE_PER_YEAR = 0.2e18;
+
+    /// @dev Ceiling of the interest rate, WAD per year: 80%.
+    uint256 internal constant INTEREST_MAX_RATE_PER_YEAR = 0.8e18;
+
+    // ------------------------------------------------------------------ slippage (section 3)
+
+    /// @dev Base slippage below `SLIPPAGE_MID_TIER_UTILIZATION`, WAD: 0.10%.
+    uint256 internal constant SLIPPAGE_LOW_TIER = 0.001e18;
+
+    /// @dev Base slippage from `SLIPPAGE_MID_TIER_UTILIZATION` up to and including
+    ///      `SLIPPAGE_HIGH_TIER_UTILIZATION`, WAD: 0.15%.
+    uint256 internal constant SLIPPAGE_MID_TIER = 0.0015e18;
+
+    /// @dev Base slippage above `SLIPPAGE_HIGH_TIER_UTILIZATION`, WAD: 0.25%.
+    uint256 internal constant SLIPPAGE_HIGH_TIER = 0.0025e18;
+
+    /// @dev Utilization (WAD) from which the mid tier applies: 50%.
+    uint256 internal constant SLIPPAGE_MID_TIER_UTILIZATION = 0.5e18;
+
+    /// @dev Utilization (WAD) above which the high tier applies: 75%.
+    uint256 internal constant SLIPPAGE_HIGH_TIER_UTILIZATION = 0.75e18;
+
+    /// @dev Ceiling of the total slippage (tier + size term), WAD: 20%.
+    uint256 internal constant MAX_SLIPPAGE = 0.2e18;
+
+    // ------------------------------------------------------------------ liquidation (section 5)
+
+    /// @dev Genesis liquidation fee, WAD fraction of the remaining margin: 5%.
+    uint256 internal constant GENESIS_LIQUIDATION_FEE = 0.05e18;
+
+    /// @dev Upper bound of the liquidation fee (gov), WAD: 10%.
+    uint256 internal constant MAX_LIQUIDATION_FEE = 0.1e18;
+
+    /// @dev Genesis share of the liquidation fee paid to the keeper, WAD: 20%.
+    uint256 internal constant GENESIS_LIQUIDATION_KEEPER_SHARE = 0.2e18;
+
+    /// @dev Genesis share of the liquidation fee paid to the insurance fund, WAD: 30%.
+    uint256 internal constant GENESIS_LIQUIDATION_INSURANCE_SHARE = 0.3e18;
+
+    /// @dev Genesis share of the liquidation fee paid to the vault, WAD: 50% (the vault also takes every
+    ///      rounding remainder of the split).
+    uint256 internal constant GENESIS_LIQUIDATION_VAULT_SHARE = 0.5e18;
+
+    /// @dev Off-chain health tier: above this margin ratio (WAD) a position shows as healthy: 35%.
+    uint256 internal constant HEALTH_HEALTHY_ABOVE = 0.35e18;
+
+    /// @dev Off-chain health tier: from this margin ratio (WAD) up to the healthy line, caution: 25%.
+    uint256 internal constant HEALTH_CAUTION_FROM = 0.25e18;
+
+    // ------------------------------------------------------------------ trading fees (section 6)
+
+    /// @dev Genesis share of each trading fee paid to the insurance fund, WAD: 10%.
+    uint256 internal constant GENESIS_TRADING_FEE_INSURANCE_SHARE = 0.1e18;
+
+    // ------------------------------------------------------------------ vault safeguards (section 7)
+
+    /// @dev Utilization (WAD) above which no position may increase: 80%.
+    uint256 internal constant MAX_UTILIZATION_FOR_INCREASE = 0.8e18;
+
+    /// @dev Utilization (WAD) at which the circuit breaker puts every market into reduce-only mode: 90%.
+    uint256 internal constant CIRCUIT_BREAKER_UTILIZATION = 0.9e18;
+
+    /// @dev Largest per-market |longOI - shortOI|, WAD fraction of vault reserves: 50%.
+    uint256 internal constant MAX_NET_EXPOSURE = 0.5e18;
+
+    // ------------------------------------------------------------------ MTSOS index (section 4)
+
+    /// @dev Period of the MTSOS time-weighted EMA, in seconds: 7 days (604800).
+    uint256 internal constant MTSOS_EMA_PERIOD = 7 days;
+
+    // ------------------------------------------------------------------ per-market parameters: genesis (section 2)
+
+    /// @dev Genesis max leverage of alpha markets, WAD multiple: 3x.
+    uint256 internal constant GENESIS_MAX_LEVERAGE_ALPHA = 3e18;
+
+    /// @dev Genesis max leverage of the MTSOS market, WAD multiple: 5x.
+    uint256 internal constant GENESIS_MAX_LEVERAGE_MTSOS = 5e18;
+
+    /// @dev Genesis maintenance margin, WAD: 10%.
+    uint256 internal constant GENESIS_MAINTENANCE_MARGIN = 0.1e18;
+
+    /// @dev Genesis partial-liquidation band above the maintenance margin, WAD: 5 points.
+    uint256 internal constant GENESIS_PARTIAL_LIQUIDATION_BAND = 0.05e18;
+
+    /// @dev Genesis taker fee, WAD of notional: 0.25%.
+    uint256 internal constant GENESIS_TAKER_FEE = 0.0025e18;
+
+    /// @dev Genesis maker fee, WAD of notional: 0%.
+    uint256 internal constant GENESIS_MAKER_FEE = 0;
+
+    /// @dev Genesis max funding rate, WAD per 8 hours: 0.75%.
+    uint256 internal constant GENESIS_MAX_FUNDING_RATE_8H = 0.0075e18;
+
+    /// @dev Genesis max oracle move per update (price band), WAD: 20%.
+    uint256 internal constant GENESIS_PRICE_BAND = 0.2e18;
+
+    // ------------------------------------------------------------------ per-market parameters: bounds (section 2)
+
+    /// @dev Lowest max leverage a market may have, WAD multiple: 1x.
+    uint256 internal constant MIN_MAX_LEVERAGE = 1e18;
+
+    /// @dev Highest max leverage a market may have, WAD multiple: 20x.
+    uint256 internal constant MAX_MAX_LEVERAGE = 20e18;
+
+    /// @dev Lowest maintenance margin, WAD: 1%. It must also stay below 1 / maxLeverage.
+    uint256 internal constant MIN_MAINTENANCE_MARGIN = 0.01e18;
+
+    /// @dev Highest maintenance margin, WAD: 50%.
+    uint256 internal constant MAX_MAINTENANCE_MARGIN = 0.5e18;
+
+    /// @dev Widest partial-liquidation band above the maintenance margin, WAD: 10 points (lowest is 0).
+    uint256 internal constant MAX_PARTIAL_LIQUIDATION_BAND = 0.1e18;
+
+    /// @dev Highest taker fee, WAD of notional: 1% (lowest is 0). The maker fee is bounded by the taker fee.
+    uint256 internal constant MAX_TAKER_FEE = 0.01e18;
+
+    /// @dev Highest max funding rate, WAD per 8 hours: 2% (lowest is 0).
+    uint256 internal constant MAX_MAX_FUNDING_RATE_8H = 0.02e18;
+
+    /// @dev Narrowest price band, WAD: 1%.
+    uint256 internal constant MIN_PRICE_BAND = 0.01e18;
+
+    /// @dev Widest price band, WAD: 50%.
+    uint256 internal constant MAX_PRICE_BAND = 0.5e18;
+}
