@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 /// @title Every protocol constant of MegaTAO, with its unit.
 /// @notice Numbers from PROTOCOL.md sections 2, 3, 5, 6 and 7. Rates and fractions are WAD (1e18 = 100%),
 ///         amounts of TAO are wei (18 decimals), times are seconds. Governance parameters appear twice: their
-///         genesis value (`GENESIS_*`) and the bounds the registry enforces (`MIN_*` / `MAX_*`).
+///         genesis value (`GENESIS_*`); the bounds the registry enforces are in MarketBounds.sol.
 library Constants {
     // ------------------------------------------------------------------ units
 
@@ -132,33 +132,4 @@ library Constants {
 
     /// @dev Genesis max oracle move per update (price band), WAD: 20%.
     uint256 internal constant GENESIS_PRICE_BAND = 0.2e18;
-
-    // ------------------------------------------------------------------ per-market parameters: bounds (section 2)
-
-    /// @dev Lowest max leverage a market may have, WAD multiple: 1x.
-    uint256 internal constant MIN_MAX_LEVERAGE = 1e18;
-
-    /// @dev Highest max leverage a market may have, WAD multiple: 20x.
-    uint256 internal constant MAX_MAX_LEVERAGE = 20e18;
-
-    /// @dev Lowest maintenance margin, WAD: 1%. It must also stay below 1 / maxLeverage.
-    uint256 internal constant MIN_MAINTENANCE_MARGIN = 0.01e18;
-
-    /// @dev Highest maintenance margin, WAD: 50%.
-    uint256 internal constant MAX_MAINTENANCE_MARGIN = 0.5e18;
-
-    /// @dev Widest partial-liquidation band above the maintenance margin, WAD: 10 points (lowest is 0).
-    uint256 internal constant MAX_PARTIAL_LIQUIDATION_BAND = 0.1e18;
-
-    /// @dev Highest taker fee, WAD of notional: 1% (lowest is 0). The maker fee is bounded by the taker fee.
-    uint256 internal constant MAX_TAKER_FEE = 0.01e18;
-
-    /// @dev Highest max funding rate, WAD per 8 hours: 2% (lowest is 0).
-    uint256 internal constant MAX_MAX_FUNDING_RATE_8H = 0.02e18;
-
-    /// @dev Narrowest price band, WAD: 1%.
-    uint256 internal constant MIN_PRICE_BAND = 0.01e18;
-
-    /// @dev Widest price band, WAD: 50%.
-    uint256 internal constant MAX_PRICE_BAND = 0.5e18;
 }

@@ -6,6 +6,7 @@ pragma solidity 0.8.30;
 
 import {Test} from "forge-std/Test.sol";
 import {Constants} from "../../../contracts/libraries/Constants.sol";
+import {MarketBounds} from "../../../contracts/libraries/MarketBounds.sol";
 
 contract ConstantsTest is Test {
     function test_units_areAsDocumented() public pure {
@@ -42,30 +43,30 @@ contract ConstantsTest is Test {
     function test_genesis_insideItsBounds() public pure {
         uint256[2] memory maxLev = [Constants.GENESIS_MAX_LEVERAGE_ALPHA, Constants.GENESIS_MAX_LEVERAGE_MTSOS];
         for (uint256 i; i < 2; ++i) {
-            assertGe(maxLev[i], Constants.MIN_MAX_LEVERAGE);
-            assertLe(maxLev[i], Constants.MAX_MAX_LEVERAGE);
+            assertGe(maxLev[i], MarketBounds.MIN_MAX_LEVERAGE);
+            assertLe(maxLev[i], MarketBounds.MAX_MAX_LEVERAGE);
             // MM < 1 / maxLeverage
             assertLt(Constants.GENESIS_MAINTENANCE_MARGIN * maxLev[i], Constants.WAD * Constants.WAD);
         }
-        assertGe(Constants.GENESIS_MAINTENANCE_MARGIN, Constants.MIN_MAINTENANCE_MARGIN);
-        assertLe(Constants.GENESIS_MAINTENANCE_MARGIN, Constants.MAX_MAINTENANCE_MARGIN);
-        assertLe(Constants.GENESIS_PARTIAL_LIQUIDATION_BAND, Constants.MAX_PARTIAL_LIQUIDATION_BAND);
-        assertLe(Constants.GENESIS_TAKER_FEE, Constants.MAX_TAKER_FEE);
+        assertGe(Constants.GENESIS_MAINTENANCE_MARGIN, MarketBounds.MIN_MAINTENANCE_MARGIN);
+        assertLe(Constants.GENESIS_MAINTENANCE_MARGIN, MarketBounds.MAX_MAINTENANCE_MARGIN);
+        assertLe(Constants.GENESIS_PARTIAL_LIQUIDATION_BAND, MarketBounds.MAX_PARTIAL_LIQUIDATION_BAND);
+        assertLe(Constants.GENESIS_TAKER_FEE, MarketBounds.MAX_TAKER_FEE);
         assertLe(Constants.GENESIS_MAKER_FEE, Constants.GENESIS_TAKER_FEE);
-        assertLe(Constants.GENESIS_MAX_FUNDING_RATE_8H, Constants.MAX_MAX_FUNDING_RATE_8H);
-        assertGe(Constants.GENESIS_PRICE_BAND, Constants.MIN_PRICE_BAND);
-        assertLe(Constants.GENESIS_PRICE_BAND, Constants.MAX_PRICE_BAND);
+        assertLe(Constants.GENESIS_MAX_FUNDING_RATE_8H, MarketBounds.MAX_MAX_FUNDING_RATE_8H);
+        assertGe(Constants.GENESIS_PRICE_BAND, MarketBounds.MIN_PRICE_BAND);
+        assertLe(Constants.GENESIS_PRICE_BAND, MarketBounds.MAX_PRICE_BAND);
     }
 
     function test_bounds_matchSection2() public pure {
-        assertEq(Constants.MIN_MAX_LEVERAGE, 1e18);
-        assertEq(Constants.MAX_MAX_LEVERAGE, 20e18);
-        assertEq(Constants.MIN_MAINTENANCE_MARGIN, 0.01e18);
-        assertEq(Constants.MAX_MAINTENANCE_MARGIN, 0.5e18);
-        assertEq(Constants.MAX_PARTIAL_LIQUIDATION_BAND, 0.1e18);
-        assertEq(Constants.MAX_TAKER_FEE, 0.01e18);
-        assertEq(Constants.MAX_MAX_FUNDING_RATE_8H, 0.02e18);
-        assertEq(Constants.MIN_PRICE_BAND, 0.01e18);
-        assertEq(Constants.MAX_PRICE_BAND, 0.5e18);
+        assertEq(MarketBounds.MIN_MAX_LEVERAGE, 1e18);
+        assertEq(MarketBounds.MAX_MAX_LEVERAGE, 20e18);
+        assertEq(MarketBounds.MIN_MAINTENANCE_MARGIN, 0.01e18);
+        assertEq(MarketBounds.MAX_MAINTENANCE_MARGIN, 0.5e18);
+        assertEq(MarketBounds.MAX_PARTIAL_LIQUIDATION_BAND, 0.1e18);
+        assertEq(MarketBounds.MAX_TAKER_FEE, 0.01e18);
+        assertEq(MarketBounds.MAX_MAX_FUNDING_RATE_8H, 0.02e18);
+        assertEq(MarketBounds.MIN_PRICE_BAND, 0.01e18);
+        assertEq(MarketBounds.MAX_PRICE_BAND, 0.5e18);
     }
 }

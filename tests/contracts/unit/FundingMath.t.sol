@@ -9,6 +9,7 @@ pragma solidity 0.8.30;
 import {Test} from "forge-std/Test.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Constants} from "../../../contracts/libraries/Constants.sol";
+import {MarketBounds} from "../../../contracts/libraries/MarketBounds.sol";
 import {FundingMath} from "../../../contracts/libraries/math/FundingMath.sol";
 
 contract FundingMathHarness {
@@ -94,7 +95,7 @@ contract FundingMathTest is Test {
     {
         longOI = bound(longOI, 0, MAX_OI);
         shortOI = bound(shortOI, 0, MAX_OI);
-        max8h = bound(max8h, 0, Constants.MAX_MAX_FUNDING_RATE_8H);
+        max8h = bound(max8h, 0, MarketBounds.MAX_MAX_FUNDING_RATE_8H);
         int256 rate = FundingMath.rate8h(longOI, shortOI, max8h);
         assertLe(rate, SafeCast.toInt256(max8h));
         assertGe(rate, -SafeCast.toInt256(max8h));
@@ -110,7 +111,7 @@ contract FundingMathTest is Test {
     {
         longOI = bound(longOI, 0, MAX_OI);
         shortOI = bound(shortOI, 0, MAX_OI);
-        max8h = bound(max8h, 0, Constants.MAX_MAX_FUNDING_RATE_8H);
+        max8h = bound(max8h, 0, MarketBounds.MAX_MAX_FUNDING_RATE_8H);
         elapsed = bound(elapsed, 0, 400 days);
         int256 delta = FundingMath.indexDelta(FundingMath.rate8h(longOI, shortOI, max8h), elapsed);
         (int256 longsOwe, int256 shortsOwe, int256 toVault) = FundingMath.sideFlows(longOI, shortOI, delta);

@@ -9,6 +9,7 @@ pragma solidity 0.8.30;
 import {Test} from "forge-std/Test.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Constants} from "../../../contracts/libraries/Constants.sol";
+import {MarketBounds} from "../../../contracts/libraries/MarketBounds.sol";
 import {LiquidationMath} from "../../../contracts/libraries/math/LiquidationMath.sol";
 import {MarginMath} from "../../../contracts/libraries/math/MarginMath.sol";
 import {PositionMath} from "../../../contracts/libraries/math/PositionMath.sol";
@@ -207,8 +208,8 @@ contract LiquidationMathTest is Test {
     ) public pure {
         sizeAbs = bound(sizeAbs, 1e12, 1e30);
         price = bound(price, 1e9, 1e22);
-        mm = bound(mm, Constants.MIN_MAINTENANCE_MARGIN, Constants.MAX_MAINTENANCE_MARGIN);
-        band = bound(band, 1, Constants.MAX_PARTIAL_LIQUIDATION_BAND);
+        mm = bound(mm, MarketBounds.MIN_MAINTENANCE_MARGIN, MarketBounds.MAX_MAINTENANCE_MARGIN);
+        band = bound(band, 1, MarketBounds.MAX_PARTIAL_LIQUIDATION_BAND);
         mr = bound(mr, mm, mm + band - 1);
         feeRate = bound(feeRate, 0, Constants.MAX_LIQUIDATION_FEE);
         uint256 notional = PositionMath.notional(SafeCast.toInt256(sizeAbs), price);

@@ -10,6 +10,7 @@ pragma solidity 0.8.30;
 import {Test} from "forge-std/Test.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Constants} from "../../../contracts/libraries/Constants.sol";
+import {MarketBounds} from "../../../contracts/libraries/MarketBounds.sol";
 import {MarginMath} from "../../../contracts/libraries/math/MarginMath.sol";
 import {PositionMath} from "../../../contracts/libraries/math/PositionMath.sol";
 
@@ -173,8 +174,8 @@ contract MarginMathTest is Test {
 
     function testFuzz_liquidationPrice_longBelowEntryShortAbove(uint256 entry, uint256 lev, uint256 mm) public pure {
         entry = bound(entry, 1e9, 1e24);
-        lev = bound(lev, Constants.MIN_MAX_LEVERAGE, Constants.MAX_MAX_LEVERAGE);
-        mm = bound(mm, Constants.MIN_MAINTENANCE_MARGIN, Constants.MAX_MAINTENANCE_MARGIN);
+        lev = bound(lev, MarketBounds.MIN_MAX_LEVERAGE, MarketBounds.MAX_MAX_LEVERAGE);
+        mm = bound(mm, MarketBounds.MIN_MAINTENANCE_MARGIN, MarketBounds.MAX_MAINTENANCE_MARGIN);
         vm.assume(mm * lev < 1e36); // MM < 1/L, the registry's rule
         uint256 longP = MarginMath.liquidationPrice(entry, lev, mm, true);
         uint256 shortP = MarginMath.liquidationPrice(entry, lev, mm, false);
@@ -218,8 +219,8 @@ contract MarginMathTest is Test {
     {
         equity = bound(equity, -1e30, 1e30);
         notional = bound(notional, 1, 1e30);
-        mm = bound(mm, Constants.MIN_MAINTENANCE_MARGIN, Constants.MAX_MAINTENANCE_MARGIN);
-        band = bound(band, 0, Constants.MAX_PARTIAL_LIQUIDATION_BAND);
+        mm = bound(mm, MarketBounds.MIN_MAINTENANCE_MARGIN, MarketBounds.MAX_MAINTENANCE_MARGIN);
+        band = bound(band, 0, MarketBounds.MAX_PARTIAL_LIQUIDATION_BAND);
         MarginMath.LiquidationStatus s = MarginMath.status(MarginMath.marginRatio(equity, notional), mm, band);
         int256 n = SafeCast.toInt256(notional);
         bool belowMm = equity * 1e18 < SafeCast.toInt256(mm) * n;

@@ -7,6 +7,7 @@ pragma solidity 0.8.30;
 
 import {Test} from "forge-std/Test.sol";
 import {Constants} from "../../../contracts/libraries/Constants.sol";
+import {MarketBounds} from "../../../contracts/libraries/MarketBounds.sol";
 import {PriceBand} from "../../../contracts/libraries/math/PriceBand.sol";
 
 contract PriceBandHarness {
@@ -69,7 +70,7 @@ contract PriceBandTest is Test {
     function testFuzz_clamp_neverMovesMoreThanTheBand(uint256 lastPrice, uint256 newPrice, uint256 band) public pure {
         lastPrice = bound(lastPrice, 1, 1e30);
         newPrice = bound(newPrice, 1, 1e31);
-        band = bound(band, Constants.MIN_PRICE_BAND, Constants.MAX_PRICE_BAND);
+        band = bound(band, MarketBounds.MIN_PRICE_BAND, MarketBounds.MAX_PRICE_BAND);
         (uint256 p, bool clamped) = PriceBand.clamp(lastPrice, newPrice, band);
         uint256 move = p > lastPrice ? p - lastPrice : lastPrice - p;
         assertLe(move * 1e18, lastPrice * band);

@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IMegaTAO} from "./IMegaTAO.sol";
+import {IMarketModule} from "./IMarketModule.sol";
+import {IOracleModule} from "./IOracleModule.sol";
+
+/// @title Everything the MegaTAO entry contract answers: its own functions and those of its modules.
+/// @notice Cast the entry contract's address to this interface to call any protocol function; its ABI carries every
+///         event and error the protocol emits or reverts with.
+interface IMegaTAOProtocol is IMegaTAO, IMarketModule, IOracleModule {}

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {MarketId, MarketIdLibrary, MarketKind, MarketStatus} from "../../types/MarketId.sol";
+import {IMarketModule, MarketParams, MarketListing, MarketInfo} from "../../interfaces/IMarketModule.sol";
+import {IIndexOracle} from "../../interfaces/IOracleModule.sol";
+import {IOracleErrors} from "../../libraries/errors/OracleErrors.sol";
+import {Bittensor} from "../../libraries/Bittensor.sol";
+import {MarketBounds} from "../../libraries/MarketBounds.sol";
+import {MarketStorage} from "../storage/MarketStorage.sol";
+import {ModuleBase} from "./ModuleBase.sol";
+import {OracleLogic} from "./OracleModule.sol";
+
+/// @title The market registry module, on the `megatao.storage.market` namespace.
+contract MarketModule is IMarketModule, ModuleBase {
+    /// @notice This module's id in the entry contract's registry.
+    bytes32 public constant MODULE_ID = "market";
+
+    /// @inheritdoc ModuleBase
+    function moduleId() external pure override returns (bytes32) {
+        return MODULE_ID;
+    }
+
+    /// @inheritdoc ModuleBase
+    function exportedSelectors() external pure virtual override returns (bytes4[] memory selectors) {
+        selectors = new bytes4[](8);
+        selectors[0] = IMarketModule.listMarket.selector;
+        selectors[1] = IMarketModule.updateMarketParams.selector;
+        selectors[2] = IMarketModule.setMarketStatus.selector;
+        selectors[3] = IMarketModule.market.selector;
+        selectors[4] = IMarketModule.marketParams.selector;
+        selectors[5] = IMarketModule.marketStatus.selector;
+        selectors[6] = IMarketModule.marketIds.selector;
+        selectors[7] = IMarketModule.marketIdByTicker.selector;
+    }
+
+    // ---------------------------------------------------------------- governance
+
+    /// @inheritdoc IMarketModule
+    function listMarket(MarketListing calldata listing)
+        external
+        onlyDelegateCall
+        onlyOwner
+        returns (MarketId marketId)
+    {
+        bytes32 ticker = _tickerKey(listing.ticker);
+        MarketKind kind = listing.kind;
+        uint16 netuid = listing.netuid;
+        IIndexOracle oracle = IIndexOracle(listing.indexOracle);
+        if (kind == MarketKind.Alpha) {
+            if (netuid == Bittensor.ROOT_NETUID) revert InvalidNetuid(netuid);
+            if (address(oracle) != address(0)) revert IOracleErrors.InvalidIndexOracle(address(oracle));
+            marketId = MarketIdLibrary.alpha(netuid);
+        } else {
+            if (netuid != 0) revert InvalidNetuid(netuid);
+            if (address(oracle).code.length == 0) revert IOracleErrors.InvalidIndexOracle(address(oracle));
+            marketId = MarketIdLibrary.index(ticker);
+        }
+        MarketBounds.check(listing.params, kind);
+
+        MarketStorage.Layout storage $ = MarketStorage.load();
+        if ($.markets[marketId].status != MarketStatus.None) revert MarketAlreadyListed(marketId);
+        MarketId holder = $.marketIdByTicker[ticker];
+        if (!holder.isZero()) revert TickerTaken(listing.ticker, holder);
+
+        // Listing criteria, read on chain now (a governance proposal is checked at execution).
+        uint256 price;
+        if (kind == MarketKind.Alpha) {
+            uint256 mechanism = OracleLogic.mechanism(netuid);
+            if (mechanism != Bittensor.MECHANISM_DYNAMIC) revert SubnetNotDynamic(netuid, mechanism);
+            price = OracleLogic.readAlpha(marketId, netuid);
+            uint256 poolTao = OracleLogic.poolTao(netuid);
+            uint256 threshold = listing.params.liquidityThreshold;
+            if (poolTao < threshold) revert PoolBelowLiquidityThreshold(marketId, poolTao, threshold);
+        } else {
+            price = OracleLogic.readIndex(marketId, oracle);
+        }
+
+        MarketStorage.Market storage m = $.markets[marketId];
+        m.params = listing.params;
+        m.ticker = ticker;
+        m.kind = kind;
+        m.status = MarketStatus.Active;
+        m.netuid = netuid;
+        m.listedAt = uint64(block.timestamp);
+        $.marketIds.push(marketId);
+        $.marketIdByTicker[ticker] = marketId;
+        emit MarketListed(marketId, listing.ticker, kind, netuid, listing.params);
+        OracleLogic.initialize(marketId, oracle, price);
+    }
+
+    /// @inheritdoc IMarketModule
+    function updateMarketParams(MarketId marketId, MarketParams calldata params) external onlyDelegateCall onlyOwner {
+        MarketStorage.Market storage m = MarketStorage.listed(marketId);
+        MarketBounds.check(params, m.kind);
+        MarketParams memory previous = m.params;
+        m.params = params;
+        emit MarketParamsUpdated(marketId, previous, params);
+    }
+
+    /// @inheritdoc IMarketModule
+    function setMarketStatus(MarketId marketId, MarketStatus status) external onlyDelegateCall onlyOwner {
+        if (status == MarketStatus.None) revert InvalidMarketStatus(status);
+        MarketStorage.Market storage m = MarketStorage.listed(marketId);
+        MarketStatus previous = m.status;
+        m.status = status;
+        emit MarketStatusSet(marketId, previous, status);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IMarketModule
+    function market(MarketId marketId) external view onlyDelegateCall returns (MarketInfo memory info) {
+        MarketStorage.Market storage m = MarketStorage.listed(marketId);
+        info = MarketInfo({
+            ticker: _tickerString(m.ticker),
+            kind: m.kind,
+            status: m.status,
+            netuid: m.netuid,
+            listedAt: m.listedAt,
+            params: m.params
+        });
+    }
+
+    /// @inheritdoc IMarketModule
+    function marketParams(MarketId marketId) external view onlyDelegateCall returns (MarketParams memory) {
+        return MarketStorage.listed(marketId).params;
+    }
+
+    /// @inheritdoc IMarketModule
+    function marketStatus(MarketId marketId) external view onlyDelegateCall returns (MarketStatus) {
+        return MarketStorage.load().markets[marketId].status;
+    }
+
+    /// @inheritdoc IMarketModule
+    function marketIds() external view onlyDelegateCall returns (MarketId[] memory) {
+        return MarketStorage.load().marketIds;
+    }
+
+    /// @inheritdoc IMarketModule
+    function marketIdByTicker(string calldata ticker) external view onlyDelegateCall returns (MarketId) {
+        bytes memory raw = bytes(ticker);
+        if (raw.length > MarketBounds.MAX_TICKER_LENGTH) return MarketId.wrap(bytes32(0));
+        // The length is at most 12, so nothing is truncated.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        return MarketStorage.load().marketIdByTicker[bytes32(raw)];
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /// @dev Validates a ticker (2 to 12 of A-Z, 0-9) and packs it left-aligned into a bytes32.
+    function _tickerKey(string calldata ticker) private pure returns (bytes32) {
+        bytes calldata raw = bytes(ticker);
+        uint256 length = raw.length;
+        if (length < MarketBounds.MIN_TICKER_LENGTH || length > MarketBounds.MAX_TICKER_LENGTH) {
+            revert InvalidTicker(ticker);
+        }
+        for (uint256 i; i < length; ++i) {
+            bytes1 c = raw[i];
+            if (!((c >= "A" && c <= "Z") || (c >= "0" && c <= "9"))) revert InvalidTicker(ticker);
+        }
+        // The length is at most 12, so nothing is truncated.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        return bytes32(raw);
+    }
+
+    /// @dev The ticker string back from its packed form (it has no zero byte inside).
+    function _tickerString(bytes32 key) private pure returns (string memory) {
+        uint256 length;
+        while (length < MarketBounds.MAX_TICKER_LENGTH && key[length] != 0) ++length;
+        bytes memory raw = new bytes(length);
+        for (uint256 i; i < length; ++i) {
+            raw[i] = key[i];
+        }
+        return string(raw);
+    }
+}
