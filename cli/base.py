@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import traceback
 from collections.abc import Callable
 
@@ -14,7 +15,8 @@ from governance.errors import MegaTAOError
 from governance.networks import NETWORK_ENV, RPC_URL_ENV
 from governance.progress import Progress
 
-out = Console(highlight=False, soft_wrap=True)
+# Piped output is not cut to 80 columns: tables keep their columns whole.
+out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 

@@ -6,6 +6,7 @@ import click
 
 from cli.base import Group, example
 from cli.devnet import devnet
+from cli.market import market
 from cli.network import network
 from cli.pool import pool
 from governance import __version__
@@ -13,17 +14,17 @@ from governance import __version__
 
 @click.group(
     cls=Group,
-    epilog=example("megatao devnet up", "megatao pool list", "megatao devnet advance 2d", "megatao devnet down"),
+    epilog=example("megatao devnet up", "megatao market list", "megatao devnet advance 2d", "megatao devnet down"),
 )
 @click.version_option(__version__, prog_name="megatao")
 def cli() -> None:
     """MegaTAO: govern the perpetual exchange for Bittensor subnet Alpha tokens.
 
-    Run a local devnet with the protocol deployed, inspect networks and subnet pools.
+    Run a local devnet with the protocol deployed; inspect markets, subnet pools and networks.
     """
 
 
-for group in (devnet, network, pool):
+for group in (devnet, market, network, pool):
     cli.add_command(group)
 
 

@@ -12,6 +12,7 @@ from web3.exceptions import ContractCustomError, ContractLogicError, Web3Excepti
 
 from governance.errors import ChainIdMismatchError, RpcUnreachableError, TransactionError
 from governance.networks import Endpoint
+from governance.reverts import describe_revert
 
 RPC_TIMEOUT_SECONDS = 10
 
@@ -64,23 +65,32 @@ class Chain:
 
     def transact(self, function: ContractFunction, sender: LocalAccount, value: int = 0) -> dict[str, Any]:
         """Sign and send `function` from `sender`, wait for the receipt, and raise if it reverted."""
+        return self._send(function.fn_name, function.build_transaction, function.contract_abi, sender, value)
+
+    def deploy(self, abi: list[dict], bytecode: str, sender: LocalAccount, *args) -> str:
+        """Deploy a contract from its ABI and creation bytecode; returns its address."""
+        factory = self.w3.eth.contract(abi=abi, bytecode=bytecode)
+        receipt = self._send("deployment", factory.constructor(*args).build_transaction, abi, sender, 0)
+        return receipt["contractAddress"]
+
+    def _send(self, what: str, build, abi: list[dict], sender: LocalAccount, value: int) -> dict[str, Any]:
         self.require_network_match()
+        params = {
+            "from": sender.address,
+            "value": value,
+            "nonce": self.guard(lambda: self.w3.eth.get_transaction_count(sender.address, "pending")),
+            "chainId": self.chain_id,
+        }
         try:
-            tx = self.guard(
-                lambda: function.build_transaction(
-                    {
-                        "from": sender.address,
-                        "value": value,
-                        "nonce": self.w3.eth.get_transaction_count(sender.address, "pending"),
-                        "chainId": self.chain_id,
-                    }
-                )
-            )
-        except (ContractLogicError, ContractCustomError) as exc:
-            raise TransactionError(f"{function.fn_name} would revert: {exc}") from None
+            tx = self.guard(lambda: build(params))
+        except ContractCustomError as exc:
+            raise TransactionError(f"{what} would revert: {describe_revert(exc.data, abi)}") from None
+        except ContractLogicError as exc:
+            reason = describe_revert(exc.data, abi) if exc.data else exc.message
+            raise TransactionError(f"{what} would revert: {reason}") from None
         signed = sender.sign_transaction(tx)
         tx_hash = self.guard(lambda: self.w3.eth.send_raw_transaction(signed.raw_transaction))
         receipt = self.guard(lambda: self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=60))
         if receipt["status"] != 1:
-            raise TransactionError(f"{function.fn_name} reverted in transaction {tx_hash.hex()}")
+            raise TransactionError(f"{what} reverted in transaction 0x{tx_hash.hex()}")
         return receipt

@@ -1,19 +1,65 @@
-"""What `megatao devnet up` deploys on a fresh local chain. Later issues add the protocol and governance here."""
+"""What `megatao devnet up` deploys on a fresh local chain: the emulator and its pools, then the protocol (the entry
+contract, its modules, the genesis markets). The governance issue extends it with the Governor and the handover."""
 
 from __future__ import annotations
+
+from eth_account.signers.local import LocalAccount
 
 from governance.accounts import dev_account
 from governance.anvil import AnvilRpc
 from governance.chain import Chain
+from governance.markets import AlphaMarket
 from governance.pools import ALPHA_PRECOMPILE, EMULATOR_CONTRACT, AlphaPrecompile, PoolSeed
 from governance.progress import Progress
-from governance.toolchain import deployed_bytecode
+from governance.toolchain import abi, artifact, deployed_bytecode
+
+ENTRY_CONTRACT = "MegaTAO"
+#: The ABI of everything the entry contract answers (its own functions and every module's).
+PROTOCOL_INTERFACE = "IMegaTAOProtocol"
+#: Module implementations, registered in this order.
+PROTOCOL_MODULES = ("MarketModule", "OracleModule")
 
 
-def deploy_devnet(chain: Chain, seeds: list[PoolSeed], progress: Progress) -> dict[str, dict]:
-    """Place the Alpha precompile emulator, seed its pools; returns the contracts for the deployment record."""
+def deploy_devnet(
+    chain: Chain, seeds: list[PoolSeed], markets: list[AlphaMarket], progress: Progress
+) -> dict[str, dict]:
+    """Everything a devnet runs; returns the contracts for the deployment record."""
     with progress.step(f"placing the Alpha precompile emulator at {ALPHA_PRECOMPILE}"):
         AnvilRpc(chain.url).set_code(ALPHA_PRECOMPILE, deployed_bytecode(EMULATOR_CONTRACT))
     with progress.step(f"seeding {len(seeds)} subnet pools"):
         AlphaPrecompile(chain).seed(seeds, dev_account(0))
-    return {"AlphaPrecompile": {"address": ALPHA_PRECOMPILE, "contract": EMULATOR_CONTRACT, "emulated": True}}
+    contracts = {"AlphaPrecompile": {"address": ALPHA_PRECOMPILE, "contract": EMULATOR_CONTRACT, "emulated": True}}
+    contracts.update(deploy_protocol(chain, dev_account(0), markets, progress))
+    return contracts
+
+
+def deploy_contract(chain: Chain, name: str, deployer: LocalAccount, *args) -> str:
+    return chain.deploy(abi(name), artifact(name)["bytecode"]["object"], deployer, *args)
+
+
+def deploy_protocol(
+    chain: Chain, deployer: LocalAccount, markets: list[AlphaMarket], progress: Progress
+) -> dict[str, dict]:
+    """The entry contract owned by `deployer`, each module registered with the selectors it exports, and the
+    genesis markets listed (the registry checks every listing criterion on chain)."""
+    contracts: dict[str, dict] = {}
+    with progress.step("deploying the MegaTAO entry contract"):
+        entry = deploy_contract(chain, ENTRY_CONTRACT, deployer, deployer.address)
+        contracts[ENTRY_CONTRACT] = {"address": entry, "contract": ENTRY_CONTRACT}
+    protocol = chain.contract(entry, abi(PROTOCOL_INTERFACE))
+    for name in PROTOCOL_MODULES:
+        with progress.step(f"deploying {name} and registering its selectors"):
+            implementation = deploy_contract(chain, name, deployer)
+            module = chain.contract(implementation, abi(name)).functions
+            module_id, selectors = module.moduleId().call(), module.exportedSelectors().call()
+            chain.transact(protocol.functions.setModule(module_id, implementation, selectors, b""), deployer)
+            contracts[name] = {
+                "address": implementation,
+                "contract": name,
+                "moduleId": module_id.rstrip(b"\0").decode(),
+                "selectors": ["0x" + s.hex() for s in selectors],
+            }
+    with progress.step(f"listing {len(markets)} genesis markets"):
+        for market in markets:
+            chain.transact(protocol.functions.listMarket(market.listing()), deployer)
+    return contracts

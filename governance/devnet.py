@@ -13,9 +13,10 @@ from pathlib import Path
 
 from governance.anvil import BLOCK_TIME_SECONDS, AnvilProcess, AnvilRpc, free_port, rpc
 from governance.chain import Chain
-from governance.deploy import deploy_devnet
+from governance.deploy import ENTRY_CONTRACT, PROTOCOL_INTERFACE, PROTOCOL_MODULES, deploy_devnet
 from governance.deployments import deployment_path, write_deployment
 from governance.errors import DevnetError, ToolchainError
+from governance.markets import load_genesis_markets
 from governance.networks import DEVNET_CHAIN_ID, Endpoint, get_network
 from governance.paths import state_dir
 from governance.pools import EMULATOR_CONTRACT, AlphaPrecompile, PoolSeed, load_pool_seeds
@@ -105,6 +106,7 @@ def up(port: int | None = None, progress: Progress = SILENT) -> UpResult:
         _state_file().unlink(missing_ok=True)
 
     seeds = load_pool_seeds()
+    markets = load_genesis_markets()
     _ensure_artifacts(progress)
     port = port if port is not None else free_port()
     with progress.step(f"starting anvil on 127.0.0.1:{port}"):
@@ -121,7 +123,7 @@ def up(port: int | None = None, progress: Progress = SILENT) -> UpResult:
     )
     try:
         chain = devnet_chain(state)
-        contracts = deploy_devnet(chain, seeds, progress)
+        contracts = deploy_devnet(chain, seeds, markets, progress)
         block = chain.guard(lambda: chain.w3.eth.block_number)
         with progress.step("writing the deployment record"):
             record = write_deployment(
@@ -129,7 +131,13 @@ def up(port: int | None = None, progress: Progress = SILENT) -> UpResult:
                 "devnet",
                 block,
                 contracts,
-                {"pools": [seed.model_dump(mode="json") for seed in seeds], "devBalanceTao": DEV_BALANCE_TAO},
+                {
+                    "markets": [
+                        {"ticker": m.ticker, "netuid": m.netuid, "marketId": "0x" + m.market_id.hex()} for m in markets
+                    ],
+                    "pools": [seed.model_dump(mode="json") for seed in seeds],
+                    "devBalanceTao": DEV_BALANCE_TAO,
+                },
             )
         _save_state(state)
     except BaseException:
@@ -141,7 +149,8 @@ def up(port: int | None = None, progress: Progress = SILENT) -> UpResult:
 
 def _ensure_artifacts(progress: Progress) -> None:
     try:
-        artifact(EMULATOR_CONTRACT)
+        for contract in (EMULATOR_CONTRACT, ENTRY_CONTRACT, PROTOCOL_INTERFACE, *PROTOCOL_MODULES):
+            artifact(contract)
     except ToolchainError:
         with progress.step("compiling the contracts (forge build)"):
             forge_build()

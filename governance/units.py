@@ -64,3 +64,47 @@ def parse_tao(text: str | int | float, what: str = "amount") -> int:
 def format_tao(wei: int, decimals: int = 4) -> str:
     """'12,345.6789 TAO' for an amount in wei."""
     return f"{Decimal(wei) / WEI_PER_TAO:,.{decimals}f} TAO"
+
+
+WAD = 10**18
+
+
+def _decimal(text: str, what: str, expected: str) -> Decimal:
+    try:
+        value = Decimal(text.replace("_", ""))
+    except InvalidOperation:
+        raise InputError(f"{what} '{text}' is not {expected}") from None
+    if not value.is_finite():
+        raise InputError(f"{what} '{text}' is not {expected}")
+    return value
+
+
+def parse_fraction(text: str | int | float, what: str = "fraction") -> int:
+    """WAD (1e18 = 100%) of a fraction written as '10%' or as a decimal such as 0.10."""
+    raw = str(text).strip()
+    expected = "a fraction: write a percentage such as '10%' or a decimal such as 0.10"
+    value = _decimal(raw[:-1].strip(), what, expected) / 100 if raw.endswith("%") else _decimal(raw, what, expected)
+    if value < 0:
+        raise InputError(f"{what} '{text}' must not be negative")
+    wad = value * WAD
+    if wad != wad.to_integral_value():
+        raise InputError(f"{what} '{text}' has more precision than 18 decimals")
+    return int(wad)
+
+
+def parse_leverage(text: str | int | float, what: str = "leverage") -> int:
+    """WAD (1e18 = 1x) of a leverage written as 3, 2.5 or '3x'."""
+    raw = str(text).strip().lower()
+    value = _decimal(raw.removesuffix("x").strip(), what, "a leverage: write a multiple such as 3 or '3x'")
+    if value <= 0:
+        raise InputError(f"{what} '{text}' must be above zero")
+    return int(value * WAD)
+
+
+def format_fraction(wad: int) -> str:
+    """'0.25%' for 0.0025e18."""
+    return f"{(Decimal(wad) * 100 / WAD).normalize():f}%"
+
+
+def format_leverage(wad: int) -> str:
+    return f"{(Decimal(wad) / WAD).normalize():f}x"

@@ -9,6 +9,8 @@ echo "==> megatao devnet up"
 "$megatao" devnet up
 echo "==> megatao devnet status"
 "$megatao" devnet status
+echo "==> megatao market list"
+"$megatao" market list
 echo "==> megatao network check"
 "$megatao" network check
 echo

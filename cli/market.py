@@ -1,0 +1,114 @@
+"""`megatao market`: the listed markets, their parameters and live prices."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+from rich.table import Table
+
+from cli.base import Group, example, json_option, network_options, out, print_json
+from governance.networks import resolve_endpoint
+from governance.units import format_fraction, format_leverage, format_tao
+
+if TYPE_CHECKING:
+    from governance.protocol import MarketView
+
+
+@click.group(cls=Group, epilog=example("megatao market list"))
+def market() -> None:
+    """Markets listed on the protocol: parameters, status and live prices."""
+
+
+def _protocol(network: str | None, rpc_url: str | None):
+    from governance.chain import Chain
+    from governance.protocol import Protocol
+
+    return Protocol(Chain(resolve_endpoint(network, rpc_url)))
+
+
+def market_json(m: MarketView) -> dict:
+    return {
+        "marketId": "0x" + m.market_id.hex(),
+        "ticker": m.ticker,
+        "kind": m.kind,
+        "netuid": m.netuid,
+        "status": m.status,
+        "listedAt": m.listed_at,
+        "params": m.params,
+        "price": m.price,
+        "poolTao": m.pool_tao,
+        "belowLiquidityThreshold": m.below_liquidity_threshold,
+    }
+
+
+def _price(wei: int) -> str:
+    return f"{wei / 10**18:.9f}"
+
+
+@market.command("list", epilog=example("megatao market list", "megatao market list --json"))
+@network_options
+@json_option
+def list_markets(network: str | None, rpc_url: str | None, as_json: bool) -> None:
+    """Every listed market with its parameters, status and live oracle price."""
+    markets = _protocol(network, rpc_url).markets()
+    if as_json:
+        print_json([market_json(m) for m in markets])
+        return
+    table = Table(
+        "ticker", "netuid", "status", "lev", "MM", "liq band", "taker/maker", "fund/8h", "px band",
+        "max OI (TAO)", "min pool (TAO)", "price (TAO)", "pool (TAO)", title=f"{len(markets)} markets",
+    )  # fmt: skip
+    for m in markets:
+        p = m.params
+        alpha = m.kind == "alpha"
+        table.add_row(
+            m.ticker,
+            str(m.netuid) if alpha else "index",
+            m.status + (" (pool below threshold)" if m.below_liquidity_threshold else ""),
+            format_leverage(p["max_leverage"]),
+            format_fraction(p["maintenance_margin"]),
+            format_fraction(p["partial_liquidation_band"]),
+            f"{format_fraction(p['taker_fee'])}/{format_fraction(p['maker_fee'])}",
+            format_fraction(p["max_funding_rate_8h"]),
+            format_fraction(p["price_band"]),
+            f"{p['max_open_interest'] / 10**18:,.0f}",
+            f"{p['min_pool_tao'] / 10**18:,.0f}" if alpha else "-",
+            _price(m.price),
+            f"{m.pool_tao / 10**18:,.0f}" if alpha else "-",
+        )
+    out.print(table)
+
+
+@market.command("show", epilog=example("megatao market show CHUTES", "megatao market show chutes --json"))
+@click.argument("ticker")
+@network_options
+@json_option
+def show(ticker: str, network: str | None, rpc_url: str | None, as_json: bool) -> None:
+    """One market: its id, parameters, status and live oracle price."""
+    m = _protocol(network, rpc_url).market_by_ticker(ticker)
+    if as_json:
+        print_json(market_json(m))
+        return
+    p = m.params
+    rows = [
+        ("market id", "0x" + m.market_id.hex()),
+        ("kind", f"alpha, subnet {m.netuid}" if m.kind == "alpha" else "index"),
+        ("status", m.status),
+        ("price", f"{_price(m.price)} TAO"),
+        (
+            "pool TAO",
+            format_tao(m.pool_tao) + (" (below threshold: reduce-only)" if m.below_liquidity_threshold else ""),
+        ),
+        ("max leverage", format_leverage(p["max_leverage"])),
+        ("maintenance margin", format_fraction(p["maintenance_margin"])),
+        ("partial-liq. band", format_fraction(p["partial_liquidation_band"])),
+        ("taker / maker fee", f"{format_fraction(p['taker_fee'])} / {format_fraction(p['maker_fee'])}"),
+        ("max funding per 8h", format_fraction(p["max_funding_rate_8h"])),
+        ("price band", format_fraction(p["price_band"])),
+        ("max OI per side", format_tao(p["max_open_interest"], 0)),
+        ("liquidity threshold", format_tao(p["min_pool_tao"], 0)),
+    ]
+    out.print(f"[bold]{m.ticker}[/bold]")
+    for key, value in rows:
+        out.print(f"{key:>20}  {value}")

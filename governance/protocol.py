@@ -1,0 +1,86 @@
+"""The deployed protocol on one chain, found through its deployment record, and read as plain Python values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from governance.chain import Chain
+from governance.deploy import ENTRY_CONTRACT, PROTOCOL_INTERFACE
+from governance.deployments import read_deployment
+from governance.errors import InputError, did_you_mean
+from governance.markets import KIND_ALPHA, STATUS_NAMES
+from governance.toolchain import abi
+
+PARAM_FIELDS = (
+    "max_leverage",
+    "maintenance_margin",
+    "partial_liquidation_band",
+    "taker_fee",
+    "maker_fee",
+    "max_funding_rate_8h",
+    "price_band",
+    "max_open_interest",
+    "min_pool_tao",
+)
+
+
+@dataclass(frozen=True)
+class MarketView:
+    market_id: bytes
+    ticker: str
+    kind: str  # "alpha" or "index"
+    netuid: int
+    status: str
+    listed_at: int
+    params: dict[str, int]  # PARAM_FIELDS -> on-chain value (WAD or wei)
+    price: int  # the live oracle price, TAO x 1e18
+    pool_tao: int  # wei; 0 for an index market
+    below_liquidity_threshold: bool
+
+
+class Protocol:
+    """The MegaTAO entry contract recorded for the chain `chain` is connected to."""
+
+    def __init__(self, chain: Chain):
+        self.chain = chain
+        record = read_deployment(chain.chain_id)
+        try:
+            self.address = record["contracts"][ENTRY_CONTRACT]["address"]
+        except KeyError:
+            raise InputError(f"the deployment record of chain {chain.chain_id} has no {ENTRY_CONTRACT}") from None
+        self.contract = chain.contract(self.address, abi(PROTOCOL_INTERFACE))
+
+    def market_ids(self) -> list[bytes]:
+        return self.chain.guard(lambda: self.contract.functions.marketIds().call())
+
+    def market(self, market_id: bytes) -> MarketView:
+        functions = self.contract.functions
+
+        def read() -> MarketView:
+            ticker, kind, status, netuid, listed_at, params = functions.market(market_id).call()
+            return MarketView(
+                market_id=market_id,
+                ticker=ticker,
+                kind="alpha" if kind == KIND_ALPHA else "index",
+                netuid=netuid,
+                status=STATUS_NAMES[status],
+                listed_at=listed_at,
+                params=dict(zip(PARAM_FIELDS, params, strict=True)),
+                price=functions.spotPrice(market_id).call(),
+                pool_tao=functions.poolTaoReserve(market_id).call(),
+                below_liquidity_threshold=functions.isBelowLiquidityThreshold(market_id).call(),
+            )
+
+        return self.chain.guard(read)
+
+    def markets(self) -> list[MarketView]:
+        return [self.market(market_id) for market_id in self.market_ids()]
+
+    def market_by_ticker(self, ticker: str) -> MarketView:
+        market_id = self.chain.guard(lambda: self.contract.functions.marketIdByTicker(ticker.upper()).call())
+        if market_id == bytes(32):
+            tickers = [m.ticker for m in self.markets()]
+            raise InputError(
+                f"no market '{ticker}'{did_you_mean(ticker.upper(), tickers)}; listed: {', '.join(tickers)}"
+            )
+        return self.market(market_id)

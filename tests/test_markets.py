@@ -1,0 +1,117 @@
+"""Market parameters as written (units) and as listed on chain: the genesis file, ids, and `megatao market`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from governance.errors import InputError
+from governance.markets import alpha_market_id, load_genesis_markets
+from governance.units import format_fraction, parse_fraction, parse_leverage
+from tests.conftest import assert_one_line_error
+from tests.test_pools import LAUNCH_MARKETS
+
+WAD = 10**18
+
+
+@pytest.mark.parametrize(
+    ("text", "wad"), [("10%", WAD // 10), (0.1, WAD // 10), ("0.25%", WAD // 400), ("0%", 0), ("100%", WAD)]
+)
+def test_parse_fraction(text, wad):
+    assert parse_fraction(text) == wad
+
+
+@pytest.mark.parametrize(("text", "wad"), [("3x", 3 * WAD), (3, 3 * WAD), ("2.5", 5 * WAD // 2), (" 20X", 20 * WAD)])
+def test_parse_leverage(text, wad):
+    assert parse_leverage(text) == wad
+
+
+@pytest.mark.parametrize("text", ["ten percent", "-1%", "%", "nan"])
+def test_parse_fraction_rejects(text):
+    with pytest.raises(InputError, match="fraction|negative"):
+        parse_fraction(text, "fraction")
+
+
+def test_format_fraction_round_trips():
+    assert format_fraction(parse_fraction("0.25%")) == "0.25%"
+
+
+def test_genesis_markets_are_the_twelve_launch_markets_with_genesis_parameters():
+    markets = load_genesis_markets()
+    assert {m.ticker: m.netuid for m in markets} == LAUNCH_MARKETS
+    for m in markets:
+        assert m.max_leverage == 3 * WAD
+        assert m.maintenance_margin == WAD // 10
+        assert m.partial_liquidation_band == WAD // 20
+        assert m.taker_fee == WAD // 400
+        assert m.maker_fee == 0
+        assert m.max_funding_rate_8h == 75 * WAD // 10_000
+        assert m.price_band == WAD // 5
+        assert m.min_pool_tao == 10_000 * WAD
+        assert m.max_open_interest > 0
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("version: 1\nmarkets:\n  - {ticker: AB, netuid: 5}\n", "markets.0.max_leverage: Field required"),
+        ("version: 1\ndefaults: {max_leverage: 3y}\nmarkets:\n  - {ticker: AB, netuid: 5}\n", "leverage '3y'"),
+        ("version: 2\nmarkets: []\n", "version: 1"),
+        ("version: 1\nmarket: []\n", "unknown key 'market'"),
+    ],
+)
+def test_a_bad_genesis_file_names_the_file_and_the_key(tmp_path, body, message):
+    path = tmp_path / "markets.yaml"
+    path.write_text(body)
+    with pytest.raises(InputError) as raised:
+        load_genesis_markets(path)
+    assert "markets.yaml" in str(raised.value) and message in str(raised.value)
+
+
+@pytest.mark.anvil
+def test_market_list_and_show_on_the_devnet(cli):
+    up = cli("devnet", "up", "--json")
+    assert up.code == 0, up.output
+    try:
+        listed = json.loads(cli("market", "list", "--json").stdout)
+        genesis = {m.ticker: m for m in load_genesis_markets()}
+        assert [m["ticker"] for m in listed] == list(genesis)
+        for m in listed:
+            expected = genesis[m["ticker"]]
+            assert m["marketId"] == "0x" + alpha_market_id(expected.netuid).hex()
+            assert m["status"] == "active"
+            assert list(m["params"].values()) == list(expected.as_tuple())
+        chutes = next(m for m in listed if m["ticker"] == "CHUTES")
+        assert chutes["price"] == 80_000_000_000_000_000  # 150,000 TAO / 1,875,000 alpha
+        assert chutes["poolTao"] == 150_000 * WAD
+
+        table = cli("market", "list")
+        assert table.code == 0 and "BITMIND" in table.stdout and "0.080000000" in table.stdout
+        show = cli("market", "show", "chutes")
+        assert show.code == 0 and "alpha, subnet 64" in show.stdout
+        assert_one_line_error(cli("market", "show", "CHUTEZ"), "no market 'CHUTEZ'", "did you mean 'CHUTES'")
+    finally:
+        cli("devnet", "down")
+
+
+@pytest.mark.anvil
+def test_a_reverted_listing_is_reported_with_its_custom_error(cli):
+    from governance.accounts import dev_account
+    from governance.chain import Chain
+    from governance.errors import TransactionError
+    from governance.networks import resolve_endpoint
+    from governance.protocol import Protocol
+
+    assert cli("devnet", "up", "--json").code == 0
+    try:
+        protocol = Protocol(Chain(resolve_endpoint("devnet")))
+        chutes = load_genesis_markets()[0]
+        with pytest.raises(TransactionError) as raised:
+            protocol.chain.transact(protocol.contract.functions.listMarket(chutes.listing()), dev_account(0))
+        assert f"MarketAlreadyListed(0x{chutes.market_id.hex()})" in str(raised.value)
+        stranger = dev_account(5)
+        with pytest.raises(TransactionError, match=f"OwnableUnauthorizedAccount\\({stranger.address}\\)"):
+            protocol.chain.transact(protocol.contract.functions.listMarket(chutes.listing()), stranger)
+    finally:
+        cli("devnet", "down")
