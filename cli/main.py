@@ -9,6 +9,7 @@ from cli.devnet import devnet
 from cli.market import market
 from cli.network import network
 from cli.pool import pool
+from cli.proposal import proposal
 from governance import __version__
 
 
@@ -24,7 +25,7 @@ def cli() -> None:
     """
 
 
-for group in (devnet, market, network, pool):
+for group in (devnet, market, network, pool, proposal):
     cli.add_command(group)
 
 

@@ -5,40 +5,21 @@ The genesis file `proposals/genesis/markets.yaml` is read through these models, 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
 
 import yaml
 from eth_abi import encode
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from web3 import Web3
 
 from governance.errors import InputError
+from governance.fields import Fraction, Leverage, TaoAmount
 from governance.paths import display, genesis_dir
-from governance.units import parse_fraction, parse_leverage, parse_tao
 
 KIND_ALPHA = 0
 KIND_INDEX = 1
 STATUS_NAMES = {0: "none", 1: "active", 2: "reduce-only", 3: "delisted"}
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
-
-
-def _unit(parser: Callable[[Any, str], int], what: str):
-    """A pydantic validator that turns a written amount into its on-chain integer, with the parser's message."""
-
-    def convert(value: Any) -> int:
-        try:
-            return parser(value, what)
-        except InputError as exc:
-            raise ValueError(str(exc)) from None
-
-    return BeforeValidator(convert)
-
-
-Leverage = Annotated[int, _unit(parse_leverage, "leverage")]
-Fraction = Annotated[int, _unit(parse_fraction, "fraction")]
-TaoAmount = Annotated[int, _unit(parse_tao, "amount")]
 
 
 class MarketParameters(BaseModel):

@@ -1,0 +1,15 @@
+"""The bounds the contracts enforce, in the units the models convert to (WAD), so that `validate` finds offline what
+the chain would reject at execution. `tests/test_proposal_rules.py` checks them against contracts/libraries."""
+
+WAD = 10**18
+
+MAX_LEVERAGE = (1 * WAD, 20 * WAD)
+MAINTENANCE_MARGIN = (WAD // 100, WAD // 2)
+PARTIAL_LIQUIDATION_BAND = (0, WAD // 10)
+TAKER_FEE = (0, WAD // 100)
+MAX_FUNDING_RATE_8H = (0, 2 * WAD // 100)
+PRICE_BAND = (WAD // 100, WAD // 2)
+#: Referral program (PROTOCOL.md section 8): each share 0..50%.
+REFERRAL_SHARE = (0, WAD // 2)
+#: Liquidation fee, fraction of the remaining margin (PROTOCOL.md section 5): 0..10%.
+LIQUIDATION_FEE = (0, WAD // 10)

@@ -1,0 +1,214 @@
+"""Proposal files: schema errors at file:line:column, semantic rules by id, templates, examples and the JSON Schema."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from cli.main import cli as root
+from governance.proposals import bounds
+from governance.proposals.models import KINDS
+from governance.proposals.rules import RULES
+from governance.proposals.schema import SCHEMA_PATH, proposal_schema, schema_text
+from governance.proposals.validate import validate_file
+from tests.conftest import ROOT, assert_one_line_error
+
+EXAMPLES = sorted((ROOT / "proposals" / "examples").glob("*.yaml"))
+TEMPLATES = sorted((ROOT / "proposals" / "templates").glob("*.yaml"))
+LISTING = (ROOT / "proposals" / "templates" / "market-listing.yaml").read_text()
+
+
+def write(tmp_path: Path, text: str, name: str = "p.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def findings(tmp_path: Path, text: str) -> list:
+    return validate_file(write(tmp_path, text)).findings
+
+
+@pytest.mark.parametrize("path", EXAMPLES + TEMPLATES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_example_and_template_validates(path):
+    loaded = validate_file(path)
+    assert loaded.ok, [f.format(path.name) for f in loaded.findings]
+
+
+def test_there_is_an_example_and_a_template_of_every_kind():
+    for files in (EXAMPLES, TEMPLATES):
+        assert {yaml.safe_load(p.read_text())["kind"] for p in files} == set(KINDS)
+
+
+def test_schema_errors_name_line_column_key_found_expected_and_hint(tmp_path):
+    text = LISTING.replace("ticker: NINETEEN", "ticker: nineteen").replace("max_leverage: 3x", "max_leverage: 3y")
+    text = text.replace("price_band: 20%", "price_bandd: 20%")
+    found = {f.path: f for f in findings(tmp_path, text)}
+    ticker = found["market.ticker"]
+    assert (ticker.line, ticker.column) == (10, 11)
+    assert "found 'nineteen', expected 2-12 upper-case letters or digits" in ticker.message
+    assert ticker.hint == "write it in upper case: 'NINETEEN'"
+    leverage = found["market.max_leverage"]
+    assert leverage.line == 12 and "leverage '3y' is not a leverage" in leverage.message
+    unknown = found["market.price_bandd"]
+    assert unknown.message == "unknown key 'price_bandd'" and unknown.hint == "did you mean 'price_band'?"
+    missing = found["market.price_band"]
+    assert missing.message == "missing required key 'price_band'" and missing.line == 9  # the `market:` line
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "fragment"),
+    [
+        ("version: 1\nkind: market-lisitng\n", "SCHEMA", "did you mean 'market-listing'"),
+        ("version: 1\ntitle: x\n", "SCHEMA", "missing required key 'kind'"),
+        ("", "SCHEMA", "found an empty file"),
+        ("- 1\n- 2\n", "SCHEMA", "found a list"),
+        ("version: 1\nkind: lp-window\nkind: lp-window\n", "YAML", "key 'kind' appears twice (first on line 2)"),
+        ("version: 1\nkind: [lp-window\n", "YAML", ""),
+    ],
+)
+def test_broken_documents_are_findings_not_exceptions(tmp_path, text, rule, fragment):
+    result = findings(tmp_path, text)
+    assert result and result[0].rule == rule
+    assert fragment in result[0].message + " " + result[0].hint
+
+
+def _listing(**changes: str) -> str:
+    text = LISTING
+    for key, value in changes.items():
+        text = re.sub(rf"(\n  {key}: )[^\n#]*", rf"\g<1>{value} ", text, count=1)
+    return text
+
+
+@pytest.mark.parametrize(
+    ("changes", "rule", "path"),
+    [
+        ({"maintenance_margin": "40%"}, "MM-BELOW-INVERSE-LEVERAGE", "market.maintenance_margin"),
+        ({"maker_fee": "0.3%"}, "MAKER-AT-MOST-TAKER", "market.maker_fee"),
+        ({"max_leverage": "25x", "maintenance_margin": "2%"}, "LEVERAGE-BOUNDS", "market.max_leverage"),
+        ({"maintenance_margin": "0.5%"}, "MM-BOUNDS", "market.maintenance_margin"),
+        ({"partial_liquidation_band": "11%"}, "LIQ-BAND-BOUNDS", "market.partial_liquidation_band"),
+        ({"taker_fee": "1.5%", "maker_fee": "0%"}, "TAKER-FEE-BOUNDS", "market.taker_fee"),
+        ({"max_funding_rate_8h": "3%"}, "FUNDING-BOUNDS", "market.max_funding_rate_8h"),
+        ({"price_band": "0.5%"}, "PRICE-BAND-BOUNDS", "market.price_band"),
+        ({"max_open_interest": '"0 TAO"'}, "OPEN-INTEREST-POSITIVE", "market.max_open_interest"),
+        ({"min_pool_tao": "0"}, "ORACLE-MATCHES-MARKET", "oracle.min_pool_tao"),
+    ],
+)
+def test_market_rules(tmp_path, changes, rule, path):
+    result = findings(tmp_path, _listing(**changes))
+    assert [(f.rule, f.path) for f in result] == [(rule, path)], [f.format("p") for f in result]
+
+
+def test_an_index_listing_names_no_netuid(tmp_path):
+    text = LISTING.replace("source: alpha-precompile", "source: mtsos-ema").replace('  min_pool_tao: "10000 TAO"', "")
+    assert [(f.rule, f.path) for f in findings(tmp_path, text)] == [("ORACLE-MATCHES-MARKET", "market.netuid")]
+
+
+def test_a_market_update_must_change_something(tmp_path):
+    text = "version: 1\nkind: market-update\ntitle: t\ndescription: d\nmarket:\n  ticker: CHUTES\n"
+    assert [f.rule for f in findings(tmp_path, text)] == ["UPDATE-CHANGES-SOMETHING"]
+
+
+def test_referral_rules(tmp_path):
+    text = (
+        "version: 1\nkind: referral-config\ntitle: t\ndescription: d\nbuilder_fee_share: 45%\ntiers:\n"
+        "  - {name: base, referrer_share: 60%, referee_discount: 5%, discount_days: 30}\n"
+        "  - {name: base, referrer_share: 1%, referee_discount: 1%, discount_days: 1}\n"
+    )
+    assert sorted((f.rule, f.path) for f in findings(tmp_path, text)) == [
+        ("FEE-SHARES-SUM", "tiers[0].referrer_share"),
+        ("REFERRAL-SHARE-BOUNDS", "tiers[0].referrer_share"),
+        ("TIER-NAMES-UNIQUE", "tiers[1].name"),
+    ]
+
+
+def test_lp_window_rules(tmp_path):
+    text = (ROOT / "proposals/templates/lp-window.yaml").read_text()
+    text = text.replace("deposit_window: 48h", "deposit_window: 7d").replace('"1000 TAO"', '"200000 TAO"')
+    result = findings(tmp_path, text)
+    assert sorted((f.rule, f.path) for f in result) == [
+        ("ACCOUNT-CAP-WITHIN-TOTAL", "deposit_cap_per_account"),
+        ("WINDOW-WITHIN-EPOCH", "deposit_window"),
+    ]
+    assert "expected shorter than the epoch (7d)" in next(f.message for f in result if f.path == "deposit_window")
+
+
+def test_protocol_params_rules(tmp_path):
+    header = "version: 1\nkind: protocol-params\ntitle: t\ndescription: d\n"
+    assert [f.rule for f in findings(tmp_path, header)] == ["PARAMS-NONEMPTY"]
+    text = header + (
+        "liquidation_fee: 12%\nliquidation_fee_split: {keeper: 20%, insurance_fund: 30%, vault: 40%}\n"
+        "max_utilization_for_increase: 90%\ncircuit_breaker_utilization: 85%\n"
+    )
+    assert sorted(f.rule for f in findings(tmp_path, text)) == [
+        "LIQUIDATION-FEE-BOUNDS", "LIQUIDATION-SPLIT-SUM", "UTILIZATION-ORDER",
+    ]  # fmt: skip
+
+
+def test_upgrade_replaces_each_module_once(tmp_path):
+    text = (ROOT / "proposals/templates/upgrade.yaml").read_text()
+    text += "  - module: oracle\n    contract: OracleModule\n"
+    assert [(f.rule, f.path) for f in findings(tmp_path, text)] == [("MODULES-UNIQUE", "modules[1].module")]
+
+
+def test_every_rule_has_an_id_and_a_summary():
+    ids = [r.id for r in RULES]
+    assert len(ids) == len(set(ids))
+    assert all(re.fullmatch(r"[A-Z0-9-]+", r.id) and r.summary and r.kinds for r in RULES)
+
+
+def test_bounds_match_the_contracts():
+    source = (ROOT / "contracts/libraries/MarketBounds.sol").read_text()
+
+    def constant(name: str) -> int:
+        value = re.search(rf"{name} = ([0-9.e]+);", source).group(1)
+        mantissa, _, exponent = value.partition("e")
+        return int(float(mantissa) * 10**6) * 10 ** (int(exponent or 0) - 6)
+
+    assert (constant("MIN_MAX_LEVERAGE"), constant("MAX_MAX_LEVERAGE")) == bounds.MAX_LEVERAGE
+    assert (constant("MIN_MAINTENANCE_MARGIN"), constant("MAX_MAINTENANCE_MARGIN")) == bounds.MAINTENANCE_MARGIN
+    assert bounds.PARTIAL_LIQUIDATION_BAND[1] == constant("MAX_PARTIAL_LIQUIDATION_BAND")
+    assert bounds.TAKER_FEE[1] == constant("MAX_TAKER_FEE")
+    assert bounds.MAX_FUNDING_RATE_8H[1] == constant("MAX_MAX_FUNDING_RATE_8H")
+    assert (constant("MIN_PRICE_BAND"), constant("MAX_PRICE_BAND")) == bounds.PRICE_BAND
+
+
+def test_the_published_schema_is_generated_from_the_models():
+    assert SCHEMA_PATH.read_text() == schema_text(), (
+        "run: megatao proposal schema -o proposals/schema/proposal.schema.json"
+    )
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_examples_satisfy_the_json_schema(path):
+    jsonschema.validate(yaml.safe_load(path.read_text()), proposal_schema())
+
+
+def test_cli_validate_exit_codes(tmp_path):
+    runner = CliRunner()
+    ok = runner.invoke(root, ["proposal", "validate", str(EXAMPLES[0])])
+    assert ok.exit_code == 0 and ": ok (" in ok.output
+    bad = write(tmp_path, _listing(maker_fee="0.3%"))
+    failed = runner.invoke(root, ["proposal", "validate", str(bad), str(EXAMPLES[0])])
+    assert failed.exit_code == 1
+    assert f"{bad}:16:14: error [MAKER-AT-MOST-TAKER] market.maker_fee: found 0.3%" in failed.output
+    as_json = json.loads(runner.invoke(root, ["proposal", "validate", "--json", str(bad)]).output)
+    assert as_json[0]["ok"] is False and as_json[0]["findings"][0]["rule"] == "MAKER-AT-MOST-TAKER"
+
+
+def test_cli_validate_missing_file_is_a_usage_error(cli):
+    assert_one_line_error(cli("proposal", "validate", "nope.yaml"), "nope.yaml: no such file")
+
+
+def test_cli_new_writes_a_template_and_refuses_to_overwrite(tmp_path, cli):
+    target = tmp_path / "listing.yaml"
+    assert cli("proposal", "new", "market-listing", "-o", str(target)).code == 0
+    assert validate_file(target).ok
+    assert_one_line_error(cli("proposal", "new", "market-listing", "-o", str(target)), "exists", "--force")
+    assert_one_line_error(cli("proposal", "new", "market-lsiting"), "did you mean 'market-listing'")
