@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from cli.account import account
 from cli.base import Group, example
 from cli.devnet import devnet
 from cli.market import market
@@ -25,7 +26,7 @@ def cli() -> None:
     """
 
 
-for group in (devnet, market, network, pool, proposal):
+for group in (account, devnet, market, network, pool, proposal):
     cli.add_command(group)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlparse
 
 import requests
 from eth_account.signers.local import LocalAccount
@@ -10,11 +11,13 @@ from web3 import Web3
 from web3.contract.contract import ContractFunction
 from web3.exceptions import ContractCustomError, ContractLogicError, Web3Exception
 
+from governance.accounts import dev_accounts
 from governance.errors import ChainIdMismatchError, RpcUnreachableError, TransactionError
 from governance.networks import Endpoint
 from governance.reverts import describe_revert
 
 RPC_TIMEOUT_SECONDS = 10
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
 class Chain:
@@ -44,6 +47,15 @@ class Chain:
         if not self.matches_network():
             network = self.endpoint.network
             raise ChainIdMismatchError(self.url, self.chain_id, network.name, network.chain_id)
+
+    def _refuse_public_keys_off_loopback(self, sender: LocalAccount) -> None:
+        """The devnet keys are public: signing with one for a node that is not on this machine would hand its funds
+        to anyone. Local forks of a real chain (loopback) may use them."""
+        host = urlparse(self.url).hostname or ""
+        if host not in LOOPBACK_HOSTS and sender.address in {a.address for a in dev_accounts()}:
+            raise TransactionError(
+                f"refusing to sign with a public devnet key for {self.url}; use an account of your own (--account NAME)"
+            )
 
     def guard(self, read):
         """Run a read against the node, turning transport failures into RpcUnreachableError."""
@@ -75,6 +87,7 @@ class Chain:
 
     def _send(self, what: str, build, abi: list[dict], sender: LocalAccount, value: int) -> dict[str, Any]:
         self.require_network_match()
+        self._refuse_public_keys_off_loopback(sender)
         params = {
             "from": sender.address,
             "value": value,

@@ -80,3 +80,15 @@ def test_cli_refuses_a_transaction_when_the_chain_id_does_not_match(cli):
         assert cli("network", "check", "--rpc-url", url).code == 0
     finally:
         cli("devnet", "down")
+
+
+def test_a_public_devnet_key_is_never_used_for_a_remote_node():
+    from governance.accounts import dev_account
+    from governance.chain import Chain
+    from governance.errors import TransactionError
+    from governance.networks import Endpoint, get_network
+
+    chain = Chain(Endpoint(get_network("bittensor"), "https://lite.chain.opentensor.ai"))
+    chain._chain_id = 964  # as the node would answer; nothing is sent
+    with pytest.raises(TransactionError, match="refusing to sign with a public devnet key"):
+        chain._refuse_public_keys_off_loopback(dev_account(0))
