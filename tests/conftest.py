@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -13,14 +14,44 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@dataclass
+class SharedDevnet:
+    """One devnet for the whole session; each test using it runs between an EVM snapshot and its revert."""
+
+    rpc_url: str
+    env: dict[str, str]
+
+
+@pytest.fixture(scope="session")
+def shared_devnet(tmp_path_factory):
+    base = tmp_path_factory.mktemp("shared-devnet")
+    env = {"MEGATAO_STATE_DIR": str(base / "state"), "MEGATAO_DEPLOYMENTS_DIR": str(base / "deployments")}
+    up = run_cli("devnet", "up", "--json", env=env)
+    assert up.code == 0, up.output
+    yield SharedDevnet(json.loads(up.stdout)["rpc_url"], env)
+    run_cli("devnet", "down", env=env)
+
+
 @pytest.fixture(autouse=True)
-def isolated_state(tmp_path, monkeypatch):
-    """Devnet state and deployment records go to the test's own folder; no network comes from the environment."""
-    monkeypatch.setenv("MEGATAO_STATE_DIR", str(tmp_path / "state"))
-    monkeypatch.setenv("MEGATAO_DEPLOYMENTS_DIR", str(tmp_path / "deployments"))
+def isolated_state(request, tmp_path, monkeypatch):
+    """Devnet state and deployment records go to the test's own folder (or to the shared devnet's, which is
+    snapshotted before the test and reverted after); no network comes from the environment."""
     monkeypatch.delenv("MEGATAO_RPC_URL", raising=False)
     monkeypatch.delenv("MEGATAO_NETWORK", raising=False)
-    return tmp_path
+    if "shared_devnet" not in request.fixturenames:
+        monkeypatch.setenv("MEGATAO_STATE_DIR", str(tmp_path / "state"))
+        monkeypatch.setenv("MEGATAO_DEPLOYMENTS_DIR", str(tmp_path / "deployments"))
+        yield tmp_path
+        return
+    from governance.anvil import AnvilRpc
+
+    devnet = request.getfixturevalue("shared_devnet")
+    for key, value in devnet.env.items():
+        monkeypatch.setenv(key, value)
+    node = AnvilRpc(devnet.rpc_url)
+    snapshot = node.snapshot()
+    yield tmp_path
+    node.revert(snapshot)
 
 
 @dataclass

@@ -70,48 +70,39 @@ def test_a_bad_genesis_file_names_the_file_and_the_key(tmp_path, body, message):
 
 
 @pytest.mark.anvil
-def test_market_list_and_show_on_the_devnet(cli):
-    up = cli("devnet", "up", "--json")
-    assert up.code == 0, up.output
-    try:
-        listed = json.loads(cli("market", "list", "--json").stdout)
-        genesis = {m.ticker: m for m in load_genesis_markets()}
-        assert [m["ticker"] for m in listed] == list(genesis)
-        for m in listed:
-            expected = genesis[m["ticker"]]
-            assert m["marketId"] == "0x" + alpha_market_id(expected.netuid).hex()
-            assert m["status"] == "active"
-            assert list(m["params"].values()) == list(expected.as_tuple())
-        chutes = next(m for m in listed if m["ticker"] == "CHUTES")
-        assert chutes["price"] == 80_000_000_000_000_000  # 150,000 TAO / 1,875,000 alpha
-        assert chutes["poolTao"] == 150_000 * WAD
+def test_market_list_and_show_on_the_devnet(cli, shared_devnet):
+    listed = json.loads(cli("market", "list", "--json").stdout)
+    genesis = {m.ticker: m for m in load_genesis_markets()}
+    assert [m["ticker"] for m in listed] == list(genesis)
+    for m in listed:
+        expected = genesis[m["ticker"]]
+        assert m["marketId"] == "0x" + alpha_market_id(expected.netuid).hex()
+        assert m["status"] == "active"
+        assert list(m["params"].values()) == list(expected.as_tuple())
+    chutes = next(m for m in listed if m["ticker"] == "CHUTES")
+    assert chutes["price"] == 80_000_000_000_000_000  # 150,000 TAO / 1,875,000 alpha
+    assert chutes["poolTao"] == 150_000 * WAD
 
-        table = cli("market", "list")
-        assert table.code == 0 and "BITMIND" in table.stdout and "0.080000000" in table.stdout
-        show = cli("market", "show", "chutes")
-        assert show.code == 0 and "alpha, subnet 64" in show.stdout
-        assert_one_line_error(cli("market", "show", "CHUTEZ"), "no market 'CHUTEZ'", "did you mean 'CHUTES'")
-    finally:
-        cli("devnet", "down")
+    table = cli("market", "list")
+    assert table.code == 0 and "BITMIND" in table.stdout and "0.080000000" in table.stdout
+    show = cli("market", "show", "chutes")
+    assert show.code == 0 and "alpha, subnet 64" in show.stdout
+    assert_one_line_error(cli("market", "show", "CHUTEZ"), "no market 'CHUTEZ'", "did you mean 'CHUTES'")
 
 
 @pytest.mark.anvil
-def test_a_reverted_listing_is_reported_with_its_custom_error(cli):
+def test_a_reverted_listing_is_reported_with_its_custom_error(shared_devnet):
     from governance.accounts import dev_account
     from governance.chain import Chain
     from governance.errors import TransactionError
     from governance.networks import resolve_endpoint
     from governance.protocol import Protocol
 
-    assert cli("devnet", "up", "--json").code == 0
-    try:
-        protocol = Protocol(Chain(resolve_endpoint("devnet")))
-        chutes = load_genesis_markets()[0]
-        with pytest.raises(TransactionError) as raised:
-            protocol.chain.transact(protocol.contract.functions.listMarket(chutes.listing()), dev_account(0))
-        assert f"MarketAlreadyListed(0x{chutes.market_id.hex()})" in str(raised.value)
-        stranger = dev_account(5)
-        with pytest.raises(TransactionError, match=f"OwnableUnauthorizedAccount\\({stranger.address}\\)"):
-            protocol.chain.transact(protocol.contract.functions.listMarket(chutes.listing()), stranger)
-    finally:
-        cli("devnet", "down")
+    protocol = Protocol(Chain(resolve_endpoint("devnet")))
+    chutes = load_genesis_markets()[0]
+    with pytest.raises(TransactionError) as raised:
+        protocol.chain.transact(protocol.contract.functions.listMarket(chutes.listing()), dev_account(0))
+    assert f"MarketAlreadyListed(0x{chutes.market_id.hex()})" in str(raised.value)
+    stranger = dev_account(5)
+    with pytest.raises(TransactionError, match=f"OwnableUnauthorizedAccount\\({stranger.address}\\)"):
+        protocol.chain.transact(protocol.contract.functions.listMarket(chutes.listing()), stranger)

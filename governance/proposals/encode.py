@@ -1,0 +1,201 @@
+"""A proposal as the Governor takes it: targets, values, calldatas and description, with its ids computed offline
+exactly as OpenZeppelin's Governor (`hashProposal`) and TimelockController (`hashOperationBatch`) do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from eth_abi import encode
+from eth_utils import keccak, to_checksum_address
+from web3 import Web3
+
+from governance.errors import InputError
+from governance.markets import KIND_ALPHA, KIND_INDEX, ZERO_ADDRESS
+from governance.proposals.models import ListedMarket, MarketListing, MarketUpdate, Proposal, Upgrade
+from governance.toolchain import abi
+
+STATUS_VALUES = {"active": 1, "reduce-only": 2, "delisted": 3}
+PARAM_KEYS = (
+    "max_leverage",
+    "maintenance_margin",
+    "partial_liquidation_band",
+    "taker_fee",
+    "maker_fee",
+    "max_funding_rate_8h",
+    "price_band",
+    "max_open_interest",
+    "min_pool_tao",
+)
+
+
+@dataclass(frozen=True)
+class Action:
+    """One call the timelock makes, with its readable form."""
+
+    target: str
+    value: int
+    calldata: bytes
+    signature: str  # "listMarket((string,uint8,uint16,address,(uint96,...)))"
+    readable: str  # "listMarket(NINETEEN, alpha, netuid 19, ...)"
+
+
+@dataclass(frozen=True)
+class Encoded:
+    actions: list[Action]
+    description: str
+    description_hash: bytes
+    proposal_id: int
+    timelock_operation_id: bytes | None
+
+    @property
+    def targets(self) -> list[str]:
+        return [a.target for a in self.actions]
+
+    @property
+    def values(self) -> list[int]:
+        return [a.value for a in self.actions]
+
+    @property
+    def calldatas(self) -> list[bytes]:
+        return [a.calldata for a in self.actions]
+
+    def as_json(self) -> dict:
+        return {
+            "proposalId": str(self.proposal_id),
+            "proposalIdHex": hex(self.proposal_id),
+            "descriptionHash": "0x" + self.description_hash.hex(),
+            "timelockOperationId": "0x" + self.timelock_operation_id.hex() if self.timelock_operation_id else None,
+            "description": self.description,
+            "actions": [
+                {"target": a.target, "value": str(a.value), "calldata": "0x" + a.calldata.hex(),
+                 "signature": a.signature, "call": a.readable}
+                for a in self.actions
+            ],
+        }  # fmt: skip
+
+
+def proposal_description(proposal: Proposal) -> str:
+    """The text the Governor stores: the title as a Markdown heading, then the description."""
+    return f"# {proposal.title}\n\n{proposal.description.strip()}\n"
+
+
+def hash_proposal(targets: list[str], values: list[int], calldatas: list[bytes], description_hash: bytes) -> int:
+    """`Governor.hashProposal`: uint256(keccak256(abi.encode(targets, values, calldatas, descriptionHash)))."""
+    encoded = encode(["address[]", "uint256[]", "bytes[]", "bytes32"], [targets, values, calldatas, description_hash])
+    return int.from_bytes(keccak(encoded), "big")
+
+
+def timelock_operation_id(
+    targets: list[str], values: list[int], calldatas: list[bytes], description_hash: bytes, governor: str
+) -> bytes:
+    """`TimelockController.hashOperationBatch` with GovernorTimelockControl's salt, bytes20(governor) ^ descHash."""
+    salt = bytes(a ^ b for a, b in zip(bytes.fromhex(governor[2:]).ljust(32, b"\0"), description_hash, strict=True))
+    encoded = encode(
+        ["address[]", "uint256[]", "bytes[]", "bytes32", "bytes32"], [targets, values, calldatas, bytes(32), salt]
+    )
+    return keccak(encoded)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What encoding needs from the deployment: the entry contract, the governor, and for updates the market's
+    current parameters (`current_params[ticker]` -> tuple in PARAM_KEYS order) and its id."""
+
+    protocol: str
+    governor: str | None = None
+    index_oracle: str | None = None
+    current_params: dict[str, tuple[int, ...]] | None = None
+    market_ids: dict[str, bytes] | None = None
+    implementations: dict[str, tuple[str, list[bytes]]] | None = None  # module id -> (address, selectors)
+
+
+def _call(target: str, name: str, args: list, readable: str) -> Action:
+    contract = Web3().eth.contract(abi=abi("IMegaTAOProtocol"))
+    function = contract.get_function_by_name(name)
+    calldata = bytes.fromhex(contract.encode_abi(name, args)[2:])
+    types = ",".join(_abi_type(i) for i in function.abi["inputs"])
+    return Action(to_checksum_address(target), 0, calldata, f"{name}({types})", readable)
+
+
+def _abi_type(param: dict) -> str:
+    if param["type"].startswith("tuple"):
+        return "(" + ",".join(_abi_type(c) for c in param["components"]) + ")" + param["type"][5:]
+    return param["type"]
+
+
+def _params_tuple(market: ListedMarket, min_pool_tao: int) -> tuple[int, ...]:
+    return (
+        market.max_leverage,
+        market.maintenance_margin,
+        market.partial_liquidation_band,
+        market.taker_fee,
+        market.maker_fee,
+        market.max_funding_rate_8h,
+        market.price_band,
+        market.max_open_interest,
+        min_pool_tao,
+    )
+
+
+def _listing_actions(p: MarketListing, ctx: Context) -> list[Action]:
+    m = p.market
+    if p.oracle.source == "alpha-precompile":
+        listing = (m.ticker, KIND_ALPHA, m.netuid, ZERO_ADDRESS, _params_tuple(m, p.oracle.min_pool_tao or 0))
+        where = f"alpha, netuid {m.netuid}"
+    else:
+        if not ctx.index_oracle:
+            raise InputError("an mtsos-ema listing needs the MTSOS oracle's address, and the deployment has none")
+        listing = (m.ticker, KIND_INDEX, 0, to_checksum_address(ctx.index_oracle), _params_tuple(m, 0))
+        where = f"index, oracle {ctx.index_oracle}"
+    return [_call(ctx.protocol, "listMarket", [listing], f"listMarket({m.ticker}, {where})")]
+
+
+def _update_actions(p: MarketUpdate, ctx: Context) -> list[Action]:
+    ticker = p.market.ticker
+    if not ctx.current_params or ticker not in ctx.current_params or not ctx.market_ids:
+        raise InputError(f"market '{ticker}' is not listed on this deployment")
+    market_id = ctx.market_ids[ticker]
+    changes = p.market.model_dump(exclude={"ticker", "status"}, exclude_none=True)
+    if p.oracle is not None:
+        changes["min_pool_tao"] = p.oracle.min_pool_tao
+    actions = []
+    if changes:
+        params = dict(zip(PARAM_KEYS, ctx.current_params[ticker], strict=True)) | changes
+        readable = f"updateMarketParams({ticker}: {', '.join(sorted(changes))})"
+        actions.append(_call(ctx.protocol, "updateMarketParams", [market_id, tuple(params.values())], readable))
+    if p.market.status is not None:
+        status = STATUS_VALUES[p.market.status]
+        actions.append(
+            _call(ctx.protocol, "setMarketStatus", [market_id, status], f"setMarketStatus({ticker}, {p.market.status})")
+        )
+    return actions
+
+
+def _upgrade_actions(p: Upgrade, ctx: Context) -> list[Action]:
+    actions = []
+    for item in p.modules:
+        if not ctx.implementations or item.module not in ctx.implementations:
+            raise InputError(f"no deployed implementation of {item.contract} for module '{item.module}'")
+        address, selectors = ctx.implementations[item.module]
+        module_id = item.module.encode().ljust(32, b"\0")
+        readable = f"setModule({item.module} -> {item.contract} at {address}, {len(selectors)} selectors)"
+        actions.append(_call(ctx.protocol, "setModule", [module_id, address, selectors, b""], readable))
+    return actions
+
+
+ENCODERS = {"market-listing": _listing_actions, "market-update": _update_actions, "upgrade": _upgrade_actions}
+
+
+def encode_proposal(proposal: Proposal, ctx: Context) -> Encoded:
+    encoder = ENCODERS.get(proposal.kind)
+    if encoder is None:
+        raise InputError(f"proposals of kind '{proposal.kind}' cannot be encoded by this deployment yet")
+    actions = encoder(proposal, ctx)
+    description = proposal_description(proposal)
+    description_hash = keccak(text=description)
+    targets, values, calldatas = [a.target for a in actions], [a.value for a in actions], [a.calldata for a in actions]
+    proposal_id = hash_proposal(targets, values, calldatas, description_hash)
+    operation = (
+        timelock_operation_id(targets, values, calldatas, description_hash, ctx.governor) if ctx.governor else None
+    )
+    return Encoded(actions, description, description_hash, proposal_id, operation)

@@ -1,0 +1,123 @@
+"""`proposal validate --network` against the devnet, and the offline encoding of proposals."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from eth_abi import decode
+from eth_utils import keccak
+
+from governance.proposals.encode import Context, encode_proposal, hash_proposal, proposal_description
+from governance.proposals.loader import load_proposal
+from tests.conftest import ROOT
+
+LISTING = ROOT / "proposals/examples/list-sn19.yaml"
+UPDATE = ROOT / "proposals/examples/raise-chutes-oi.yaml"
+PROTOCOL = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512"
+
+
+def variant(tmp_path, source, name, *replacements):
+    text = source.read_text()
+    for old, new in replacements:
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.anvil
+def test_a_listing_that_the_chain_accepts(cli, shared_devnet):
+    run = cli("proposal", "validate", str(LISTING), "--network", "devnet", "--json")
+    assert run.code == 0, run.output
+    report = json.loads(run.stdout)[0]
+    assert report["ok"] and report["findings"] == []
+    assert report["chain"]["readings"]["poolTao"] == 32_000 * 10**18
+    assert report["chain"]["block"] >= 1
+
+
+@pytest.mark.anvil
+def test_the_chain_rejects_a_thin_pool_and_a_listed_market(cli, tmp_path, shared_devnet):
+    thin = variant(tmp_path, LISTING, "thin.yaml", ("netuid: 19 ", "netuid: 93 "), ("NINETEEN", "TINY"))
+    listed = variant(tmp_path, LISTING, "dup.yaml", ("netuid: 19 ", "netuid: 64 "), ("NINETEEN", "CHUTES"))
+    run = cli("proposal", "validate", str(thin), str(listed), "--network", "devnet")
+    assert run.code == 1
+    assert "[CHAIN-POOL-DEPTH] oracle.min_pool_tao: subnet 93's pool holds 1,500 TAO at block" in run.stdout
+    assert f"{listed}:11:11: error [CHAIN-TICKER-FREE] market.ticker: ticker CHUTES is already listed" in run.stdout
+    assert "[CHAIN-SUBNET-NOT-LISTED] market.netuid: subnet 64 already has a market" in run.stdout
+
+
+@pytest.mark.anvil
+def test_an_update_is_checked_with_the_markets_current_values(cli, tmp_path, shared_devnet):
+    assert cli("proposal", "validate", str(UPDATE), "--network", "devnet").code == 0
+    # 35% alone is within bounds, but the market's current 3x leverage needs MM below 33.3%.
+    bad = variant(tmp_path, UPDATE, "mm.yaml", ("  # maintenance_margin: 10%", "  maintenance_margin: 35%"))
+    assert cli("proposal", "validate", str(bad)).code == 0
+    run = cli("proposal", "validate", str(bad), "--network", "devnet")
+    assert run.code == 1 and "[CHAIN-MM-BELOW-INVERSE-LEVERAGE]" in run.stdout
+    unknown = variant(tmp_path, UPDATE, "unknown.yaml", ("ticker: CHUTES", "ticker: NOPE"))
+    assert (
+        "[CHAIN-MARKET-LISTED] market.ticker: no market 'NOPE'"
+        in cli("proposal", "validate", str(unknown), "--network", "devnet").stdout
+    )
+
+
+def test_encoding_a_listing_offline():
+    proposal = load_proposal(LISTING).proposal
+    encoded = encode_proposal(proposal, Context(protocol=PROTOCOL))
+    assert encoded.targets == [PROTOCOL] and encoded.values == [0]
+    assert encoded.actions[0].signature.startswith("listMarket((string,uint8,uint16,address,(uint96,")
+    (listing,) = decode(
+        ["(string,uint8,uint16,address,(uint96,uint64,uint64,uint64,uint64,uint64,uint64,uint128,uint128))"],
+        encoded.calldatas[0][4:],
+    )
+    assert listing[0] == "NINETEEN" and listing[2] == 19
+    assert listing[4] == (
+        3 * 10**18,
+        10**17,
+        5 * 10**16,
+        25 * 10**14,
+        0,
+        75 * 10**14,
+        2 * 10**17,
+        5000 * 10**18,
+        10_000 * 10**18,
+    )
+    assert encoded.description == proposal_description(proposal)
+    assert encoded.description.startswith("# List SN19 alpha perp\n\n")
+    assert encoded.description_hash == keccak(text=encoded.description)
+    assert encoded.proposal_id == hash_proposal(
+        encoded.targets, encoded.values, encoded.calldatas, encoded.description_hash
+    )
+    assert encoded.timelock_operation_id is None  # needs the governor's address
+
+
+def test_an_update_encodes_the_merged_parameters_and_the_status(tmp_path):
+    path = variant(
+        tmp_path,
+        UPDATE,
+        "u.yaml",
+        ("  # status: active              # active | reduce-only | delisted", "  status: reduce-only"),
+    )
+    proposal = load_proposal(path).proposal
+    current = (
+        3 * 10**18,
+        10**17,
+        5 * 10**16,
+        25 * 10**14,
+        0,
+        75 * 10**14,
+        2 * 10**17,
+        15_000 * 10**18,
+        10_000 * 10**18,
+    )
+    market_id = b"\x11" * 32
+    ctx = Context(protocol=PROTOCOL, current_params={"CHUTES": current}, market_ids={"CHUTES": market_id})
+    encoded = encode_proposal(proposal, ctx)
+    assert [a.signature.split("(")[0] for a in encoded.actions] == ["updateMarketParams", "setMarketStatus"]
+    _, params = decode(
+        ["bytes32", "(uint96,uint64,uint64,uint64,uint64,uint64,uint64,uint128,uint128)"], encoded.calldatas[0][4:]
+    )
+    assert params == (*current[:7], 20_000 * 10**18, current[8])
+    assert decode(["bytes32", "uint8"], encoded.calldatas[1][4:]) == (market_id, 2)
