@@ -43,6 +43,8 @@ interface IMtsosOracle is IIndexOracle, IMtsosOracleErrors {
     /// @notice Reads `getSumAlphaPrice()` and folds it into the EMA. Anyone may call it.
     /// @dev Reverts `SumAlphaPriceUnavailable` (precompile off), `SumAlphaPriceZero`, `SumAlphaPriceOutOfRange`.
     ///      In the same second as the previous update it returns the EMA unchanged, without reading the precompile.
+    ///      Keepers: nodes estimate gas against the latest block, so an estimate taken right after the block of the
+    ///      previous update prices that early return and is too low for the next block; send with a fixed margin.
     /// @return ema The EMA after the update (TAO x 1e18).
     function update() external returns (uint256 ema);
 
