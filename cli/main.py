@@ -9,6 +9,7 @@ from cli.base import Group, example
 from cli.devnet import devnet
 from cli.market import market
 from cli.network import network
+from cli.oracle import oracle
 from cli.pool import pool
 from cli.proposal import proposal
 from governance import __version__
@@ -26,7 +27,7 @@ def cli() -> None:
     """
 
 
-for group in (account, devnet, market, network, pool, proposal):
+for group in (account, devnet, market, network, oracle, pool, proposal):
     cli.add_command(group)
 
 

@@ -42,6 +42,25 @@ def market_json(m: MarketView) -> dict:
     }
 
 
+def _index_state(protocol, m: MarketView) -> dict:
+    """The index oracle behind an index market: its EMA, the live spot, their gap and the last update's age."""
+    from governance.ema import MtsosOracleClient
+    from governance.pools import AlphaPrecompile
+
+    chain = protocol.chain
+    state = MtsosOracleClient(chain, protocol.index_oracle(m.market_id)).state()
+    spot = AlphaPrecompile(chain).sum_alpha_price()
+    now = chain.guard(lambda: chain.w3.eth.get_block("latest")["timestamp"])
+    return {
+        "oracle": state.address,
+        "ema": state.ema,
+        "spot": spot,
+        "gapPercent": (spot - state.ema) * 100 / state.ema if state.ema else 0.0,
+        "lastUpdate": state.last_update,
+        "age": state.age(now),
+    }
+
+
 def _price(wei: int) -> str:
     return f"{wei / 10**18:.9f}"
 
@@ -85,10 +104,13 @@ def list_markets(network: str | None, rpc_url: str | None, as_json: bool) -> Non
 @network_options
 @json_option
 def show(ticker: str, network: str | None, rpc_url: str | None, as_json: bool) -> None:
-    """One market: its id, parameters, status and live oracle price."""
-    m = _protocol(network, rpc_url).market_by_ticker(ticker)
+    """One market: its id, parameters, status and live oracle price; for an index market (MTSOS) also the spot, the
+    EMA, the gap between them and the age of the oracle's last update."""
+    protocol = _protocol(network, rpc_url)
+    m = protocol.market_by_ticker(ticker)
+    index = _index_state(protocol, m) if m.kind == "index" else None
     if as_json:
-        print_json(market_json(m))
+        print_json(market_json(m) | ({"index": index} if index else {}))
         return
     p = m.params
     rows = [
@@ -109,6 +131,14 @@ def show(ticker: str, network: str | None, rpc_url: str | None, as_json: bool) -
         ("max OI per side", format_tao(p["max_open_interest"], 0)),
         ("liquidity threshold", format_tao(p["min_pool_tao"], 0)),
     ]
+    if index:
+        rows[3:4] = [
+            ("price (EMA)", f"{_price(index['ema'])} TAO, the 7-day time-weighted EMA the market trades at"),
+            ("spot", f"{_price(index['spot'])} TAO, the sum of alpha prices now"),
+            ("gap", f"{index['gapPercent']:+.4f}% (spot against EMA)"),
+            ("last update", f"{index['age']} s ago, at block time {index['lastUpdate']} ({index['oracle']})"),
+        ]
+        rows = [row for row in rows if row[0] not in ("pool TAO", "liquidity threshold")]
     out.print(f"[bold]{m.ticker}[/bold]")
     for key, value in rows:
         out.print(f"{key:>20}  {value}")

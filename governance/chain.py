@@ -75,9 +75,12 @@ class Chain:
     def contract(self, address: str, abi: list[dict]):
         return self.w3.eth.contract(address=Web3.to_checksum_address(address), abi=abi)
 
-    def transact(self, function: ContractFunction, sender: LocalAccount, value: int = 0) -> dict[str, Any]:
-        """Sign and send `function` from `sender`, wait for the receipt, and raise if it reverted."""
-        return self._send(function.fn_name, function.build_transaction, function.contract_abi, sender, value)
+    def transact(
+        self, function: ContractFunction, sender: LocalAccount, value: int = 0, gas: int | None = None
+    ) -> dict[str, Any]:
+        """Sign and send `function` from `sender`, wait for the receipt, and raise if it reverted. `gas` replaces the
+        node's estimate, for calls whose cost depends on the block they land in."""
+        return self._send(function.fn_name, function.build_transaction, function.contract_abi, sender, value, gas)
 
     def deploy(self, abi: list[dict], bytecode: str, sender: LocalAccount, *args) -> str:
         """Deploy a contract from its ABI and creation bytecode; returns its address."""
@@ -85,7 +88,9 @@ class Chain:
         receipt = self._send("deployment", factory.constructor(*args).build_transaction, abi, sender, 0)
         return receipt["contractAddress"]
 
-    def _send(self, what: str, build, abi: list[dict], sender: LocalAccount, value: int) -> dict[str, Any]:
+    def _send(
+        self, what: str, build, abi: list[dict], sender: LocalAccount, value: int, gas: int | None = None
+    ) -> dict[str, Any]:
         self.require_network_match()
         self._refuse_public_keys_off_loopback(sender)
         params = {
@@ -94,6 +99,8 @@ class Chain:
             "nonce": self.guard(lambda: self.w3.eth.get_transaction_count(sender.address, "pending")),
             "chainId": self.chain_id,
         }
+        if gas is not None:
+            params["gas"] = gas
         try:
             tx = self.guard(lambda: build(params))
         except ContractCustomError as exc:

@@ -8,7 +8,7 @@ from eth_account.signers.local import LocalAccount
 from governance.accounts import dev_account
 from governance.anvil import AnvilRpc
 from governance.chain import Chain
-from governance.markets import AlphaMarket
+from governance.markets import Genesis
 from governance.pools import ALPHA_PRECOMPILE, EMULATOR_CONTRACT, AlphaPrecompile, PoolSeed
 from governance.progress import Progress
 from governance.toolchain import abi, artifact, deployed_bytecode
@@ -18,18 +18,17 @@ ENTRY_CONTRACT = "MegaTAO"
 PROTOCOL_INTERFACE = "IMegaTAOProtocol"
 #: Module implementations, registered in this order.
 PROTOCOL_MODULES = ("MarketModule", "OracleModule")
+MTSOS_ORACLE = "MtsosOracle"
 
 
-def deploy_devnet(
-    chain: Chain, seeds: list[PoolSeed], markets: list[AlphaMarket], progress: Progress
-) -> dict[str, dict]:
+def deploy_devnet(chain: Chain, seeds: list[PoolSeed], genesis: Genesis, progress: Progress) -> dict[str, dict]:
     """Everything a devnet runs; returns the contracts for the deployment record."""
     with progress.step(f"placing the Alpha precompile emulator at {ALPHA_PRECOMPILE}"):
         AnvilRpc(chain.url).set_code(ALPHA_PRECOMPILE, deployed_bytecode(EMULATOR_CONTRACT))
     with progress.step(f"seeding {len(seeds)} subnet pools"):
         AlphaPrecompile(chain).seed(seeds, dev_account(0))
     contracts = {"AlphaPrecompile": {"address": ALPHA_PRECOMPILE, "contract": EMULATOR_CONTRACT, "emulated": True}}
-    contracts.update(deploy_protocol(chain, dev_account(0), markets, progress))
+    contracts.update(deploy_protocol(chain, dev_account(0), genesis, progress))
     return contracts
 
 
@@ -37,11 +36,9 @@ def deploy_contract(chain: Chain, name: str, deployer: LocalAccount, *args) -> s
     return chain.deploy(abi(name), artifact(name)["bytecode"]["object"], deployer, *args)
 
 
-def deploy_protocol(
-    chain: Chain, deployer: LocalAccount, markets: list[AlphaMarket], progress: Progress
-) -> dict[str, dict]:
-    """The entry contract owned by `deployer`, each module registered with the selectors it exports, and the
-    genesis markets listed (the registry checks every listing criterion on chain)."""
+def deploy_protocol(chain: Chain, deployer: LocalAccount, genesis: Genesis, progress: Progress) -> dict[str, dict]:
+    """The entry contract owned by `deployer`, each module registered with the selectors it exports, the MTSOS
+    oracle with its first reading, and the genesis markets listed (the registry checks every criterion on chain)."""
     contracts: dict[str, dict] = {}
     with progress.step("deploying the MegaTAO entry contract"):
         entry = deploy_contract(chain, ENTRY_CONTRACT, deployer, deployer.address)
@@ -59,7 +56,14 @@ def deploy_protocol(
                 "moduleId": module_id.rstrip(b"\0").decode(),
                 "selectors": ["0x" + s.hex() for s in selectors],
             }
-    with progress.step(f"listing {len(markets)} genesis markets"):
-        for market in markets:
+    with progress.step("deploying the MTSOS oracle and taking its first reading"):
+        oracle = deploy_contract(chain, MTSOS_ORACLE, deployer)
+        # An index market lists only at a nonzero price: the first update initialises the EMA to the spot.
+        chain.transact(chain.contract(oracle, abi(MTSOS_ORACLE)).functions.update(), deployer)
+        contracts[MTSOS_ORACLE] = {"address": oracle, "contract": MTSOS_ORACLE}
+    with progress.step(f"listing {len(genesis.alpha) + len(genesis.index)} genesis markets"):
+        for market in genesis.alpha:
             chain.transact(protocol.functions.listMarket(market.listing()), deployer)
+        for market in genesis.index:
+            chain.transact(protocol.functions.listMarket(market.listing(oracle)), deployer)
     return contracts

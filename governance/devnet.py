@@ -13,10 +13,10 @@ from pathlib import Path
 
 from governance.anvil import BLOCK_TIME_SECONDS, AnvilProcess, AnvilRpc, free_port, rpc
 from governance.chain import Chain
-from governance.deploy import ENTRY_CONTRACT, PROTOCOL_INTERFACE, PROTOCOL_MODULES, deploy_devnet
+from governance.deploy import ENTRY_CONTRACT, MTSOS_ORACLE, PROTOCOL_INTERFACE, PROTOCOL_MODULES, deploy_devnet
 from governance.deployments import deployment_path, write_deployment
 from governance.errors import DevnetError, ToolchainError
-from governance.markets import load_genesis_markets
+from governance.markets import load_genesis
 from governance.networks import DEVNET_CHAIN_ID, Endpoint, get_network
 from governance.paths import state_dir
 from governance.pools import EMULATOR_CONTRACT, AlphaPrecompile, PoolSeed, load_pool_seeds
@@ -106,7 +106,7 @@ def up(port: int | None = None, progress: Progress = SILENT) -> UpResult:
         _state_file().unlink(missing_ok=True)
 
     seeds = load_pool_seeds()
-    markets = load_genesis_markets()
+    genesis = load_genesis()
     _ensure_artifacts(progress)
     port = port if port is not None else free_port()
     with progress.step(f"starting anvil on 127.0.0.1:{port}"):
@@ -123,7 +123,7 @@ def up(port: int | None = None, progress: Progress = SILENT) -> UpResult:
     )
     try:
         chain = devnet_chain(state)
-        contracts = deploy_devnet(chain, seeds, markets, progress)
+        contracts = deploy_devnet(chain, seeds, genesis, progress)
         block = chain.guard(lambda: chain.w3.eth.block_number)
         with progress.step("writing the deployment record"):
             record = write_deployment(
@@ -133,7 +133,8 @@ def up(port: int | None = None, progress: Progress = SILENT) -> UpResult:
                 contracts,
                 {
                     "markets": [
-                        {"ticker": m.ticker, "netuid": m.netuid, "marketId": "0x" + m.market_id.hex()} for m in markets
+                        {"ticker": m.ticker, "netuid": getattr(m, "netuid", None), "marketId": "0x" + m.market_id.hex()}
+                        for m in [*genesis.alpha, *genesis.index]
                     ],
                     "pools": [seed.model_dump(mode="json") for seed in seeds],
                     "devBalanceTao": DEV_BALANCE_TAO,
@@ -149,7 +150,7 @@ def up(port: int | None = None, progress: Progress = SILENT) -> UpResult:
 
 def _ensure_artifacts(progress: Progress) -> None:
     try:
-        for contract in (EMULATOR_CONTRACT, ENTRY_CONTRACT, PROTOCOL_INTERFACE, *PROTOCOL_MODULES):
+        for contract in (EMULATOR_CONTRACT, ENTRY_CONTRACT, PROTOCOL_INTERFACE, MTSOS_ORACLE, *PROTOCOL_MODULES):
             artifact(contract)
     except ToolchainError:
         with progress.step("compiling the contracts (forge build)"):

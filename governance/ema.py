@@ -370,7 +370,9 @@ class MtsosOracleClient:
         estimate = self.chain.guard(lambda: function.estimate_gas({"from": sender.address}))
         previous = self.state()
         try:
-            receipt = self.chain.transact(_WithGasLimit(function, estimate + UPDATE_GAS_HEADROOM), sender)
+            # Nodes estimate against the latest block: right after the block holding the previous update that is the
+            # same-second early return (~23.6k), while the transaction lands a block later and reads the precompile.
+            receipt = self.chain.transact(function, sender, gas=estimate + UPDATE_GAS_HEADROOM)
         except TransactionError as exc:
             # The checks above ran against the latest block, which may hold the previous update: then they took
             # the same-second path. Replayed now, after the failed block, the call meets the same revert.
@@ -416,23 +418,6 @@ class MtsosOracleClient:
                     f" ({', '.join(_show(arg) for arg in args)})" if args else ""
                 )
         return raw
-
-
-class _WithGasLimit:
-    """A contract call that `Chain.transact` sends with a set gas limit instead of the node's estimate.
-
-    `update()` in the same second as the last update returns early, and nodes estimate gas against the latest block:
-    an estimate taken right after the block that holds the previous update prices that early return (~23.6k) and the
-    transaction, mined one block later, runs out of gas. Unused gas is not charged, so a generous limit costs nothing.
-    """
-
-    def __init__(self, function: Any, gas: int):
-        self._function = function
-        self.fn_name = function.fn_name
-        self.gas = gas
-
-    def build_transaction(self, transaction: dict[str, Any]) -> dict[str, Any]:
-        return self._function.build_transaction({**transaction, "gas": self.gas})
 
 
 _ERROR_WORDS = {

@@ -5,7 +5,9 @@ The genesis file `proposals/genesis/markets.yaml` is read through these models, 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from eth_abi import encode
@@ -67,6 +69,27 @@ class AlphaMarket(MarketParameters):
         return (self.ticker, KIND_ALPHA, self.netuid, ZERO_ADDRESS, self.as_tuple())
 
 
+class IndexMarket(MarketParameters):
+    """An index market (MTSOS), priced by an index oracle contract; it has no pool, so no liquidity threshold."""
+
+    ticker: str = Field(pattern=r"^[A-Z0-9]{2,12}$", description="2-12 upper-case letters or digits")
+    oracle: Literal["mtsos-ema"] = Field(description="The index oracle the market reads")
+    min_pool_tao: Literal[0] = Field(default=0, description="Index markets have no liquidity threshold")
+
+    @property
+    def market_id(self) -> bytes:
+        return index_market_id(self.ticker)
+
+    def listing(self, oracle_address: str) -> tuple:
+        return (self.ticker, KIND_INDEX, 0, oracle_address, self.as_tuple())
+
+
+@dataclass(frozen=True)
+class Genesis:
+    alpha: list[AlphaMarket]
+    index: list[IndexMarket]
+
+
 def alpha_market_id(netuid: int) -> bytes:
     """`keccak256(abi.encode(uint8(MarketKind.Alpha), uint256(netuid)))`, as the registry derives it."""
     return Web3.keccak(encode(["uint8", "uint256"], [KIND_ALPHA, netuid]))
@@ -79,6 +102,11 @@ def index_market_id(ticker: str) -> bytes:
 
 def load_genesis_markets(path: Path | None = None) -> list[AlphaMarket]:
     """The alpha markets of `proposals/genesis/markets.yaml`, each with the defaults filled in, checked."""
+    return load_genesis(path).alpha
+
+
+def load_genesis(path: Path | None = None) -> Genesis:
+    """The alpha and index markets of `proposals/genesis/markets.yaml`, defaults filled in, checked."""
     path = path or genesis_dir() / "markets.yaml"
     try:
         data = yaml.safe_load(path.read_text())
@@ -88,24 +116,35 @@ def load_genesis_markets(path: Path | None = None) -> list[AlphaMarket]:
         raise InputError(f"{display(path)}: not valid YAML ({exc})") from None
     if not isinstance(data, dict) or data.get("version") != 1:
         raise InputError(f"{display(path)}: expected a mapping with `version: 1`, `defaults` and `markets`")
-    unknown = set(data) - {"version", "defaults", "markets"}
+    unknown = set(data) - {"version", "defaults", "markets", "index_markets"}
     if unknown:
-        raise InputError(f"{display(path)}: unknown key '{sorted(unknown)[0]}' (expected version, defaults, markets)")
+        raise InputError(
+            f"{display(path)}: unknown key '{sorted(unknown)[0]}' (expected version, defaults, markets, index_markets)"
+        )
     defaults = data.get("defaults") or {}
+    index_defaults = {k: v for k, v in defaults.items() if k != "min_pool_tao"}
+    alpha = _validated(path, "markets", AlphaMarket, defaults, data.get("markets"))
+    index = _validated(path, "index_markets", IndexMarket, index_defaults, data.get("index_markets"))
+    for field in ("ticker", "netuid"):
+        seen: set = set()
+        for market in [*alpha, *index]:
+            value = getattr(market, field, None)
+            if value is None:
+                continue
+            if value in seen:
+                raise InputError(f"{display(path)}: {field} {value} is listed twice")
+            seen.add(value)
+    return Genesis(alpha, index)
+
+
+def _validated(path: Path, section: str, model: type[BaseModel], defaults: dict, entries: list | None) -> list:
     markets = []
-    for index, entry in enumerate(data.get("markets") or []):
+    for index, entry in enumerate(entries or []):
         try:
-            markets.append(AlphaMarket.model_validate({**defaults, **(entry or {})}))
+            markets.append(model.model_validate({**defaults, **(entry or {})}))
         except ValidationError as exc:
             first = exc.errors()[0]
             key = ".".join(str(part) for part in first["loc"])
             message = first["msg"].removeprefix("Value error, ")
-            raise InputError(f"{display(path)}: markets.{index}.{key}: {message}") from None
-    for field in ("ticker", "netuid"):
-        seen: set = set()
-        for market in markets:
-            value = getattr(market, field)
-            if value in seen:
-                raise InputError(f"{display(path)}: {field} {value} is listed twice")
-            seen.add(value)
+            raise InputError(f"{display(path)}: {section}.{index}.{key}: {message}") from None
     return markets

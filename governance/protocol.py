@@ -73,6 +73,9 @@ class Protocol:
 
         return self.chain.guard(read)
 
+    def index_oracle(self, market_id: bytes) -> str:
+        return self.chain.guard(lambda: self.contract.functions.indexOracle(market_id).call())
+
     def markets(self) -> list[MarketView]:
         return [self.market(market_id) for market_id in self.market_ids()]
 

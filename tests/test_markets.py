@@ -7,7 +7,7 @@ import json
 import pytest
 
 from governance.errors import InputError
-from governance.markets import alpha_market_id, load_genesis_markets
+from governance.markets import load_genesis, load_genesis_markets
 from governance.units import format_fraction, parse_fraction, parse_leverage
 from tests.conftest import assert_one_line_error
 from tests.test_pools import LAUNCH_MARKETS
@@ -72,11 +72,11 @@ def test_a_bad_genesis_file_names_the_file_and_the_key(tmp_path, body, message):
 @pytest.mark.anvil
 def test_market_list_and_show_on_the_devnet(cli, shared_devnet):
     listed = json.loads(cli("market", "list", "--json").stdout)
-    genesis = {m.ticker: m for m in load_genesis_markets()}
+    genesis = {m.ticker: m for m in [*load_genesis().alpha, *load_genesis().index]}
     assert [m["ticker"] for m in listed] == list(genesis)
     for m in listed:
         expected = genesis[m["ticker"]]
-        assert m["marketId"] == "0x" + alpha_market_id(expected.netuid).hex()
+        assert m["marketId"] == "0x" + expected.market_id.hex()
         assert m["status"] == "active"
         assert list(m["params"].values()) == list(expected.as_tuple())
     chutes = next(m for m in listed if m["ticker"] == "CHUTES")
@@ -88,6 +88,28 @@ def test_market_list_and_show_on_the_devnet(cli, shared_devnet):
     show = cli("market", "show", "chutes")
     assert show.code == 0 and "alpha, subnet 64" in show.stdout
     assert_one_line_error(cli("market", "show", "CHUTEZ"), "no market 'CHUTEZ'", "did you mean 'CHUTES'")
+
+
+@pytest.mark.anvil
+def test_mtsos_is_listed_at_genesis_and_shows_spot_ema_gap_and_age(cli, shared_devnet):
+    mtsos = json.loads(cli("market", "show", "MTSOS", "--json").stdout)
+    assert mtsos["kind"] == "index" and mtsos["status"] == "active"
+    assert mtsos["params"]["max_leverage"] == 5 * WAD and mtsos["params"]["maintenance_margin"] == WAD // 10
+    assert mtsos["params"]["min_pool_tao"] == 0
+    # The devnet's 15 pools sum to 0.533000008 TAO; the oracle's first reading set its EMA there.
+    assert mtsos["index"]["spot"] == mtsos["index"]["ema"] == mtsos["price"] == 533_000_008 * 10**9
+    assert mtsos["index"]["gapPercent"] == 0
+    # CHUTES doubles in price: the spot jumps, the EMA waits for an update, which moves it only a little.
+    assert cli("pool", "set", "64", "--tao", "150000", "--alpha", "937500").code == 0
+    assert cli("devnet", "advance", "1h").code == 0
+    moved = json.loads(cli("market", "show", "MTSOS", "--json").stdout)["index"]
+    assert moved["spot"] == 613_000_008 * 10**9 and moved["ema"] == mtsos["index"]["ema"]
+    assert moved["gapPercent"] > 14 and moved["age"] >= 3600
+    assert cli("oracle", "update").code == 0
+    after = json.loads(cli("market", "show", "MTSOS", "--json").stdout)["index"]
+    assert mtsos["index"]["ema"] < after["ema"] < mtsos["index"]["ema"] * 1.001
+    text = cli("market", "show", "MTSOS").stdout
+    assert "price (EMA)" in text and "spot" in text and "gap" in text and "last update" in text
 
 
 @pytest.mark.anvil

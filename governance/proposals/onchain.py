@@ -31,9 +31,8 @@ class ChainReport:
         parts = []
         if "poolTao" in r:
             kind = "dynamic" if r["mechanism"] == MECHANISM_DYNAMIC else "stable"
-            parts.append(
-                f"subnet {r['netuid']} ({kind}): pool {format_tao(r['poolTao'], 0)}, price {r['price'] / 10**18:.9f} TAO"
-            )
+            price = f"{r['price'] / 10**18:.9f} TAO"
+            parts.append(f"subnet {r['netuid']} ({kind}): pool {format_tao(r['poolTao'], 0)}, price {price}")
         if "currentParams" in r:
             parts.append(f"market listed, current max OI {format_tao(r['currentParams']['max_open_interest'], 0)}")
         return f"read at block {self.block}: " + ("; ".join(parts) or "nothing to read for this kind")
