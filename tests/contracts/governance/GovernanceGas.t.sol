@@ -13,11 +13,11 @@ import {Bittensor} from "../../../contracts/libraries/Bittensor.sol";
 ///      Run: forge test --match-path tests/contracts/governance/GovernanceGas.t.sol -vv
 ///      Each figure must stay within its budget, about 3% above the figure measured when the budget was set: a change
 ///      that costs more fails here, and its author updates the budget and BENCHMARKS.md together.
-///      Issue 5's goal for castVoteBySig is 110,000 gas. OpenZeppelin's storage makes a ballot pay at least two fresh
-///      slots (the voter's `hasVoted` flag and, for the first vote of its kind, the tally), plus the nonce: a fresh
-///      slot per (voter, proposal) with a keyed nonce, a rewrite with a sequential nonce already used once; and the
-///      vote that reaches quorum stores the late-quorum deadline. So the goal holds for the execution gas of a keyed
-///      ballot (the figure forge's gas report shows) but not for its transaction gas; see the logged figures.
+///      Issue 5's goal for castVoteBySig is 110,000 gas. OpenZeppelin's storage makes a ballot open the voter's
+///      `hasVoted` slot, the tally's slot on the first vote of its kind, and its nonce's slot on the nonce's first use
+///      (always, for a keyed nonce); until quorum each vote checks it, and the vote that reaches it stores the
+///      late-quorum deadline. So the goal holds for the execution gas of a keyed ballot that opens the tally (the
+///      figure forge's gas report shows), not for its transaction gas; see the logged figures and the README.
 contract GovernanceGasTest is GovernanceFixture {
     /// @dev Issue 5's goal for a relayed ballot.
     uint256 internal constant CAST_VOTE_BY_SIG_GOAL = 110_000;
@@ -105,7 +105,7 @@ contract GovernanceGasTest is GovernanceFixture {
         );
         assertLe(gas, CAST_VOTE_BY_SIG_KEYED_QUORUM_BUDGET, "castVoteBySig keyed, quorum");
         gas = _measure(
-            "castVoteBySig (sequential nonce, after quorum)",
+            "castVoteBySig (sequential nonce at first use, after quorum)",
             relayer,
             address(governor),
             abi.encodeCall(governor.castVoteBySig, (proposalId, FOR, carol, carolBallot))

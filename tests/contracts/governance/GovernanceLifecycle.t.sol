@@ -5,6 +5,7 @@ import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {GovernanceFixture} from "./GovernanceFixture.t.sol";
 import {MockIndexOracle} from "../protocol/ProtocolFixture.t.sol";
+import {MarketModule} from "../../../contracts/protocol/modules/MarketModule.sol";
 import {IMarketErrors} from "../../../contracts/libraries/errors/MarketErrors.sol";
 import {IMegaTAO} from "../../../contracts/interfaces/IMegaTAO.sol";
 import {IMarketModule, MarketInfo, MarketListing, MarketParams} from "../../../contracts/interfaces/IMarketModule.sol";
@@ -190,5 +191,38 @@ contract GovernanceLifecycleTest is GovernanceFixture {
         _pass(p);
         assertEq(router.guardian(), newGuardian, "protocol guardian");
         assertEq(governor.proposalGuardian(), newGuardian, "proposal guardian");
+    }
+
+    function test_lifecycle_UpgradesModule() public {
+        _pass(_listingProposal(_sn19Listing(), "List SN19"));
+        MarketModule upgraded = new MarketModule();
+        bytes32 moduleId = upgraded.MODULE_ID();
+        Proposal memory upgrade = _protocolCall(
+            abi.encodeCall(IMegaTAO.setModule, (moduleId, address(upgraded), upgraded.exportedSelectors(), bytes(""))),
+            "Upgrade the market module"
+        );
+        _proposeAndQueue(upgrade);
+        vm.expectEmit(address(router));
+        emit IMegaTAO.ModuleSet(moduleId, address(marketModule), address(upgraded));
+        _execute(upgrade);
+        assertEq(router.moduleImplementation(moduleId), address(upgraded), "upgraded");
+        // The market module's namespace is untouched by the upgrade.
+        assertEq(uint8(protocol.marketStatus(MarketIdLibrary.alpha(SN19))), uint8(MarketStatus.Active), "state kept");
+    }
+
+    function test_lifecycle_ChangesTimelockDelay() public {
+        Proposal memory p =
+            _singleCall(address(timelock), abi.encodeCall(TimelockController.updateDelay, (3 days)), "Delay: 3 days");
+        _pass(p);
+        assertEq(timelock.getMinDelay(), 3 days, "delay");
+        // The next proposal waits the new delay after queueing.
+        Proposal memory next = _protocolCall(abi.encodeCall(IMegaTAO.setGuardian, (stranger)), "next");
+        uint256 nextId = _propose(alice, next);
+        _warpToVoteStart(nextId);
+        _vote(alice, nextId, FOR);
+        _vote(bob, nextId, FOR);
+        _warpPastDeadline(nextId);
+        _queue(next);
+        assertEq(governor.proposalEta(nextId), block.timestamp + 3 days, "eta");
     }
 }
