@@ -29,6 +29,9 @@ def deploy_devnet(chain: Chain, seeds: list[PoolSeed], genesis: Genesis, progres
         AlphaPrecompile(chain).seed(seeds, dev_account(0))
     contracts = {"AlphaPrecompile": {"address": ALPHA_PRECOMPILE, "contract": EMULATOR_CONTRACT, "emulated": True}}
     contracts.update(deploy_protocol(chain, dev_account(0), genesis, progress))
+    contracts.update(deploy_governance(chain, dev_account(0), contracts[ENTRY_CONTRACT]["address"], progress))
+    with progress.step(f"giving {len(VOTERS)} dev accounts {DEV_VOTES // 10**18:,} MEGA each, self-delegated"):
+        distribute_votes(chain, dev_account(0), contracts[TOKEN]["address"])
     return contracts
 
 
@@ -67,3 +70,47 @@ def deploy_protocol(chain: Chain, deployer: LocalAccount, genesis: Genesis, prog
         for market in genesis.index:
             chain.transact(protocol.functions.listMarket(market.listing(oracle)), deployer)
     return contracts
+
+
+TOKEN = "MegaTAOToken"
+GOVERNOR = "MegaTAOGovernor"
+GOVERNANCE_DEPLOYER = "GovernanceDeployer"
+TIMELOCK = "TimelockController"
+#: The devnet's guardian: it may pause opens and cancel proposals, nothing else.
+GUARDIAN_INDEX = 9
+#: Voters of the devnet: 1.5% of the supply each, so three For votes reach the 4% quorum. Account 0 (the deployer)
+#: keeps the rest undelegated, as a treasury would.
+VOTERS = tuple(range(1, 10))
+DEV_VOTES = 1_500_000 * 10**18
+
+
+def deploy_governance(chain: Chain, deployer: LocalAccount, protocol: str, progress: Progress) -> dict[str, dict]:
+    """The voting token, the Governor and the TimelockController, and the protocol handed over to the timelock:
+    contracts/governance/README.md's sequence. Afterwards the deployer holds no role and owns nothing."""
+    guardian = dev_account(GUARDIAN_INDEX).address
+    with progress.step("deploying the MEGA token, the timelock and the Governor"):
+        token = deploy_contract(chain, TOKEN, deployer, deployer.address)
+        handover_contract = deploy_contract(chain, GOVERNANCE_DEPLOYER, deployer)
+        deployer_functions = chain.contract(handover_contract, abi(GOVERNANCE_DEPLOYER)).functions
+        timelock = chain.guard(lambda: deployer_functions.timelock().call())
+        governor = deploy_contract(chain, GOVERNOR, deployer, token, timelock, guardian)
+    with progress.step("handing the protocol over to the timelock"):
+        entry = chain.contract(protocol, abi(PROTOCOL_INTERFACE)).functions
+        chain.transact(entry.setGuardian(guardian), deployer)
+        chain.transact(entry.transferOwnership(timelock), deployer)
+        chain.transact(deployer_functions.handover(governor, [protocol]), deployer)
+    return {
+        TOKEN: {"address": token, "contract": TOKEN},
+        GOVERNOR: {"address": governor, "contract": GOVERNOR},
+        TIMELOCK: {"address": timelock, "contract": TIMELOCK},
+        GOVERNANCE_DEPLOYER: {"address": handover_contract, "contract": GOVERNANCE_DEPLOYER},
+        "Guardian": {"address": guardian, "account": f"devnet:{GUARDIAN_INDEX}"},
+    }
+
+
+def distribute_votes(chain: Chain, holder: LocalAccount, token: str) -> None:
+    functions = chain.contract(token, abi(TOKEN)).functions
+    for index in VOTERS:
+        voter = dev_account(index)
+        chain.transact(functions.transfer(voter.address, DEV_VOTES), holder)
+        chain.transact(functions.delegate(voter.address), voter)

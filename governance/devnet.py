@@ -13,7 +13,16 @@ from pathlib import Path
 
 from governance.anvil import BLOCK_TIME_SECONDS, AnvilProcess, AnvilRpc, free_port, rpc
 from governance.chain import Chain
-from governance.deploy import ENTRY_CONTRACT, MTSOS_ORACLE, PROTOCOL_INTERFACE, PROTOCOL_MODULES, deploy_devnet
+from governance.deploy import (
+    ENTRY_CONTRACT,
+    GOVERNANCE_DEPLOYER,
+    GOVERNOR,
+    MTSOS_ORACLE,
+    PROTOCOL_INTERFACE,
+    PROTOCOL_MODULES,
+    TOKEN,
+    deploy_devnet,
+)
 from governance.deployments import deployment_path, write_deployment
 from governance.errors import DevnetError, ToolchainError
 from governance.markets import load_genesis
@@ -150,7 +159,16 @@ def up(port: int | None = None, progress: Progress = SILENT) -> UpResult:
 
 def _ensure_artifacts(progress: Progress) -> None:
     try:
-        for contract in (EMULATOR_CONTRACT, ENTRY_CONTRACT, PROTOCOL_INTERFACE, MTSOS_ORACLE, *PROTOCOL_MODULES):
+        required = (
+            EMULATOR_CONTRACT,
+            ENTRY_CONTRACT,
+            PROTOCOL_INTERFACE,
+            MTSOS_ORACLE,
+            TOKEN,
+            GOVERNOR,
+            GOVERNANCE_DEPLOYER,
+        )
+        for contract in (*required, *PROTOCOL_MODULES):
             artifact(contract)
     except ToolchainError:
         with progress.step("compiling the contracts (forge build)"):
