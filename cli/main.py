@@ -12,6 +12,7 @@ from cli.network import network
 from cli.oracle import oracle
 from cli.pool import pool
 from cli.proposal import proposal
+from cli.vote import vote
 from governance import __version__
 
 
@@ -27,7 +28,7 @@ def cli() -> None:
     """
 
 
-for group in (account, devnet, market, network, oracle, pool, proposal):
+for group in (account, devnet, market, network, oracle, pool, proposal, vote):
     cli.add_command(group)
 
 

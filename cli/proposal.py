@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from cli.base import Group, example, json_option, out, print_json
+from cli.account import account_option, signer_for
+from cli.base import Group, err, example, json_option, network_options, out, print_json
 from governance.proposals.models import KINDS
 
 
@@ -97,3 +98,131 @@ def schema(output: Path | None) -> None:
         click.echo(schema_text(), nl=False)
     else:
         output.write_text(schema_text())
+
+
+# ---------------------------------------------------------------- on chain: encode, submit, status, queue, execute
+
+
+def governance_for(network: str | None, rpc_url: str | None):
+    from governance.chain import Chain
+    from governance.governor import Governance
+    from governance.networks import resolve_endpoint
+
+    return Governance(Chain(resolve_endpoint(network, rpc_url)))
+
+
+def encode_file(gov, path: Path):
+    """Validate `path` (schema and rules) and encode it for this deployment; a file with errors stops here."""
+    from governance.errors import CheckFailed
+    from governance.proposals.validate import validate_file
+
+    loaded = validate_file(path)
+    if not loaded.ok:
+        for finding in loaded.findings:
+            click.echo(finding.format(str(path)), err=True)
+        raise CheckFailed(f"{path} does not validate; nothing was sent")
+    return gov.encode(loaded.proposal)
+
+
+def resolve(gov, ref: str):
+    """A proposal named by its id (decimal or 0x-hex) or by its file: (id, its calls and description)."""
+    from governance.errors import InputError
+    from governance.governor import parse_proposal_id, proposal_from_encoded
+
+    if Path(ref).is_file():
+        return proposal_from_encoded(encode_file(gov, Path(ref)))
+    proposal_id = parse_proposal_id(ref)
+    if proposal_id is None:
+        raise InputError(f"'{ref}' is neither a proposal file nor a proposal id")
+    return gov.find(proposal_id)
+
+
+def print_status(status) -> None:
+    from governance.governor import when
+
+    mega = 10**18
+    out.print(f"proposal {status.proposal_id}")
+    out.print(f"  state     {status.state}")
+    out.print(
+        f"  votes     for {status.for_ / mega:,.0f} / against {status.against / mega:,.0f} / "
+        f"abstain {status.abstain / mega:,.0f} MEGA"
+    )
+    quorum = "reached" if status.quorum_reached else f"{status.missing_for_quorum / mega:,.0f} MEGA missing"
+    out.print(f"  quorum    {status.quorum / mega:,.0f} MEGA (For + Abstain): {quorum}")
+    out.print(f"  voting    opens {when(status.snapshot, status.now)}, ends {when(status.deadline, status.now)}")
+    if status.eta:
+        out.print(f"  eta       {when(status.eta, status.now)}")
+
+
+@proposal.command(epilog=example("megatao proposal encode proposals/examples/list-sn19.yaml"))
+@click.argument("file", type=click.Path(path_type=Path))
+@network_options
+@json_option
+def encode(file: Path, network: str | None, rpc_url: str | None, as_json: bool) -> None:
+    """The proposal's calls as the Governor takes them (targets, values, calldatas, each decoded), its description
+    hash, its proposal id computed offline as the Governor's hashProposal, and the timelock operation id."""
+    encoded = encode_file(governance_for(network, rpc_url), file)
+    if as_json:
+        print_json(encoded.as_json())
+        return
+    for index, action in enumerate(encoded.actions):
+        out.print(f"action {index}: {action.readable}")
+        out.print(f"  target {action.target}, value {action.value}")
+        out.print(f"  {action.signature}")
+        out.print(f"  calldata 0x{action.calldata.hex()}")
+    out.print(f"description hash  0x{encoded.description_hash.hex()}")
+    out.print(f"proposal id       {encoded.proposal_id}")
+    if encoded.timelock_operation_id:
+        out.print(f"timelock op id    0x{encoded.timelock_operation_id.hex()}")
+
+
+@proposal.command(epilog=example("megatao proposal submit list-sn19.yaml --account devnet:1"))
+@click.argument("file", type=click.Path(path_type=Path))
+@account_option
+@network_options
+@json_option
+def submit(file: Path, account: str, password_file, network, rpc_url, as_json: bool) -> None:
+    """Validate FILE, then propose it. If the same proposal exists already, print its state and send nothing."""
+    gov = governance_for(network, rpc_url)
+    encoded = encode_file(gov, file)
+    with err.status("proposing and waiting for the receipt ..."):
+        sent, status = gov.submit(encoded, signer_for(account, password_file))
+    if as_json:
+        print_json({"sent": sent, **status.as_json()})
+        return
+    if not sent:
+        out.print("this proposal exists already; nothing was sent")
+    print_status(status)
+
+
+@proposal.command(epilog=example("megatao proposal status list-sn19.yaml", "megatao proposal status 4106...5212"))
+@click.argument("ref", metavar="ID|FILE")
+@network_options
+@json_option
+def status(ref: str, network, rpc_url, as_json: bool) -> None:
+    """State, votes for/against/abstain, quorum reached or how much is missing, deadline and eta."""
+    gov = governance_for(network, rpc_url)
+    current = gov.status(resolve(gov, ref).proposal_id)
+    print_json(current.as_json()) if as_json else print_status(current)
+
+
+@proposal.command(epilog=example("megatao proposal queue list-sn19.yaml --account devnet:1"))
+@click.argument("ref", metavar="ID|FILE")
+@account_option
+@network_options
+def queue(ref: str, account: str, password_file, network, rpc_url) -> None:
+    """Queue a proposal that passed into the timelock; says why not when it is too early."""
+    gov = governance_for(network, rpc_url)
+    target = resolve(gov, ref)
+    print_status(gov.queue(target, signer_for(account, password_file)))
+
+
+@proposal.command(epilog=example("megatao proposal execute list-sn19.yaml --account devnet:1"))
+@click.argument("ref", metavar="ID|FILE")
+@account_option
+@network_options
+def execute(ref: str, account: str, password_file, network, rpc_url) -> None:
+    """Execute a queued proposal once the timelock delay is over; says why not when it is too early."""
+    gov = governance_for(network, rpc_url)
+    target = resolve(gov, ref)
+    print_status(gov.execute(target, signer_for(account, password_file)))

@@ -59,3 +59,9 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     """' (did you mean 'x'?)' for the closest candidate, or '' when none is close."""
     close = difflib.get_close_matches(name, list(candidates), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class CheckFailed(MegaTAOError):
+    """A check the user asked for did not pass (validation, a proposal not ready to queue): exit code 1."""
+
+    exit_code = 1

@@ -1,0 +1,84 @@
+"""`megatao vote`: cast a vote, sign a ballot offline, relay ballots for anyone."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from cli.account import account_option, signer_for
+from cli.base import Group, example, network_options, out
+from cli.proposal import governance_for, resolve
+
+SUPPORT_CHOICE = click.Choice(["for", "against", "abstain"], case_sensitive=False)
+
+
+@click.group(cls=Group, epilog=example("megatao vote cast list-sn19.yaml for --account devnet:2"))
+def vote() -> None:
+    """Votes on proposals: directly, or as EIP-712 ballots signed offline that anyone can relay."""
+
+
+@vote.command(epilog=example("megatao vote cast list-sn19.yaml for --account devnet:2 --reason 'deep pool'"))
+@click.argument("ref", metavar="ID|FILE")
+@click.argument("support", type=SUPPORT_CHOICE)
+@click.option("--reason", help="A reason, stored with the vote.")
+@account_option
+@network_options
+def cast(ref: str, support: str, reason: str | None, account: str, password_file, network, rpc_url) -> None:
+    """Vote SUPPORT (for, against, abstain) on a proposal, with the votes delegated to you at its snapshot."""
+    gov = governance_for(network, rpc_url)
+    target = resolve(gov, ref)
+    power = gov.cast(target.proposal_id, support.lower(), reason, signer_for(account, password_file))
+    out.print(f"voted {support.lower()} on proposal {target.proposal_id} with {power / 10**18:,.0f} MEGA")
+
+
+@vote.command(epilog=example("megatao vote sign list-sn19.yaml for --account alice -o alice.ballot.json"))
+@click.argument("ref", metavar="ID|FILE")
+@click.argument("support", type=SUPPORT_CHOICE)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Ballot file (default: stdout).")
+@account_option
+@network_options
+def sign(ref: str, support: str, output: Path | None, account: str, password_file, network, rpc_url) -> None:
+    """Sign an EIP-712 ballot offline (nothing is sent); anyone can relay it with `megatao vote relay`.
+
+    The ballot uses the voter's nonce keyed by the proposal, so ballots for several proposals stay valid whichever
+    lands first."""
+    gov = governance_for(network, rpc_url)
+    ballot = gov.sign_ballot(resolve(gov, ref).proposal_id, support.lower(), signer_for(account, password_file))
+    text = json.dumps(ballot, indent=2) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text)
+        click.echo(f"wrote {output}: {support.lower()} from {ballot['voter']}", err=True)
+
+
+@vote.command(epilog=example("megatao vote relay alice.ballot.json bob.ballot.json --account devnet:0"))
+@click.argument("ballots", nargs=-1, required=True, type=click.Path(path_type=Path))
+@account_option
+@network_options
+def relay(ballots: tuple[Path, ...], account: str, password_file, network, rpc_url) -> None:
+    """Submit signed ballots (castVoteBySig) for anyone, after a preflight of each: the signer, the EIP-712 domain
+    (chain id, Governor), the nonce, an open vote the voter has not voted in, and their votes at the snapshot. One
+    line per ballot; exits 1 if any was refused."""
+    from governance.governor import read_ballot
+
+    gov = governance_for(network, rpc_url)
+    relayer = signer_for(account, password_file)
+    refused = 0
+    for path in ballots:
+        ballot = read_ballot(path)
+        problem, power = gov.preflight(ballot)
+        if problem:
+            refused += 1
+            click.echo(f"{path}: refused: {problem}")
+            continue
+        receipt = gov.relay(ballot, relayer)
+        click.echo(
+            f"{path}: counted {ballot['support']} from {ballot['voter']} with {power / 10**18:,.0f} MEGA "
+            f"(block {receipt['blockNumber']})"
+        )
+    if refused:
+        sys.exit(1)

@@ -1,0 +1,368 @@
+"""The deployed Governor, read and driven: proposals by id or file, their state and tally, submit, queue, execute,
+votes cast directly or as EIP-712 ballots that anyone relays after a preflight."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from eth_account import Account
+from eth_account.messages import encode_typed_data
+from eth_account.signers.local import LocalAccount
+from web3 import Web3
+
+from governance.chain import Chain
+from governance.deploy import GOVERNOR, MTSOS_ORACLE, TIMELOCK, TOKEN
+from governance.deployments import read_deployment
+from governance.errors import CheckFailed, InputError
+from governance.proposals.encode import Context, Encoded, encode_proposal
+from governance.proposals.models import Proposal
+from governance.protocol import Protocol
+from governance.toolchain import abi
+
+STATES = ("Pending", "Active", "Canceled", "Defeated", "Succeeded", "Queued", "Expired", "Executed")
+SUPPORT = {"against": 0, "for": 1, "abstain": 2}
+SUPPORT_NAMES = {value: name for name, value in SUPPORT.items()}
+BALLOT_TYPES = [
+    {"name": "proposalId", "type": "uint256"},
+    {"name": "support", "type": "uint8"},
+    {"name": "voter", "type": "address"},
+    {"name": "nonce", "type": "uint256"},
+]
+DOMAIN_TYPES = [
+    {"name": "name", "type": "string"},
+    {"name": "version", "type": "string"},
+    {"name": "chainId", "type": "uint256"},
+    {"name": "verifyingContract", "type": "address"},
+]
+
+
+@dataclass(frozen=True)
+class Status:
+    proposal_id: int
+    state: str
+    proposer: str
+    snapshot: int  # unix time: votes count as delegated then
+    deadline: int  # unix time: voting ends
+    eta: int  # unix time the timelock allows execution; 0 until queued
+    now: int
+    against: int
+    for_: int
+    abstain: int
+    quorum: int  # votes needed (For + Abstain), at the snapshot (at the last second before it while Pending)
+
+    @property
+    def quorum_reached(self) -> bool:
+        return self.for_ + self.abstain >= self.quorum
+
+    @property
+    def missing_for_quorum(self) -> int:
+        return max(0, self.quorum - self.for_ - self.abstain)
+
+    def as_json(self) -> dict:
+        return {
+            "proposalId": str(self.proposal_id),
+            "state": self.state,
+            "proposer": self.proposer,
+            "snapshot": self.snapshot,
+            "deadline": self.deadline,
+            "eta": self.eta,
+            "now": self.now,
+            "votes": {"for": str(self.for_), "against": str(self.against), "abstain": str(self.abstain)},
+            "quorum": str(self.quorum),
+            "quorumReached": self.quorum_reached,
+            "missingForQuorum": str(self.missing_for_quorum),
+        }
+
+
+@dataclass(frozen=True)
+class OnChainProposal:
+    proposal_id: int
+    targets: list[str]
+    values: list[int]
+    calldatas: list[bytes]
+    description: str
+
+    @property
+    def description_hash(self) -> bytes:
+        return Web3.keccak(text=self.description)
+
+
+def when(timestamp: int, now: int) -> str:
+    """'2026-11-23 14:05 UTC (in 1d2h)'."""
+    moment = datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"{moment} ({in_words(timestamp - now)})"
+
+
+def in_words(seconds: int) -> str:
+    """'in 1d2h' for a time ahead, '3h ago' for one past, 'now' within a minute."""
+    if abs(seconds) < 60:
+        return "now"
+    days, rest = divmod(abs(seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    text = "".join(
+        [f"{days}d"] * bool(days) + [f"{hours}h"] * bool(hours) + [f"{minutes}m"] * bool(minutes and not days)
+    )
+    return f"in {text}" if seconds > 0 else f"{text} ago"
+
+
+class Governance:
+    """The Governor, timelock and token of the deployment recorded for the chain `chain` serves."""
+
+    def __init__(self, chain: Chain):
+        self.chain = chain
+        record = read_deployment(chain.chain_id)
+        contracts = record.get("contracts", {})
+        missing = [name for name in (GOVERNOR, TIMELOCK, TOKEN) if name not in contracts]
+        if missing:
+            raise InputError(f"the deployment record of chain {chain.chain_id} has no {', '.join(missing)}")
+        self.governor = chain.contract(contracts[GOVERNOR]["address"], abi(GOVERNOR))
+        self.token = chain.contract(contracts[TOKEN]["address"], abi(TOKEN))
+        self.timelock_address = contracts[TIMELOCK]["address"]
+        self.index_oracle = contracts.get(MTSOS_ORACLE, {}).get("address")
+        self.protocol = Protocol(chain)
+
+    @property
+    def address(self) -> str:
+        return self.governor.address
+
+    def read(self, call):
+        return self.chain.guard(call)
+
+    # ------------------------------------------------------------------ encoding and lookup
+
+    def context(self) -> Context:
+        functions = self.protocol.contract.functions
+        ids = {m.ticker: m.market_id for m in self.protocol.markets()}
+        current = {t: tuple(self.read(lambda i=i: functions.marketParams(i).call())) for t, i in ids.items()}
+        return Context(
+            protocol=self.protocol.address,
+            governor=self.address,
+            index_oracle=self.index_oracle,
+            current_params=current,
+            market_ids=ids,
+        )
+
+    def encode(self, proposal: Proposal) -> Encoded:
+        return encode_proposal(proposal, self.context())
+
+    def exists(self, proposal_id: int) -> bool:
+        return self.read(lambda: self.governor.functions.proposalSnapshot(proposal_id).call()) != 0
+
+    def find(self, proposal_id: int) -> OnChainProposal:
+        """The proposal's calls and description, from its ProposalCreated event."""
+        event = self.governor.events.ProposalCreated()
+        for log in self.read(lambda: event.get_logs(from_block=0)):
+            args = log["args"]
+            if args["proposalId"] == proposal_id:
+                return OnChainProposal(
+                    proposal_id, list(args["targets"]), list(args["values"]), list(args["calldatas"]),
+                    args["description"],
+                )  # fmt: skip
+        raise InputError(f"no proposal {proposal_id} on the Governor at {self.address}")
+
+    def status(self, proposal_id: int) -> Status:
+        if not self.exists(proposal_id):
+            raise InputError(f"no proposal {proposal_id} on the Governor at {self.address}")
+        f = self.governor.functions
+
+        def read() -> Status:
+            snapshot = f.proposalSnapshot(proposal_id).call()
+            now = f.clock().call()
+            against, for_, abstain = f.proposalVotes(proposal_id).call()
+            return Status(
+                proposal_id=proposal_id,
+                state=STATES[f.state(proposal_id).call()],
+                proposer=f.proposalProposer(proposal_id).call(),
+                snapshot=snapshot,
+                deadline=f.proposalDeadline(proposal_id).call(),
+                eta=f.proposalEta(proposal_id).call(),
+                now=now,
+                against=against,
+                for_=for_,
+                abstain=abstain,
+                quorum=f.quorum(min(snapshot, now - 1)).call(),
+            )
+
+        return self.read(read)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def submit(self, encoded: Encoded, signer: LocalAccount) -> tuple[bool, Status]:
+        """Propose, unless the same proposal exists already (then nothing is sent). Returns (sent, status)."""
+        if self.exists(encoded.proposal_id):
+            return False, self.status(encoded.proposal_id)
+        f = self.governor.functions
+        power = self.read(lambda: f.getVotes(signer.address, f.clock().call() - 1).call())
+        threshold = self.read(lambda: f.proposalThreshold().call())
+        if power < threshold:
+            raise CheckFailed(
+                f"{signer.address} has {power / 10**18:,.0f} MEGA of votes, below the proposal threshold of "
+                f"{threshold / 10**18:,.0f}; ask holders to delegate to it"
+            )
+        call = f.propose(encoded.targets, encoded.values, encoded.calldatas, encoded.description)
+        self.chain.transact(call, signer)
+        return True, self.status(encoded.proposal_id)
+
+    def queue(self, proposal: OnChainProposal, signer: LocalAccount) -> Status:
+        status = self.status(proposal.proposal_id)
+        if status.state != "Succeeded":
+            raise CheckFailed(self.why_not("queue", status))
+        args = (proposal.targets, proposal.values, proposal.calldatas, proposal.description_hash)
+        self.chain.transact(self.governor.functions.queue(*args), signer)
+        return self.status(proposal.proposal_id)
+
+    def execute(self, proposal: OnChainProposal, signer: LocalAccount) -> Status:
+        status = self.status(proposal.proposal_id)
+        if status.state != "Queued" or status.eta > status.now:
+            raise CheckFailed(self.why_not("execute", status))
+        args = (proposal.targets, proposal.values, proposal.calldatas, proposal.description_hash)
+        self.chain.transact(self.governor.functions.execute(*args), signer)
+        return self.status(proposal.proposal_id)
+
+    @staticmethod
+    def why_not(action: str, s: Status) -> str:
+        """Why `action` cannot happen yet (or ever) for a proposal in state `s`."""
+        head = f"cannot {action} proposal {s.proposal_id}: "
+        match s.state:
+            case "Pending":
+                return head + f"voting has not started; it opens at {when(s.snapshot, s.now)}"
+            case "Active":
+                return head + f"voting is open until {when(s.deadline, s.now)}"
+            case "Defeated":
+                why = (
+                    f"quorum not reached ({s.missing_for_quorum / 10**18:,.0f} MEGA missing)"
+                    if not s.quorum_reached
+                    else "For did not exceed Against"
+                )
+                return head + f"it was defeated: {why}"
+            case "Succeeded":
+                return head + "it has passed but is not queued yet; queue it first"
+            case "Queued":
+                if action == "queue":
+                    return head + f"it is queued already; it can execute at {when(s.eta, s.now)}"
+                return head + f"the timelock delay ends at {when(s.eta, s.now)}"
+            case _:
+                return head + f"it is {s.state.lower()}"
+
+    # ------------------------------------------------------------------ votes
+
+    def _require_can_vote(self, proposal_id: int, voter: str) -> Status:
+        status = self.status(proposal_id)
+        if status.state != "Active":
+            raise CheckFailed(f"proposal {proposal_id} is {status.state}, not open for votes")
+        if self.read(lambda: self.governor.functions.hasVoted(proposal_id, voter).call()):
+            raise CheckFailed(f"{voter} has voted on proposal {proposal_id} already")
+        return status
+
+    def voting_power(self, voter: str, status: Status) -> int:
+        return self.read(lambda: self.governor.functions.getVotes(voter, status.snapshot).call())
+
+    def cast(self, proposal_id: int, support: str, reason: str | None, signer: LocalAccount) -> int:
+        status = self._require_can_vote(proposal_id, signer.address)
+        power = self.voting_power(signer.address, status)
+        f = self.governor.functions
+        call = (
+            f.castVoteWithReason(proposal_id, SUPPORT[support], reason)
+            if reason
+            else f.castVote(proposal_id, SUPPORT[support])
+        )
+        self.chain.transact(call, signer)
+        return power
+
+    def domain(self) -> dict:
+        _, name, version, chain_id, contract, _, _ = self.read(lambda: self.governor.functions.eip712Domain().call())
+        return {"name": name, "version": version, "chainId": chain_id, "verifyingContract": contract}
+
+    def ballot_typed_data(self, proposal_id: int, support: str, voter: str, nonce: int) -> dict:
+        return {
+            "types": {"EIP712Domain": DOMAIN_TYPES, "Ballot": BALLOT_TYPES},
+            "primaryType": "Ballot",
+            "domain": self.domain(),
+            "message": {"proposalId": proposal_id, "support": SUPPORT[support], "voter": voter, "nonce": nonce},
+        }
+
+    def sign_ballot(self, proposal_id: int, support: str, signer: LocalAccount) -> dict:
+        """An EIP-712 ballot with the voter's keyed nonce for this proposal, so that it stays valid whichever of the
+        voter's other ballots lands first."""
+        if not self.exists(proposal_id):
+            raise InputError(f"no proposal {proposal_id} on the Governor at {self.address}")
+        key = proposal_id % 2**192
+        nonce = self.read(lambda: self.governor.functions.nonces(signer.address, key).call())
+        typed = self.ballot_typed_data(proposal_id, support, signer.address, nonce)
+        signature = Account.sign_message(encode_typed_data(full_message=typed), signer.key).signature
+        return {
+            "version": 1,
+            "kind": "ballot",
+            "proposalId": str(proposal_id),
+            "support": support,
+            "voter": signer.address,
+            "nonce": str(nonce),
+            "signature": "0x" + bytes(signature).hex(),
+            "typedData": json.loads(json.dumps(typed, default=str)),
+        }
+
+    def preflight(self, ballot: dict) -> tuple[str | None, int]:
+        """(None, voting power) when the ballot would be counted; else (the reason it would not, 0)."""
+        proposal_id, support, voter = int(ballot["proposalId"]), ballot["support"], ballot["voter"]
+        nonce = int(ballot["nonce"])
+        typed = self.ballot_typed_data(proposal_id, support, voter, nonce)
+        domain = ballot.get("typedData", {}).get("domain", {})
+        if int(domain.get("chainId", -1)) != self.chain.chain_id:
+            return f"signed for chain {domain.get('chainId')}, this is chain {self.chain.chain_id}", 0
+        if Web3.to_checksum_address(domain.get("verifyingContract", "0x" + "00" * 20)) != self.address:
+            return f"signed for the Governor at {domain.get('verifyingContract')}, not {self.address}", 0
+        try:
+            signer = Account.recover_message(encode_typed_data(full_message=typed), signature=ballot["signature"])
+        except Exception:  # a malformed signature cannot be recovered: say so rather than fail
+            return "the signature is malformed", 0
+        if signer != Web3.to_checksum_address(voter):
+            return f"the signature is by {signer}, not the voter {voter}", 0
+        status = self.status(proposal_id)
+        if status.state != "Active":
+            return f"the proposal is {status.state}, not open for votes", 0
+        if self.read(lambda: self.governor.functions.hasVoted(proposal_id, voter).call()):
+            return "the voter has voted already", 0
+        current = self.read(lambda: self.governor.functions.nonces(voter, nonce >> 64).call())
+        if current != nonce:
+            return f"the ballot's nonce was used or skipped (the voter's next nonce is {current})", 0
+        power = self.voting_power(voter, status)
+        if power == 0:
+            return f"the voter had no votes at the proposal's snapshot ({status.snapshot})", 0
+        return None, power
+
+    def relay(self, ballot: dict, relayer: LocalAccount) -> dict:
+        f = self.governor.functions
+        call = f.castVoteBySig(
+            int(ballot["proposalId"]), SUPPORT[ballot["support"]], ballot["voter"], ballot["signature"]
+        )
+        return self.chain.transact(call, relayer)
+
+
+def read_ballot(path: Path) -> dict:
+    try:
+        ballot = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not a ballot (invalid JSON: {exc.msg})") from None
+    required = {"proposalId", "support", "voter", "nonce", "signature", "typedData"}
+    if not isinstance(ballot, dict) or ballot.get("kind") != "ballot" or not required <= set(ballot):
+        raise InputError(f"{path}: not a ballot (expected kind 'ballot' with {', '.join(sorted(required))})")
+    if ballot["support"] not in SUPPORT:
+        raise InputError(f"{path}: support '{ballot['support']}' is not one of for, against, abstain")
+    return ballot
+
+
+def proposal_from_encoded(encoded: Encoded) -> OnChainProposal:
+    return OnChainProposal(encoded.proposal_id, encoded.targets, encoded.values, encoded.calldatas, encoded.description)
+
+
+def parse_proposal_id(text: str) -> int | None:
+    try:
+        return int(text, 16) if text.lower().startswith("0x") else int(text)
+    except ValueError:
+        return None
