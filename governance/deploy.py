@@ -32,6 +32,11 @@ def deploy_devnet(chain: Chain, seeds: list[PoolSeed], genesis: Genesis, progres
     contracts.update(deploy_governance(chain, dev_account(0), contracts[ENTRY_CONTRACT]["address"], progress))
     with progress.step(f"giving {len(VOTERS)} dev accounts {DEV_VOTES // 10**18:,} MEGA each, self-delegated"):
         distribute_votes(chain, dev_account(0), contracts[TOKEN]["address"])
+        # Votes count from the second after the delegation (the Governor reads them at clock() - 1): one more
+        # second makes the devnet ready for a proposal at once.
+        node = AnvilRpc(chain.url)
+        node.set_next_block_timestamp(int(node.block()["timestamp"], 16) + 1)
+        node.mine(1)
     return contracts
 
 

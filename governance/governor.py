@@ -302,7 +302,7 @@ class Governance:
             "voter": signer.address,
             "nonce": str(nonce),
             "signature": "0x" + bytes(signature).hex(),
-            "typedData": json.loads(json.dumps(typed, default=str)),
+            "typedData": portable(typed),
         }
 
     def preflight(self, ballot: dict) -> tuple[str | None, int]:
@@ -340,6 +340,13 @@ class Governance:
             int(ballot["proposalId"]), SUPPORT[ballot["support"]], ballot["voter"], ballot["signature"]
         )
         return self.chain.transact(call, relayer)
+
+
+def portable(typed: dict) -> dict:
+    """The typed data with its uint256 values as 0x-hex strings: JSON numbers past 2**53 lose precision in most
+    tools, and `cast wallet sign --data` reads big values only as strings."""
+    message = {k: hex(v) if isinstance(v, int) and k != "support" else v for k, v in typed["message"].items()}
+    return {**typed, "message": message}
 
 
 def read_ballot(path: Path) -> dict:

@@ -78,10 +78,10 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120)
     return Run(result.returncode, result.stdout, result.stderr)
 
 
-def assert_one_line_error(run: Run, *fragments: str) -> None:
-    """Exit code 2, no traceback, and one `error:` line, the last on stderr (after any progress), naming each
-    fragment."""
-    assert run.code == 2, run.output
+def assert_one_line_error(run: Run, *fragments: str, code: int = 2) -> None:
+    """Exit code 2 (or `code`), no traceback, and one `error:` line, the last on stderr (after any progress), naming
+    each fragment."""
+    assert run.code == code, run.output
     assert "Traceback" not in run.output
     lines = [line for line in run.stderr.splitlines() if line.strip()]
     errors = [line for line in lines if line.startswith("error: ")]

@@ -1,0 +1,146 @@
+"""The main job on the devnet: a listing proposal validated, submitted, voted by signed ballots relayed by anyone,
+queued and executed; checked through the CLI and independently with `cast call`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from governance.accounts import dev_account
+from governance.deployments import read_deployment
+from governance.markets import alpha_market_id
+from governance.toolchain import foundry_binary
+from tests.conftest import ROOT, assert_one_line_error
+
+pytestmark = pytest.mark.anvil
+LISTING = ROOT / "proposals/examples/list-sn19.yaml"
+
+
+def cast(*args: str) -> str:
+    result = subprocess.run([str(foundry_binary("cast")), *args], capture_output=True, text=True, check=True)
+    return result.stdout.strip()
+
+
+def contracts() -> dict:
+    return read_deployment(31337)["contracts"]
+
+
+def ok(run):
+    assert run.code == 0, run.output
+    return run
+
+
+def test_a_listing_goes_the_whole_way_with_relayed_ballots(cli, shared_devnet, tmp_path):
+    assert ok(cli("proposal", "validate", str(LISTING), "--network", "devnet"))
+    encoded = json.loads(ok(cli("proposal", "encode", str(LISTING), "--json")).stdout)
+    submitted = json.loads(ok(cli("proposal", "submit", str(LISTING), "--account", "devnet:1", "--json")).stdout)
+    assert submitted["sent"] and submitted["state"] == "Pending"
+    assert submitted["proposalId"] == encoded["proposalId"]
+    again = json.loads(ok(cli("proposal", "submit", str(LISTING), "--account", "devnet:1", "--json")).stdout)
+    assert not again["sent"]
+
+    # The offline id is the Governor's hashProposal.
+    governor = contracts()["MegaTAOGovernor"]["address"]
+    targets = "[" + ",".join(a["target"] for a in encoded["actions"]) + "]"
+    calldatas = "[" + ",".join(a["calldata"] for a in encoded["actions"]) + "]"
+    on_chain_id = cast(
+        "call", governor, "hashProposal(address[],uint256[],bytes[],bytes32)(uint256)",
+        targets, "[0]", calldatas, encoded["descriptionHash"], "--rpc-url", shared_devnet.rpc_url,
+    )  # fmt: skip
+    assert on_chain_id.split()[0] == encoded["proposalId"]
+
+    early = cli("proposal", "queue", str(LISTING), "--account", "devnet:1")
+    assert_one_line_error(early, "voting has not started; it opens at", code=1)
+    ok(cli("devnet", "advance", "1d1s"))
+
+    ballots = []
+    for voter in (2, 3, 4):
+        path = tmp_path / f"voter{voter}.ballot.json"
+        ok(cli("vote", "sign", str(LISTING), "for", "--account", f"devnet:{voter}", "-o", str(path)))
+        ballots.append(str(path))
+    relayed = ok(cli("vote", "relay", *ballots, "--account", "devnet:0"))
+    assert relayed.stdout.count(": counted for from ") == 3
+    twice = cli("vote", "relay", ballots[0], "--account", "devnet:0")
+    assert twice.code == 1 and "refused: the voter has voted already" in twice.stdout
+
+    status = json.loads(ok(cli("proposal", "status", encoded["proposalId"], "--json")).stdout)
+    assert status["state"] == "Active" and status["quorumReached"]
+    assert int(status["votes"]["for"]) == 3 * 1_500_000 * 10**18
+
+    ok(cli("devnet", "advance", "5d"))
+    ok(cli("proposal", "queue", encoded["proposalId"], "--account", "devnet:5"))
+    early = cli("proposal", "execute", str(LISTING), "--account", "devnet:5")
+    assert early.code == 1 and "the timelock delay ends at" in early.stderr
+    ok(cli("devnet", "advance", "2d"))
+    ok(cli("proposal", "execute", str(LISTING), "--account", "devnet:5"))
+
+    # The chain holds what the file says: through the CLI, and independently with cast.
+    shown = json.loads(ok(cli("market", "show", "NINETEEN", "--json")).stdout)
+    assert shown["status"] == "active" and shown["netuid"] == 19
+    assert shown["params"]["max_open_interest"] == 5000 * 10**18 and shown["params"]["min_pool_tao"] == 10_000 * 10**18
+    protocol = contracts()["MegaTAO"]["address"]
+    raw = cast(
+        "call", protocol, "marketParams(bytes32)((uint96,uint64,uint64,uint64,uint64,uint64,uint64,uint128,uint128))",
+        "0x" + alpha_market_id(19).hex(), "--rpc-url", shared_devnet.rpc_url,
+    )  # fmt: skip
+    numbers = [int(part.split()[0]) for part in raw.strip("()").split(", ")]
+    assert numbers == [3 * 10**18, 10**17, 5 * 10**16, 25 * 10**14, 0, 75 * 10**14, 2 * 10**17, 5000 * 10**18, 10**22]
+
+
+def test_a_ballot_signed_by_the_cli_is_what_cast_signs(cli, shared_devnet, tmp_path):
+    ok(cli("proposal", "submit", str(LISTING), "--account", "devnet:1"))
+    path = tmp_path / "ballot.json"
+    ok(cli("vote", "sign", str(LISTING), "against", "--account", "devnet:6", "-o", str(path)))
+    ballot = json.loads(path.read_text())
+    typed = tmp_path / "typed.json"
+    typed.write_text(json.dumps(ballot["typedData"]))
+    signature = cast(
+        "wallet", "sign", "--data", "--from-file", str(typed), "--private-key", "0x" + dev_account(6).key.hex()
+    )
+    assert signature == ballot["signature"]
+    # ... and castVoteBySig counts it once voting opens.
+    ok(cli("devnet", "advance", "1d1s"))
+    relayed = ok(cli("vote", "relay", str(path), "--account", "devnet:0"))
+    assert "counted against" in relayed.stdout
+
+
+def test_a_defeated_proposal_says_why(cli, shared_devnet):
+    ok(cli("proposal", "submit", str(LISTING), "--account", "devnet:1"))
+    ok(cli("devnet", "advance", "1d1s"))
+    ok(cli("vote", "cast", str(LISTING), "for", "--account", "devnet:2"))
+    ok(cli("devnet", "advance", "5d"))
+    run = cli("proposal", "queue", str(LISTING), "--account", "devnet:1")
+    assert run.code == 1 and "it was defeated: quorum not reached (2,500,000 MEGA missing)" in run.stderr
+
+
+def test_a_proposer_below_the_threshold_is_refused_before_sending(cli, shared_devnet):
+    run = cli("proposal", "submit", str(LISTING), "--account", "devnet:0")  # the treasury holds MEGA undelegated
+    assert run.code == 1 and "below the proposal threshold of 100,000" in run.stderr
+
+
+def test_a_file_that_does_not_validate_is_never_sent(cli, shared_devnet, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(LISTING.read_text().replace("maker_fee: 0%", "maker_fee: 1%"))
+    run = cli("proposal", "submit", str(bad), "--account", "devnet:1")
+    assert run.code == 1 and "[MAKER-AT-MOST-TAKER]" in run.stderr and "nothing was sent" in run.stderr
+
+
+def test_relay_refuses_a_forged_ballot(cli, shared_devnet, tmp_path):
+    ok(cli("proposal", "submit", str(LISTING), "--account", "devnet:1"))
+    ok(cli("devnet", "advance", "1d1s"))
+    path = tmp_path / "ballot.json"
+    ok(cli("vote", "sign", str(LISTING), "for", "--account", "devnet:7", "-o", str(path)))
+    ballot = json.loads(path.read_text())
+    ballot["voter"] = dev_account(8).address  # claims another voter's power
+    path.write_text(json.dumps(ballot))
+    run = cli("vote", "relay", str(path), "--account", "devnet:0")
+    # The signature was over another voter's ballot, so it recovers to some other address than the one claimed.
+    assert run.code == 1 and "refused: the signature is by 0x" in run.stdout
+    assert f"not the voter {dev_account(8).address}" in run.stdout
+
+
+def test_unknown_proposal_and_bad_reference(cli, shared_devnet):
+    assert_one_line_error(cli("proposal", "status", "12345"), "no proposal 12345")
+    assert_one_line_error(cli("proposal", "status", "nope"), "'nope' is neither a proposal file nor a proposal id")
