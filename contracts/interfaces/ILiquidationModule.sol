@@ -8,8 +8,8 @@ import {ILiquidationErrors} from "../libraries/errors/LiquidationErrors.sol";
 /// @title Liquidations (PROTOCOL.md section 5).
 /// @notice Anyone liquidates a position whose margin ratio (on its entry notional, at the oracle price, which the
 ///         band may clamp) is below MM + band. Below MM: full liquidation; the fee (a share of the remaining
-///         equity) is split keeper / insurance fund / vault and the rest of the equity is credited to the trader for
-///         `claim`. From MM to MM + band: partial liquidation, closing just enough size to bring MR back to
+///         equity) is split keeper / insurance fund / vault and the rest of the equity is sent to the trader (with a gas limit;
+///         credited for `claim` if that fails). From MM to MM + band: partial liquidation, closing just enough size to bring MR back to
 ///         MM + band (full if the rest would fall below the minimum notional); the fee is charged on the closed
 ///         share of the equity. A negative equity is bad debt, paid by the insurance fund first, then the vault.
 ///         No slippage and no trading fee apply; the keeper's share is sent to the caller (credited if that fails).

@@ -17,6 +17,13 @@ import {VaultStorage} from "../storage/VaultStorage.sol";
 library VaultLogic {
     using SafeCast for uint256;
 
+    /// @notice Gas a liquidation forwards with the trader's payout: enough for an account or a plain contract to
+    ///         accept it (a transfer to an empty account costs 25,000 more, which the caller pays).
+    uint256 internal constant TRADER_PAYOUT_GAS = 10_000;
+
+    /// @notice `gasLimit` that forwards all gas.
+    uint256 internal constant ALL_GAS = type(uint256).max;
+
     /// @notice Adds a signed amount to the reserves. A debit beyond the reserves empties them and returns the part
     ///         not paid (`shortfall`), which the caller takes off what the trader receives.
     function addReserves(bytes32 positionId, int256 delta) internal returns (uint256 shortfall) {
@@ -106,10 +113,12 @@ library VaultLogic {
     }
 
     /// @notice Pays `amount` wei to `to`: the part below 1 rao (which the chain would drop) goes to the reserves; the
-    ///         rest is sent if `push` and the transfer succeeds, and credited for `claim` otherwise.
+    ///         rest is sent with at most `gasLimit` gas, and credited for `claim` if the transfer fails.
+    /// @param gasLimit `type(uint256).max` forwards all gas (a trader paid by its own call); a liquidation pays the
+    ///        trader with `TRADER_PAYOUT_GAS`, so a recipient that reverts or burns gas cannot block it.
     /// @dev Call last (interactions). Every state-changing entry point is `nonReentrant`, so the recipient cannot
     ///      re-enter; a failed transfer reverted whatever it did, so the credit after it is safe.
-    function payOut(address to, uint256 amount, bool push) internal {
+    function payOut(address to, uint256 amount, uint256 gasLimit) internal {
         if (amount == 0) return;
         VaultStorage.Layout storage v = VaultStorage.load();
         uint256 dust = amount % Bittensor.WEI_PER_RAO;
@@ -118,12 +127,10 @@ library VaultLogic {
             amount -= dust;
             if (amount == 0) return;
         }
-        if (push) {
-            (bool ok,) = to.call{value: amount}("");
-            if (ok) {
-                emit IVaultModule.PayoutSent(to, amount);
-                return;
-            }
+        (bool ok,) = to.call{value: amount, gas: gasLimit == type(uint256).max ? gasleft() : gasLimit}("");
+        if (ok) {
+            emit IVaultModule.PayoutSent(to, amount);
+            return;
         }
         v.claimable[to] += amount;
         v.claimsOwed = (v.claimsOwed + amount).toUint128();

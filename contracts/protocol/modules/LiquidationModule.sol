@@ -23,8 +23,8 @@ import {ModuleBase} from "./ModuleBase.sol";
 ///        (stored in `megatao.storage.fee`).
 /// @dev The margin ratio is measured on the entry notional (see `PositionLogic`) at the oracle price accepted now
 ///      (clamped by the band if the reading jumped). Every entry point is `nonReentrant` (the transient guard shared
-///      by all modules); the keeper's share is sent last, the trader's rest is credited for `claim` (a liquidation
-///      never calls the trader, so a trader cannot block it).
+///      by all modules); the keeper's share is sent last, the trader's rest is sent with a gas limit and credited for
+///      `claim` if that fails (so a trader cannot block its liquidation).
 contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTransient {
     using SafeCast for uint256;
     using SafeCast for int256;
@@ -221,12 +221,12 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
         toTrader = o.toTrader;
     }
 
-    /// @dev Books the fee, re-evaluates the circuit breaker, pays the keeper (sent) and the trader (credited).
+    /// @dev Books the fee, re-evaluates the circuit breaker, pays the keeper (sent) and the trader (sent with a gas limit, credited if that fails).
     function _finish(Liquidation memory l, address keeper, address account, uint256 toTrader) private {
         VaultLogic.bookLiquidationFee(l.toKeeper, l.toInsurance, l.toVault);
         emit LiquidationFeeBooked(l.positionId, l.toKeeper, l.toInsurance, l.toVault);
         VaultLogic.updateCircuitBreaker();
-        VaultLogic.payOut(account, toTrader, false);
-        VaultLogic.payOut(keeper, l.toKeeper, true);
+        VaultLogic.payOut(account, toTrader, VaultLogic.TRADER_PAYOUT_GAS);
+        VaultLogic.payOut(keeper, l.toKeeper, VaultLogic.ALL_GAS);
     }
 }

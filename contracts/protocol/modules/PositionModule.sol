@@ -201,7 +201,7 @@ contract PositionModule is IPositionModule, ModuleBase, ReentrancyGuardTransient
         VaultLogic.bookTradingFee(id, d.fee);
         emit PositionDecreased(id, d.part, d.price, d.pnl, d.fee, d.payout, d.newSize, d.newMargin);
         VaultLogic.updateCircuitBreaker();
-        VaultLogic.payOut(msg.sender, d.payout, true);
+        VaultLogic.payOut(msg.sender, d.payout, VaultLogic.ALL_GAS);
     }
 
     /// @inheritdoc IPositionModule
@@ -228,7 +228,7 @@ contract PositionModule is IPositionModule, ModuleBase, ReentrancyGuardTransient
         VaultLogic.bookTradingFee(id, feeCollected);
         emit PositionDecreased(id, size, d.price, d.pnl, feeCollected, d.payout, 0, 0);
         VaultLogic.updateCircuitBreaker();
-        VaultLogic.payOut(msg.sender, d.payout, true);
+        VaultLogic.payOut(msg.sender, d.payout, VaultLogic.ALL_GAS);
     }
 
     /// @inheritdoc IPositionModule
@@ -271,7 +271,7 @@ contract PositionModule is IPositionModule, ModuleBase, ReentrancyGuardTransient
         PositionLogic.setMargin(msg.sender, p, oldMargin, newMargin);
         emit MarginRemoved(id, amount, newMargin);
         VaultLogic.updateCircuitBreaker();
-        VaultLogic.payOut(msg.sender, amount, true);
+        VaultLogic.payOut(msg.sender, amount, VaultLogic.ALL_GAS);
     }
 
     // ---------------------------------------------------------------- internals
