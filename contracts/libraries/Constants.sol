@@ -159,4 +159,9 @@ library Constants {
     /// @dev Largest collateral cap (per account or global, gov), wei: the 128-bit field's size, which is also the
     ///      genesis value of both caps (no cap until governance sets one).
     uint256 internal constant MAX_COLLATERAL_CAP = type(uint128).max;
+
+    /// @dev What a partial liquidation aims above MM + band, WAD: 1e-9 (0.0000001 points). `LiquidationMath` lands the
+    ///      margin ratio at the target up to the wei rounding of the fee and the new notional; aiming this much above
+    ///      it leaves the position out of the band, so one partial liquidation is enough.
+    uint256 internal constant PARTIAL_LIQUIDATION_TARGET_BUFFER = 1e9;
 }

@@ -99,7 +99,8 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
                 l.sizeAbs,
                 l.equity,
                 l.notional,
-                uint256(c.params.maintenanceMargin) + c.params.partialLiquidationBand,
+                uint256(c.params.maintenanceMargin) + c.params.partialLiquidationBand
+                    + Constants.PARTIAL_LIQUIDATION_TARGET_BUFFER,
                 l.feeRate
             );
             sizeClosed = l.size > 0 ? closeAbs.toInt256() : -closeAbs.toInt256();
