@@ -209,6 +209,8 @@ contract GasScalingTest is TradingFixture {
         }
         MarketId[] memory ids = large.marketIds();
         for (uint256 i; i < 1_000; ++i) {
+            // Test values, bounded far below the type limits.
+            // forge-lint: disable-next-line(unsafe-typecast)
             address other = address(uint160(0x100000 + i));
             vm.deal(other, 1e18);
             vm.prank(other);

@@ -38,6 +38,8 @@ contract PositionModuleTest is TradingFixture {
         uint256 price = protocol.spotPrice(chutes);
         // 10 TAO on a 10,000 TAO pool at utilization 0: 0.10% + 0.10%.
         uint256 fill = price * 1.002e18 / WAD;
+        // Test values, bounded far below the type limits.
+        // forge-lint: disable-next-line(unsafe-typecast)
         int256 size = int256(10e18 * WAD / fill);
         bytes32 id = keccak256(abi.encode(alice, chutes));
         vm.expectEmit(address(router));
@@ -172,6 +174,8 @@ contract PositionModuleTest is TradingFixture {
 
     function _setMaxOi(uint256 cap) internal {
         MarketParams memory params = _alphaParams();
+        // Test values, bounded far below the type limits.
+        // forge-lint: disable-next-line(unsafe-typecast)
         params.maxOpenInterestPerSide = uint128(cap);
         vm.prank(owner);
         protocol.updateMarketParams(chutes, params);

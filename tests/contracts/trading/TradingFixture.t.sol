@@ -89,6 +89,8 @@ abstract contract TradingFixture is ProtocolFixture {
 
     /// @dev Sets CHUTES's pool to `price` (TAO x 1e18) at the fixture's TAO reserve.
     function _setChutesPrice(uint256 price) internal {
+        // Test values, bounded far below the type limits.
+        // forge-lint: disable-next-line(unsafe-typecast)
         alpha.setPool(CHUTES, POOL_TAO_RAO, uint64(uint256(POOL_TAO_RAO) * WAD / price), Bittensor.MECHANISM_DYNAMIC);
     }
 

@@ -61,6 +61,8 @@ contract TradingHandler is Test {
         netuid = netuid_;
         markets = markets_;
         for (uint256 i; i < 4; ++i) {
+            // Test values, bounded far below the type limits.
+            // forge-lint: disable-next-line(unsafe-typecast)
             address actor = address(uint160(0xA11CE + i));
             actors.push(actor);
             vm.deal(actor, 1_000_000e18);
@@ -97,7 +99,11 @@ contract TradingHandler is Test {
         try protocol.increasePosition{value: margin}(id, leverage, 0.2e18) {
             PositionInfo memory p = protocol.position(actor, id);
             // The whole position within max leverage of its margin before the fee.
+            // Test values, bounded far below the type limits.
+            // forge-lint: disable-next-line(unsafe-typecast)
             int256 net = int256(p0.margin) - p0.accruedFunding - int256(p0.accruedInterest) + int256(margin);
+            // Test values, bounded far below the type limits.
+            // forge-lint: disable-next-line(unsafe-typecast)
             if (p.entryNotional > uint256(net) * protocol.marketParams(id).maxLeverage / 1e18) {
                 ghostAboveMaxLeverage = true;
             }
@@ -168,10 +174,16 @@ contract TradingHandler is Test {
     function movePrices(uint256 moveSeed, uint256 secondsSeed) external {
         int256 move = int256(bound(moveSeed, 0, 30)) - 15;
         uint64 alphaIn = alpha.getAlphaInPool(netuid);
+        // Test values, bounded far below the type limits.
+        // forge-lint: disable-next-line(unsafe-typecast)
         uint256 newAlpha = uint256(alphaIn) * 100 / uint256(100 + move);
         if (newAlpha > 2_000_000e9) newAlpha = 2_000_000e9;
         if (newAlpha < 20_000e9) newAlpha = 20_000e9;
+        // Test values, bounded far below the type limits.
+        // forge-lint: disable-next-line(unsafe-typecast)
         alpha.setPool(netuid, alpha.getTaoInPool(netuid), uint64(newAlpha), Bittensor.MECHANISM_DYNAMIC);
+        // Test values, bounded far below the type limits.
+        // forge-lint: disable-next-line(unsafe-typecast)
         uint256 index = indexOracle.price() * uint256(100 + move * 2 / 3) / 100;
         indexOracle.setPrice(index < 0.2e18 ? 0.2e18 : index > 10e18 ? 10e18 : index);
         vm.roll(block.number + 1);
