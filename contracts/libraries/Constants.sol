@@ -132,4 +132,36 @@ library Constants {
 
     /// @dev Genesis max oracle move per update (price band), WAD: 20%.
     uint256 internal constant GENESIS_PRICE_BAND = 0.2e18;
+
+    // ------------------------------------------------------------------ trading (sections 2, 5, 6, 7): bounds of the
+    // protocol-level governance parameters the vault, fee and liquidation setters enforce (all inclusive)
+
+    /// @dev Smallest leverage a position may be opened or increased at, WAD multiple: 1x.
+    uint256 internal constant MIN_LEVERAGE = 1e18;
+
+    /// @dev Genesis share of each trading fee reserved for the referral program, WAD: 0% (the referral issue sets it).
+    uint256 internal constant GENESIS_TRADING_FEE_REFERRAL_SHARE = 0;
+
+    /// @dev Upper bound of the insurance fund's share of each trading fee (gov), WAD: 100%.
+    uint256 internal constant MAX_TRADING_FEE_INSURANCE_SHARE = 1e18;
+
+    /// @dev Bounds of the utilization limit on increases (gov), WAD: 10%..90%. Genesis `MAX_UTILIZATION_FOR_INCREASE`.
+    uint256 internal constant MIN_UTILIZATION_LIMIT = 0.1e18;
+    uint256 internal constant MAX_UTILIZATION_LIMIT = 0.9e18;
+
+    /// @dev Upper bound of the circuit-breaker utilization (gov), WAD: 100%. It must also lie strictly above the
+    ///      utilization limit on increases (the level the breaker resets below). Genesis `CIRCUIT_BREAKER_UTILIZATION`.
+    uint256 internal constant MAX_CIRCUIT_BREAKER_UTILIZATION = 1e18;
+
+    /// @dev Smallest collateral cap (per account or global, gov), wei: 1 TAO.
+    uint256 internal constant MIN_COLLATERAL_CAP = 1e18;
+
+    /// @dev Largest collateral cap (per account or global, gov), wei: the 128-bit field's size, which is also the
+    ///      genesis value of both caps (no cap until governance sets one).
+    uint256 internal constant MAX_COLLATERAL_CAP = type(uint128).max;
+
+    /// @dev What a partial liquidation aims above MM + band, WAD: 1e-9 (0.0000001 points). `LiquidationMath` lands the
+    ///      margin ratio at the target up to the wei rounding of the fee and the new notional; aiming this much above
+    ///      it leaves the position out of the band, so one partial liquidation is enough.
+    uint256 internal constant PARTIAL_LIQUIDATION_TARGET_BUFFER = 1e9;
 }

@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
+import {MarketId} from "../../types/MarketId.sol";
+import {IPositionModule} from "../../interfaces/IPositionModule.sol";
+import {Constants} from "../../libraries/Constants.sol";
+import {FeeMath} from "../../libraries/math/FeeMath.sol";
+import {PositionMath} from "../../libraries/math/PositionMath.sol";
+import {SlippageMath} from "../../libraries/math/SlippageMath.sol";
+import {PositionStorage} from "../storage/PositionStorage.sol";
+import {PositionLogic} from "../logic/PositionLogic.sol";
+import {TradingLogic} from "../logic/TradingLogic.sol";
+import {VaultLogic} from "../logic/VaultLogic.sol";
+import {AccrualLogic} from "../logic/AccrualLogic.sol";
+import {ModuleBase} from "./ModuleBase.sol";
+
+/// @title The position module: isolated positions, on the `megatao.storage.position` and `megatao.storage.margin`
+///        namespaces (through `PositionLogic`), trading against the vault (`VaultLogic`).
+/// @dev Every entry point follows checks, accrual (`TradingLogic.begin`), effects, events, interactions (the payout
+///      last). The reentrancy guard is OpenZeppelin's transient one: its slot is shared by every module running in
+///      the entry contract, so no protocol function can be re-entered from a payout.
+contract PositionModule is IPositionModule, ModuleBase, ReentrancyGuardTransient {
+    using SafeCast for uint256;
+    using SafeCast for int256;
+
+    /// @notice This module's id in the entry contract's registry.
+    bytes32 public constant MODULE_ID = "position";
+
+    /// @dev An increase's fill (memory, against stack depth).
+    struct Fill {
+        /// @dev Notional bought: margin sent x leverage, wei (the fee's base).
+        uint256 notional;
+        uint256 price;
+        int256 size;
+        uint256 fee;
+    }
+
+    /// @dev An increase's figures (memory, against stack depth).
+    struct Increase {
+        uint256 oldMargin;
+        uint256 oldNotional;
+        uint256 entryPrice;
+        int256 newSize;
+        uint256 newNotional;
+        uint256 newMargin;
+    }
+
+    /// @dev A decrease's figures (memory, against stack depth).
+    struct Decrease {
+        /// @dev The size closed (signed like the position) and the size left.
+        int256 part;
+        int256 newSize;
+        uint256 margin;
+        uint256 notional;
+        uint256 newNotional;
+        uint256 price;
+        int256 pnl;
+        uint256 fee;
+        uint256 payout;
+        uint256 newMargin;
+    }
+
+    /// @inheritdoc ModuleBase
+    function moduleId() external pure override returns (bytes32) {
+        return MODULE_ID;
+    }
+
+    /// @inheritdoc ModuleBase
+    function exportedSelectors() external pure virtual override returns (bytes4[] memory selectors) {
+        selectors = new bytes4[](6);
+        selectors[0] = IPositionModule.openPosition.selector;
+        selectors[1] = IPositionModule.increasePosition.selector;
+        selectors[2] = IPositionModule.reducePosition.selector;
+        selectors[3] = IPositionModule.closePosition.selector;
+        selectors[4] = IPositionModule.addMargin.selector;
+        selectors[5] = IPositionModule.removeMargin.selector;
+    }
+
+    // ---------------------------------------------------------------- trading
+
+    /// @inheritdoc IPositionModule
+    function openPosition(MarketId marketId, bool isLong, uint256 leverage, uint256 maxSlippage)
+        external
+        payable
+        onlyDelegateCall
+        nonReentrant
+        returns (bytes32 id)
+    {
+        PositionStorage.Position storage p;
+        (id, p) = PositionLogic.load(msg.sender, marketId);
+        if (p.size != 0) revert PositionAlreadyOpen(msg.sender, marketId);
+        TradingLogic.Context memory c = TradingLogic.begin(marketId, TradingLogic.Mode.Increase);
+        Fill memory f = _fill(c, isLong, leverage, maxSlippage);
+        uint256 notional = PositionMath.notional(f.size, f.price);
+        uint256 margin = msg.value - f.fee;
+        TradingLogic.checkIncrease(c, isLong, notional);
+        _checkHealthy(c, margin.toInt256() + PositionMath.pnl(f.size, f.price, c.price), notional);
+
+        PositionLogic.addToAccount(msg.sender, marketId, p);
+        p.size = f.size.toInt112();
+        p.entryPrice = f.price.toUint96();
+        p.lastIncreaseBlock = uint40(block.number);
+        PositionLogic.snapshot(p, c.fundingIndex, c.interestIndex);
+        PositionLogic.setMargin(msg.sender, p, 0, margin);
+        TradingLogic.updateOpenInterest(c, isLong, 0, notional);
+        VaultLogic.bookTradingFee(id, f.fee);
+        emit PositionOpened(id, msg.sender, marketId, f.size, f.price, margin, f.fee);
+    }
+
+    /// @inheritdoc IPositionModule
+    function increasePosition(MarketId marketId, uint256 leverage, uint256 maxSlippage)
+        external
+        payable
+        onlyDelegateCall
+        nonReentrant
+    {
+        (bytes32 id, PositionStorage.Position storage p) = PositionLogic.existing(msg.sender, marketId);
+        TradingLogic.Context memory c = TradingLogic.begin(marketId, TradingLogic.Mode.Increase);
+        bool isLong = p.size > 0;
+        Fill memory f = _fill(c, isLong, leverage, maxSlippage);
+        Increase memory g;
+        g.oldMargin = p.margin;
+        g.oldNotional = PositionLogic.entryNotional(p);
+        // The margin before the fee bounds the leverage, as on an open.
+        uint256 marginBeforeFee = PositionLogic.settle(
+            msg.sender, marketId, id, p, g.oldNotional, c.fundingIndex, c.interestIndex, msg.value
+        );
+        g.entryPrice = PositionMath.averageEntryPrice(
+            SignedMath.abs(p.size), p.entryPrice, SignedMath.abs(f.size), f.price, isLong
+        );
+        g.newSize = p.size + f.size;
+        g.newNotional = PositionMath.notional(g.newSize, g.entryPrice);
+        if (g.newNotional > Math.mulDiv(marginBeforeFee, c.params.maxLeverage, Constants.WAD)) {
+            revert LeverageOutOfBounds(
+                PositionMath.leverage(g.newNotional, marginBeforeFee), Constants.MIN_LEVERAGE, c.params.maxLeverage
+            );
+        }
+        g.newMargin = marginBeforeFee - f.fee;
+        if (g.newNotional > g.oldNotional) TradingLogic.checkIncrease(c, isLong, g.newNotional - g.oldNotional);
+        _checkHealthy(c, g.newMargin.toInt256() + PositionMath.pnl(g.newSize, g.entryPrice, c.price), g.newNotional);
+
+        p.size = g.newSize.toInt112();
+        p.entryPrice = g.entryPrice.toUint96();
+        p.lastIncreaseBlock = uint40(block.number);
+        PositionLogic.setMargin(msg.sender, p, g.oldMargin, g.newMargin);
+        TradingLogic.updateOpenInterest(c, isLong, g.oldNotional, g.newNotional);
+        VaultLogic.bookTradingFee(id, f.fee);
+        emit PositionIncreased(id, f.size, f.price, msg.value, f.fee, g.newSize, g.entryPrice, g.newMargin);
+    }
+
+    /// @inheritdoc IPositionModule
+    function reducePosition(MarketId marketId, uint256 sizeDelta, uint256 maxSlippage)
+        external
+        onlyDelegateCall
+        nonReentrant
+    {
+        (bytes32 id, PositionStorage.Position storage p) = _closable(marketId);
+        uint256 sizeAbs = SignedMath.abs(p.size);
+        if (sizeDelta == 0 || sizeDelta >= sizeAbs) revert InvalidReduceSize(sizeDelta, sizeAbs);
+        TradingLogic.Context memory c = TradingLogic.begin(marketId, TradingLogic.Mode.Decrease);
+        bool isLong = p.size > 0;
+        Decrease memory d;
+        d.part = isLong ? sizeDelta.toInt256() : -sizeDelta.toInt256();
+        d.newSize = p.size - d.part;
+        d.notional = PositionLogic.entryNotional(p);
+        d.margin = p.margin;
+        uint256 netMargin =
+            PositionLogic.settle(msg.sender, marketId, id, p, d.notional, c.fundingIndex, c.interestIndex, 0);
+        d.price = TradingLogic.fillPrice(c, PositionMath.notional(d.part, c.price), !isLong, maxSlippage);
+        d.pnl = PositionMath.pnl(d.part, p.entryPrice, d.price);
+        d.newNotional = PositionMath.notional(d.newSize, p.entryPrice);
+        if (d.newNotional < Constants.MIN_POSITION_NOTIONAL) {
+            revert PositionNotionalTooSmall(d.newNotional, Constants.MIN_POSITION_NOTIONAL);
+        }
+        d.fee = FeeMath.fee(d.notional - d.newNotional, c.params.takerFee);
+        // The reserves pay the closed part's gain (less any shortfall) or take its loss.
+        d.pnl -= VaultLogic.addReserves(id, -d.pnl).toInt256();
+        uint256 released = PositionMath.proportionalMargin(netMargin, sizeDelta, sizeAbs);
+        int256 gross = released.toInt256() + d.pnl - d.fee.toInt256();
+        if (gross >= 0) {
+            // Gross >= 0 in this branch.
+            // forge-lint: disable-next-line(unsafe-typecast)
+            d.payout = uint256(gross);
+            d.newMargin = netMargin - released;
+        } else {
+            // The closed part lost more than its share of the margin: the rest of the position pays.
+            int256 left = (netMargin - released).toInt256() + gross;
+            if (left < 0) revert PositionUnderwater(msg.sender, marketId, left);
+            // Left >= 0, checked above.
+            // forge-lint: disable-next-line(unsafe-typecast)
+            d.newMargin = uint256(left);
+        }
+
+        p.size = d.newSize.toInt112();
+        PositionLogic.setMargin(msg.sender, p, d.margin, d.newMargin);
+        TradingLogic.updateOpenInterest(c, isLong, d.notional, d.newNotional);
+        VaultLogic.bookTradingFee(id, d.fee);
+        emit PositionDecreased(id, d.part, d.price, d.pnl, d.fee, d.payout, d.newSize, d.newMargin);
+        VaultLogic.updateCircuitBreaker();
+        VaultLogic.payOut(msg.sender, d.payout, VaultLogic.ALL_GAS);
+    }
+
+    /// @inheritdoc IPositionModule
+    function closePosition(MarketId marketId, uint256 maxSlippage) external onlyDelegateCall nonReentrant {
+        (bytes32 id, PositionStorage.Position storage p) = _closable(marketId);
+        TradingLogic.Context memory c = TradingLogic.begin(marketId, TradingLogic.Mode.Decrease);
+        int256 size = p.size;
+        bool isLong = size > 0;
+        Decrease memory d;
+        d.notional = PositionLogic.entryNotional(p);
+        d.margin = p.margin;
+        d.price = TradingLogic.fillPrice(c, PositionMath.notional(size, c.price), !isLong, maxSlippage);
+        d.pnl = PositionMath.pnl(size, p.entryPrice, d.price);
+        d.fee = FeeMath.fee(d.notional, c.params.takerFee);
+        int256 equity = _equityAndSettle(id, p, d, c);
+
+        PositionLogic.removeFromAccount(msg.sender, p);
+        PositionLogic.setMargin(msg.sender, p, d.margin, 0);
+        delete PositionStorage.load().positions[id];
+        TradingLogic.updateOpenInterest(c, isLong, d.notional, 0);
+        (uint256 available,) = VaultLogic.exit(id, d.margin, equity);
+        uint256 feeCollected = Math.min(d.fee, available);
+        d.payout = available - feeCollected;
+        VaultLogic.bookTradingFee(id, feeCollected);
+        emit PositionDecreased(id, size, d.price, d.pnl, feeCollected, d.payout, 0, 0);
+        VaultLogic.updateCircuitBreaker();
+        VaultLogic.payOut(msg.sender, d.payout, VaultLogic.ALL_GAS);
+    }
+
+    /// @inheritdoc IPositionModule
+    function addMargin(MarketId marketId) external payable onlyDelegateCall nonReentrant {
+        TradingLogic.checkRaoMultiple(msg.value);
+        if (msg.value == 0) revert InvalidMarginAmount(0, 0);
+        (bytes32 id, PositionStorage.Position storage p) = PositionLogic.existing(msg.sender, marketId);
+        (int256 fundingIndex, uint256 interestIndex) = TradingLogic.accrue(marketId);
+        uint256 oldMargin = p.margin;
+        uint256 newMargin = PositionLogic.settle(
+            msg.sender, marketId, id, p, PositionLogic.entryNotional(p), fundingIndex, interestIndex, msg.value
+        );
+        PositionLogic.setMargin(msg.sender, p, oldMargin, newMargin);
+        emit MarginAdded(id, msg.value, newMargin);
+    }
+
+    /// @inheritdoc IPositionModule
+    function removeMargin(MarketId marketId, uint256 amount) external onlyDelegateCall nonReentrant {
+        TradingLogic.checkRaoMultiple(amount);
+        (bytes32 id, PositionStorage.Position storage p) = PositionLogic.existing(msg.sender, marketId);
+        TradingLogic.Context memory c = TradingLogic.begin(marketId, TradingLogic.Mode.Decrease);
+        if (c.clamped) revert OraclePriceClamped(marketId, c.price);
+        uint256 oldMargin = p.margin;
+        uint256 notional = PositionLogic.entryNotional(p);
+        uint256 netMargin =
+            PositionLogic.settle(msg.sender, marketId, id, p, notional, c.fundingIndex, c.interestIndex, 0);
+        if (amount == 0 || amount > netMargin) revert InvalidMarginAmount(amount, netMargin);
+        uint256 newMargin = netMargin - amount;
+        // Initial margin, unrealized gains not counted; and never into the liquidation band.
+        int256 pnl = PositionMath.pnl(p.size, p.entryPrice, c.price);
+        uint256 initialMargin = Math.mulDiv(Constants.WAD, Constants.WAD, c.params.maxLeverage, Math.Rounding.Ceil);
+        PositionLogic.checkMarginRatio(
+            msg.sender,
+            marketId,
+            newMargin.toInt256() + (pnl < 0 ? pnl : int256(0)),
+            notional,
+            Math.max(initialMargin, uint256(c.params.maintenanceMargin) + c.params.partialLiquidationBand)
+        );
+
+        PositionLogic.setMargin(msg.sender, p, oldMargin, newMargin);
+        emit MarginRemoved(id, amount, newMargin);
+        VaultLogic.updateCircuitBreaker();
+        VaultLogic.payOut(msg.sender, amount, VaultLogic.ALL_GAS);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /// @dev The caller's position in `marketId`, which must exist and not have grown in this block.
+    function _closable(MarketId marketId) private view returns (bytes32 id, PositionStorage.Position storage p) {
+        (id, p) = PositionLogic.existing(msg.sender, marketId);
+        if (p.lastIncreaseBlock == block.number) revert SameBlockAsIncrease(msg.sender, marketId);
+    }
+
+    /// @dev Reverts unless a position of `equity` on `notional` is out of the liquidation band (MR >= MM + band).
+    function _checkHealthy(TradingLogic.Context memory c, int256 equity, uint256 notional) private view {
+        PositionLogic.checkMarginRatio(
+            msg.sender,
+            c.marketId,
+            equity,
+            notional,
+            uint256(c.params.maintenanceMargin) + c.params.partialLiquidationBand
+        );
+    }
+
+    /// @dev Prices an increase paid with `msg.value` at `leverage`: checks the value, the leverage, the minimum
+    ///      notional and the slippage; the fee is the taker fee on the notional bought.
+    function _fill(TradingLogic.Context memory c, bool isLong, uint256 leverage, uint256 maxSlippage)
+        private
+        view
+        returns (Fill memory f)
+    {
+        TradingLogic.checkRaoMultiple(msg.value);
+        uint256 maxLeverage = c.params.maxLeverage;
+        if (leverage < Constants.MIN_LEVERAGE || leverage > maxLeverage) {
+            revert LeverageOutOfBounds(leverage, Constants.MIN_LEVERAGE, maxLeverage);
+        }
+        f.notional = PositionMath.notionalFromMargin(msg.value, leverage);
+        if (f.notional < Constants.MIN_POSITION_NOTIONAL) {
+            revert PositionNotionalTooSmall(f.notional, Constants.MIN_POSITION_NOTIONAL);
+        }
+        f.price = TradingLogic.fillPrice(c, f.notional, SlippageMath.isBuy(isLong, true), maxSlippage);
+        f.size = PositionMath.sizeFromNotional(f.notional, f.price, isLong);
+        f.fee = FeeMath.fee(f.notional, c.params.takerFee);
+    }
+
+    /// @dev A closing position's equity at the fill (`margin + pnl - funding - interest`), with the funding and
+    ///      interest reported.
+    function _equityAndSettle(
+        bytes32 id,
+        PositionStorage.Position storage p,
+        Decrease memory d,
+        TradingLogic.Context memory c
+    ) private returns (int256 equity) {
+        (int256 funding, uint256 interest) = AccrualLogic.owed(p, d.notional, c.fundingIndex, c.interestIndex);
+        if (funding != 0 || interest != 0) emit PositionSettled(id, funding, interest);
+        return d.margin.toInt256() + d.pnl - funding - interest.toInt256();
+    }
+}

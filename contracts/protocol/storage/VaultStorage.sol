@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title Storage of the vault: the TAO the protocol holds, by owner, and its safeguards.
+/// @dev ERC-7201 namespace `megatao.storage.vault`. Append fields only; never reorder or retype.
+///      Every wei the entry contract holds belongs to exactly one bucket: `reserves` (the vault's own capital, the
+///      LPs' equity floor), `marginsOwed` (traders' margins), `insuranceFund`, `claimsOwed` (payouts waiting for
+///      `claim`), and the referral balance of `FeeStorage`. The LP issue appends the LP share fields (total shares,
+///      epochs, pending withdrawals) after the last field below; `reserves` stays the capital they price against.
+library VaultStorage {
+    /// @custom:storage-location erc7201:megatao.storage.vault
+    struct Layout {
+        /// @dev Slot 0: the vault's capital (wei) and the open notional of all markets, both sides (wei).
+        uint128 reserves;
+        uint128 totalOpenNotional;
+        /// @dev Slot 1: the sum of all positions' margins, and the insurance fund (wei).
+        uint128 marginsOwed;
+        uint128 insuranceFund;
+        /// @dev Slot 2: payouts credited for `claim` (wei); the circuit breaker; the initialization version.
+        uint128 claimsOwed;
+        bool circuitBreakerTripped;
+        uint8 version;
+        /// @dev Slot 3 (gov): the utilization limit on increases and the circuit-breaker level, WAD.
+        uint64 maxUtilizationForIncrease;
+        uint64 circuitBreakerUtilization;
+        /// @dev Slot 4 (gov): per-account and global caps on collateral (margins), wei.
+        uint128 accountCollateralCap;
+        uint128 globalCollateralCap;
+        /// @dev Payouts credited to each account, wei.
+        mapping(address account => uint256) claimable;
+    }
+
+    /// @dev The namespace id.
+    string internal constant ID = "megatao.storage.vault";
+
+    /// @dev keccak256(abi.encode(uint256(keccak256("megatao.storage.vault")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 internal constant SLOT = 0xfa1bd4fa6f5cf07484d040daf7f3490e9210ef8628b4433146cd68df2e807600;
+
+    function load() internal pure returns (Layout storage $) {
+        assembly ("memory-safe") {
+            $.slot := SLOT
+        }
+    }
+}
+
+/// @title Layout probe of `megatao.storage.vault`: never deployed.
+contract VaultStorageLayout {
+    VaultStorage.Layout internal layout;
+}

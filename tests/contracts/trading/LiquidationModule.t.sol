@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {TradingFixture, TaoRefuser} from "./TradingFixture.t.sol";
+import {ILiquidationModule} from "../../../contracts/interfaces/ILiquidationModule.sol";
+import {PositionInfo} from "../../../contracts/interfaces/IPositionViewModule.sol";
+import {IVaultModule, FeeTotals} from "../../../contracts/interfaces/IVaultModule.sol";
+import {ILiquidationErrors} from "../../../contracts/libraries/errors/LiquidationErrors.sol";
+import {IPositionErrors} from "../../../contracts/libraries/errors/PositionErrors.sol";
+import {IRouterErrors} from "../../../contracts/libraries/errors/RouterErrors.sol";
+import {MarginMath} from "../../../contracts/libraries/math/MarginMath.sol";
+import {MarketId} from "../../../contracts/types/MarketId.sol";
+
+/// @dev Refuses TAO until told otherwise.
+contract ClaimingRefuser {
+    bool internal accepting;
+
+    function setAccepting(bool accepting_) external {
+        accepting = accepting_;
+    }
+
+    receive() external payable {
+        require(accepting, "no");
+    }
+}
+
+contract LiquidationModuleTest is TradingFixture {
+    // ---------------------------------------------------------------- the published liquidation prices
+
+    /// The adverse move at which `who`'s position becomes fully liquidatable, WAD of the entry price.
+    function _adverseMove(address who, MarketId id) internal view returns (uint256) {
+        PositionInfo memory p = _position(who, id);
+        return
+            p.size > 0 ? WAD - p.liquidationPrice * WAD / p.entryPrice : p.liquidationPrice * WAD / p.entryPrice - WAD;
+    }
+
+    /// MM 10%: 3x liquidates after ~23% (23.3% before the open fee, 23.1% after it).
+    function test_liquidationPrice_3xLongAfter23Percent() public {
+        _open(alice, chutes, true, 5e18, 3e18);
+        assertApproxEqAbs(_adverseMove(alice, chutes), 0.231e18, 0.001e18);
+        PositionInfo memory p = _position(alice, chutes);
+        // The view is the published formula with the position's leverage.
+        assertEq(p.liquidationPrice, MarginMath.liquidationPrice(p.entryPrice, p.leverage, 0.1e18, true));
+        _assertLiquidatesAt(alice, chutes, p.liquidationPrice);
+    }
+
+    /// 2x liquidates after ~40%.
+    function test_liquidationPrice_2xLongAfter40Percent() public {
+        _open(alice, chutes, true, 5e18, 2e18);
+        assertApproxEqAbs(_adverseMove(alice, chutes), 0.3975e18, 0.001e18);
+        _assertLiquidatesAt(alice, chutes, _position(alice, chutes).liquidationPrice);
+    }
+
+    /// 5x (MTSOS) liquidates after ~10%.
+    function test_liquidationPrice_5xAfter10Percent() public {
+        _open(alice, mtsos, true, 5e18, 5e18);
+        assertApproxEqAbs(_adverseMove(alice, mtsos), 0.0975e18, 0.001e18);
+        PositionInfo memory p = _position(alice, mtsos);
+        indexOracle.setPrice(p.liquidationPrice * 1.001e18 / WAD);
+        assertTrue(protocol.liquidationStatus(alice, mtsos) != MarginMath.LiquidationStatus.Full);
+        indexOracle.setPrice(p.liquidationPrice * 0.999e18 / WAD);
+        assertTrue(protocol.liquidationStatus(alice, mtsos) == MarginMath.LiquidationStatus.Full);
+        vm.prank(keeper);
+        (bool full,) = protocol.liquidate(alice, mtsos);
+        assertTrue(full);
+        _assertSolvent();
+    }
+
+    /// The short mirror: 3x liquidates after a ~23% rise.
+    function test_liquidationPrice_3xShortAfter23PercentRise() public {
+        _open(alice, chutes, false, 5e18, 3e18);
+        assertApproxEqAbs(_adverseMove(alice, chutes), 0.2308e18, 0.001e18);
+        _assertLiquidatesAt(alice, chutes, _position(alice, chutes).liquidationPrice);
+    }
+
+    /// Just before `liquidationPrice` the position is not fully liquidatable, just past it it is, and a keeper
+    /// liquidates it fully.
+    function _assertLiquidatesAt(address who, MarketId id, uint256 liquidationPrice) internal {
+        bool isLong = _position(who, id).size > 0;
+        _moveChutesPrice(liquidationPrice * (isLong ? 1.002e18 : 0.998e18) / WAD);
+        assertTrue(protocol.liquidationStatus(who, id) != MarginMath.LiquidationStatus.Full, "not yet");
+        _moveChutesPrice(liquidationPrice * (isLong ? 0.998e18 : 1.002e18) / WAD);
+        assertTrue(protocol.liquidationStatus(who, id) == MarginMath.LiquidationStatus.Full, "past it");
+        vm.prank(keeper);
+        (bool full,) = protocol.liquidate(who, id);
+        assertTrue(full);
+        assertEq(_position(who, id).size, 0);
+        _assertSolvent();
+    }
+
+    // ---------------------------------------------------------------- full
+
+    function test_liquidate_fullSplitsTheFee() public {
+        bytes32 id = _open(alice, chutes, true, 5e18, 3e18);
+        _moveChutesPrice(0.03e18); // -25%
+        PositionInfo memory p = _position(alice, chutes);
+        assertTrue(p.liquidationStatus == MarginMath.LiquidationStatus.Full);
+        uint256 equity = uint256(p.equity);
+        uint256 fee = (equity * 0.05e18 + WAD - 1) / WAD;
+        uint256 toKeeper = fee * 0.2e18 / WAD;
+        uint256 toInsurance = fee * 0.3e18 / WAD;
+        vm.expectEmit(address(router));
+        emit ILiquidationModule.LiquidationFeeBooked(id, toKeeper, toInsurance, fee - toKeeper - toInsurance);
+        vm.expectEmit(address(router));
+        emit ILiquidationModule.PositionLiquidated(id, alice, chutes, keeper, p.size, 0.03e18, equity - fee, 0, true);
+        uint256 balanceBefore = alice.balance;
+        vm.prank(keeper);
+        protocol.liquidate(alice, chutes);
+
+        FeeTotals memory f = protocol.feeTotals();
+        assertEq(f.liquidationToKeepers, toKeeper);
+        assertEq(f.liquidationToInsurance, toInsurance);
+        assertEq(f.liquidationToVault, fee - toKeeper - toInsurance);
+        assertEq(keeper.balance, toKeeper - toKeeper % 1e9, "keeper paid, rao multiple");
+        uint256 toTrader = equity - fee;
+        assertEq(alice.balance - balanceBefore, toTrader - toTrader % 1e9, "trader paid, rao multiple");
+        assertEq(protocol.accountMarkets(alice).length, 0);
+        _assertSolvent();
+    }
+
+    function test_liquidate_creditsATraderThatRefusesTao() public {
+        TaoRefuser refuser = new TaoRefuser();
+        vm.deal(address(refuser), 5e18);
+        vm.prank(address(refuser));
+        protocol.openPosition{value: 5e18}(chutes, true, 3e18, ANY_SLIPPAGE);
+        _moveChutesPrice(0.03e18);
+        vm.prank(keeper);
+        protocol.liquidate(address(refuser), chutes);
+        uint256 credited = protocol.claimable(address(refuser));
+        assertGt(credited, 0);
+        assertEq(protocol.vaultTotals().claimsOwed, credited);
+        _assertSolvent();
+    }
+
+    function test_claim_paysTheCredit() public {
+        ClaimingRefuser refuser = new ClaimingRefuser();
+        vm.deal(address(refuser), 5e18);
+        vm.prank(address(refuser));
+        protocol.openPosition{value: 5e18}(chutes, true, 3e18, ANY_SLIPPAGE);
+        _moveChutesPrice(0.03e18);
+        vm.prank(keeper);
+        protocol.liquidate(address(refuser), chutes);
+        uint256 credited = protocol.claimable(address(refuser));
+        refuser.setAccepting(true);
+        vm.expectEmit(address(router));
+        emit IVaultModule.Claimed(address(refuser), credited);
+        vm.prank(address(refuser));
+        assertEq(protocol.claim(), credited);
+        assertEq(address(refuser).balance, credited);
+        assertEq(protocol.claimable(address(refuser)), 0);
+        assertEq(protocol.vaultTotals().claimsOwed, 0);
+        _assertSolvent();
+    }
+
+    function test_liquidate_badDebtFromInsuranceFirst() public {
+        _open(bob, chutes, false, 50e18, 2e18);
+        _open(alice, chutes, true, 5e18, 3e18);
+        uint256 insurance = protocol.vaultTotals().insuranceFund;
+        _moveChutesPrice(0.024e18); // -40%: equity 4.96 - 6 < 0
+        assertLt(_position(alice, chutes).equity, 0);
+        uint256 reserves = protocol.vaultTotals().reserves;
+        vm.prank(keeper);
+        protocol.liquidate(alice, chutes);
+        // Nothing for the keeper or the trader; the insurance fund's balance went to the vault first.
+        assertEq(keeper.balance, 0);
+        assertEq(protocol.claimable(alice), 0);
+        assertEq(protocol.vaultTotals().insuranceFund, 0);
+        assertEq(protocol.vaultTotals().reserves, reserves + 4.9625e18 + insurance);
+        _assertSolvent();
+    }
+
+    // ---------------------------------------------------------------- partial
+
+    function test_liquidate_partialBringsMarginRatioBackToMmPlusBand() public {
+        _open(alice, chutes, true, 5e18, 3e18);
+        PositionInfo memory before = _position(alice, chutes);
+        // MR 12%: entry x (1 - (4.9625 - 1.8) / 15).
+        _moveChutesPrice(before.entryPrice * 0.7892e18 / WAD);
+        PositionInfo memory p = _position(alice, chutes);
+        assertTrue(p.liquidationStatus == MarginMath.LiquidationStatus.Partial, "in the band");
+        vm.prank(keeper);
+        (bool full, int256 closed) = protocol.liquidate(alice, chutes);
+        assertFalse(full);
+        assertGt(closed, 0);
+        assertLt(closed, p.size);
+        PositionInfo memory afterwards = _position(alice, chutes);
+        assertEq(afterwards.size, p.size - closed);
+        assertApproxEqAbs(afterwards.marginRatio, 0.15e18, 1e12, "back to MM + band");
+        assertTrue(afterwards.liquidationStatus == MarginMath.LiquidationStatus.None);
+        assertGt(keeper.balance, 0);
+        assertEq(protocol.marketTradingState(chutes).longOpenInterest, afterwards.entryNotional);
+        _assertSolvent();
+        // Not liquidatable any more.
+        vm.expectPartialRevert(ILiquidationErrors.NotLiquidatable.selector);
+        protocol.liquidate(alice, chutes);
+    }
+
+    function test_RevertWhen_liquidate_healthy() public {
+        _open(alice, chutes, true, 5e18, 3e18);
+        int256 mr = _position(alice, chutes).marginRatio;
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationErrors.NotLiquidatable.selector, alice, chutes, mr));
+        protocol.liquidate(alice, chutes);
+    }
+
+    function test_RevertWhen_liquidate_noPosition() public {
+        vm.expectRevert(abi.encodeWithSelector(IPositionErrors.NoPosition.selector, alice, chutes));
+        protocol.liquidate(alice, chutes);
+    }
+
+    // ---------------------------------------------------------------- governance
+
+    function test_liquidationParams_genesis() public view {
+        (uint256 fee, uint256 keeperShare, uint256 insuranceShare, uint256 vaultShare) = protocol.liquidationParams();
+        assertEq(fee, 0.05e18);
+        assertEq(keeperShare, 0.2e18);
+        assertEq(insuranceShare, 0.3e18);
+        assertEq(vaultShare, 0.5e18);
+    }
+
+    function test_setLiquidationFee_setsAndEmits() public {
+        vm.expectEmit(address(router));
+        emit ILiquidationModule.LiquidationFeeSet(0.05e18, 0.1e18);
+        vm.prank(owner);
+        protocol.setLiquidationFee(0.1e18);
+        (uint256 fee,,,) = protocol.liquidationParams();
+        assertEq(fee, 0.1e18);
+        vm.prank(owner);
+        protocol.setLiquidationFee(0);
+    }
+
+    function test_RevertWhen_setLiquidationFee_outOfBounds() public {
+        vm.prank(owner);
+        vm.expectRevert(
+            abi.encodeWithSelector(ILiquidationErrors.LiquidationFeeOutOfBounds.selector, 0.1e18 + 1, 0, 0.1e18)
+        );
+        protocol.setLiquidationFee(0.1e18 + 1);
+    }
+
+    function test_RevertWhen_setLiquidationFee_notOwner() public {
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(IRouterErrors.OwnableUnauthorizedAccount.selector, stranger));
+        protocol.setLiquidationFee(0.01e18);
+    }
+
+    function test_setLiquidationFeeSplit_setsAndEmits() public {
+        vm.expectEmit(address(router));
+        emit ILiquidationModule.LiquidationFeeSplitSet(0.5e18, 0.5e18, 0);
+        vm.prank(owner);
+        protocol.setLiquidationFeeSplit(0.5e18, 0.5e18, 0);
+        (, uint256 keeperShare, uint256 insuranceShare, uint256 vaultShare) = protocol.liquidationParams();
+        assertEq(keeperShare + insuranceShare + vaultShare, WAD);
+        assertEq(vaultShare, 0);
+    }
+
+    function test_RevertWhen_setLiquidationFeeSplit_notSummingToOne() public {
+        vm.startPrank(owner);
+        vm.expectRevert(
+            abi.encodeWithSelector(ILiquidationErrors.LiquidationFeeSplitInvalid.selector, 0.5e18, 0.5e18, 1)
+        );
+        protocol.setLiquidationFeeSplit(0.5e18, 0.5e18, 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(ILiquidationErrors.LiquidationFeeSplitInvalid.selector, type(uint256).max, 1, 0)
+        );
+        protocol.setLiquidationFeeSplit(type(uint256).max, 1, 0);
+        vm.stopPrank();
+    }
+
+    function test_RevertWhen_setLiquidationFeeSplit_notOwner() public {
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(IRouterErrors.OwnableUnauthorizedAccount.selector, stranger));
+        protocol.setLiquidationFeeSplit(0.2e18, 0.3e18, 0.5e18);
+    }
+}

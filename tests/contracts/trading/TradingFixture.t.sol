@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {ProtocolFixture} from "../protocol/ProtocolFixture.t.sol";
+import {Bittensor} from "../../../contracts/libraries/Bittensor.sol";
+import {PositionModule} from "../../../contracts/protocol/modules/PositionModule.sol";
+import {PositionViewModule} from "../../../contracts/protocol/modules/PositionViewModule.sol";
+import {LiquidationModule} from "../../../contracts/protocol/modules/LiquidationModule.sol";
+import {VaultModule} from "../../../contracts/protocol/modules/VaultModule.sol";
+import {PositionInfo} from "../../../contracts/interfaces/IPositionViewModule.sol";
+import {VaultTotals} from "../../../contracts/interfaces/IVaultModule.sol";
+import {MarketId} from "../../../contracts/types/MarketId.sol";
+
+/// @dev A contract that refuses TAO: payouts to it are credited for `claim`.
+contract TaoRefuser {
+    receive() external payable {
+        revert("no");
+    }
+}
+
+/// @dev ProtocolFixture plus the trading modules (position, position views, liquidation, vault with its genesis
+///      parameters), CHUTES and MTSOS listed, the vault funded with 1,000 TAO, two funded traders and a keeper.
+abstract contract TradingFixture is ProtocolFixture {
+    PositionModule internal positionModule;
+    PositionViewModule internal positionViewModule;
+    LiquidationModule internal liquidationModule;
+    VaultModule internal vaultModule;
+
+    MarketId internal chutes;
+    MarketId internal mtsos;
+
+    address internal alice = makeAddr("alice");
+    address internal bob = makeAddr("bob");
+    address internal keeper = makeAddr("keeper");
+
+    uint256 internal constant VAULT_FUNDS = 1_000e18;
+    uint256 internal constant WAD = 1e18;
+    /// @dev Accept any slippage.
+    uint256 internal constant ANY_SLIPPAGE = 0.2e18;
+
+    function setUp() public virtual override {
+        super.setUp();
+        positionModule = new PositionModule();
+        positionViewModule = new PositionViewModule();
+        liquidationModule = new LiquidationModule();
+        vaultModule = new VaultModule();
+        vm.startPrank(owner);
+        router.setModule(positionModule.MODULE_ID(), address(positionModule), positionModule.exportedSelectors(), "");
+        router.setModule(
+            positionViewModule.MODULE_ID(), address(positionViewModule), positionViewModule.exportedSelectors(), ""
+        );
+        router.setModule(
+            liquidationModule.MODULE_ID(), address(liquidationModule), liquidationModule.exportedSelectors(), ""
+        );
+        router.setModule(
+            vaultModule.MODULE_ID(),
+            address(vaultModule),
+            vaultModule.exportedSelectors(),
+            abi.encodeCall(VaultModule.initialize, ())
+        );
+        router.setGuardian(guardianAccount);
+        vm.stopPrank();
+
+        chutes = _list(_alphaListing("CHUTES", CHUTES));
+        mtsos = _list(_indexListing("MTSOS", address(indexOracle)));
+        _fundVault(VAULT_FUNDS);
+        vm.deal(alice, 100_000e18);
+        vm.deal(bob, 100_000e18);
+    }
+
+    function _fundVault(uint256 amount) internal {
+        vm.deal(owner, owner.balance + amount);
+        vm.prank(owner);
+        protocol.fundVault{value: amount}();
+    }
+
+    function _open(address who, MarketId id, bool isLong, uint256 margin, uint256 leverage)
+        internal
+        returns (bytes32 positionId)
+    {
+        vm.prank(who);
+        positionId = protocol.openPosition{value: margin}(id, isLong, leverage, ANY_SLIPPAGE);
+    }
+
+    function _close(address who, MarketId id) internal {
+        vm.prank(who);
+        protocol.closePosition(id, ANY_SLIPPAGE);
+    }
+
+    /// @dev Sets CHUTES's pool to `price` (TAO x 1e18) at the fixture's TAO reserve.
+    function _setChutesPrice(uint256 price) internal {
+        // Test values, bounded far below the type limits.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        alpha.setPool(CHUTES, POOL_TAO_RAO, uint64(uint256(POOL_TAO_RAO) * WAD / price), Bittensor.MECHANISM_DYNAMIC);
+    }
+
+    /// @dev Moves CHUTES's accepted price to `price` through the band, one block per band step.
+    function _moveChutesPrice(uint256 price) internal {
+        _setChutesPrice(price);
+        for (uint256 i; i < 10; ++i) {
+            vm.roll(block.number + 1);
+            (uint256 accepted, bool clamped) = protocol.updatePrice(chutes);
+            if (!clamped) {
+                assertEq(accepted, protocol.spotPrice(chutes));
+                return;
+            }
+        }
+        revert("price did not converge");
+    }
+
+    function _position(address who, MarketId id) internal view returns (PositionInfo memory) {
+        return protocol.position(who, id);
+    }
+
+    /// @dev Every wei the protocol holds is in exactly one bucket.
+    function _bucketSum() internal view returns (uint256) {
+        VaultTotals memory t = protocol.vaultTotals();
+        return t.reserves + t.insuranceFund + t.marginsOwed + t.claimsOwed + t.referralBalance;
+    }
+
+    function _assertSolvent() internal view {
+        assertEq(address(router).balance, _bucketSum(), "balance == buckets");
+    }
+}

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {TradingFixture} from "../TradingFixture.t.sol";
+import {TradingHandler} from "./TradingHandler.sol";
+import {PositionInfo} from "../../../../contracts/interfaces/IPositionViewModule.sol";
+import {VaultTotals, FeeTotals, MarketTradingState} from "../../../../contracts/interfaces/IVaultModule.sol";
+import {MarketId} from "../../../../contracts/types/MarketId.sol";
+
+/// Handler-based invariants of the trading core (run: `forge test --match-path
+/// "tests/contracts/trading/invariant/*"`).
+contract TradingInvariantsTest is TradingFixture {
+    TradingHandler internal handler;
+
+    function setUp() public override {
+        super.setUp();
+        _fundVault(9_000e18);
+        MarketId[] memory ids = new MarketId[](2);
+        ids[0] = chutes;
+        ids[1] = mtsos;
+        handler = new TradingHandler(protocol, alpha, indexOracle, owner, CHUTES, ids);
+        targetContract(address(handler));
+    }
+
+    /// The protocol's TAO covers every claim on it: margins, insurance fund, the vault's reserves (the LP equity
+    /// floor), credited payouts and the referral balance. Every wei is in exactly one bucket, so they are equal.
+    function invariant_balanceCoversAllClaims() public view {
+        assertEq(address(router).balance, _bucketSum());
+    }
+
+    /// Open interest equals the sum of the positions' entry notionals, per market and side, and in total; margins
+    /// owed equal the sum of margins, and each account's collateral the sum of its margins.
+    function invariant_openInterestAndMarginsEqualTheirPositions() public view {
+        uint256 total;
+        uint256 margins;
+        for (uint256 m; m < handler.marketCount(); ++m) {
+            MarketId id = handler.markets(m);
+            uint256 longs;
+            uint256 shorts;
+            for (uint256 a; a < handler.actorCount(); ++a) {
+                PositionInfo memory p = protocol.position(handler.actors(a), id);
+                if (p.size > 0) longs += p.entryNotional;
+                else if (p.size < 0) shorts += p.entryNotional;
+                margins += p.margin;
+            }
+            MarketTradingState memory s = protocol.marketTradingState(id);
+            assertEq(s.longOpenInterest, longs, "long OI");
+            assertEq(s.shortOpenInterest, shorts, "short OI");
+            total += longs + shorts;
+        }
+        VaultTotals memory t = protocol.vaultTotals();
+        assertEq(t.totalOpenNotional, total, "total OI");
+        assertEq(t.marginsOwed, margins, "margins owed");
+        uint256 collateral;
+        for (uint256 a; a < handler.actorCount(); ++a) {
+            collateral += protocol.accountSummary(handler.actors(a)).collateral;
+        }
+        assertEq(collateral, margins, "collateral");
+    }
+
+    /// Every wei of trading fee charged is booked to exactly one bucket (insurance 10%, referral 0, the vault the
+    /// rest), and the cumulative totals add up to it.
+    function invariant_everyFeeWeiBookedOnce() public view {
+        FeeTotals memory f = protocol.feeTotals();
+        assertEq(handler.ghostFeesCharged(), handler.ghostFeesBooked(), "charged == booked");
+        assertEq(f.tradingToVault + f.tradingToInsurance + f.tradingToReferral, handler.ghostFeesBooked(), "totals");
+        assertFalse(handler.ghostBadSplit(), "split");
+    }
+
+    /// No position opens or grows above its market's max leverage (notional <= max x margin sent).
+    function invariant_noPositionAboveMaxLeverage() public view {
+        assertFalse(handler.ghostAboveMaxLeverage());
+    }
+
+    /// A reduce-only market's open interest never grows.
+    function invariant_reduceOnlyMarketNeverGrows() public view {
+        assertFalse(handler.ghostReduceOnlyGrew());
+    }
+
+    /// The handler is not vacuous: its actions open, close and liquidate.
+    function test_handler_exercisesTheProtocol() public {
+        handler.open(0, 0, true, 10e18, 3e18);
+        handler.open(1, 0, false, 5e18, 2e18);
+        handler.open(2, 1, true, 5e18, 5e18);
+        assertEq(handler.opens(), 3);
+        handler.movePrices(0, 0); // -15%
+        handler.movePrices(0, 0);
+        handler.liquidate(0, 0);
+        assertEq(handler.liquidations(), 1);
+        handler.close(1, 0);
+        assertEq(handler.closes(), 1);
+        invariant_balanceCoversAllClaims();
+        invariant_openInterestAndMarginsEqualTheirPositions();
+        invariant_everyFeeWeiBookedOnce();
+    }
+}
