@@ -12,6 +12,7 @@ from cli.network import network
 from cli.oracle import oracle
 from cli.pool import pool
 from cli.proposal import proposal
+from cli.trade import trade
 from cli.vote import vote
 from governance import __version__
 
@@ -28,7 +29,7 @@ def cli() -> None:
     """
 
 
-for group in (account, devnet, market, network, oracle, pool, proposal, vote):
+for group in (account, devnet, market, network, oracle, pool, proposal, trade, vote):
     cli.add_command(group)
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import click
 from rich.table import Table
 
+from cli.account import account_option, signer_for
 from cli.base import Group, example, json_option, network_options, out, print_json
 from governance.networks import resolve_endpoint
 from governance.units import format_fraction, format_leverage, format_tao
@@ -39,6 +40,9 @@ def market_json(m: MarketView) -> dict:
         "price": m.price,
         "poolTao": m.pool_tao,
         "belowLiquidityThreshold": m.below_liquidity_threshold,
+        "openInterest": {"long": m.long_open_interest, "short": m.short_open_interest},
+        "fundingRate8h": m.funding_rate_8h,
+        "reduceOnly": m.reduce_only,
     }
 
 
@@ -74,17 +78,18 @@ def list_markets(network: str | None, rpc_url: str | None, as_json: bool) -> Non
     if as_json:
         print_json([market_json(m) for m in markets])
         return
-    table = Table(
-        "ticker", "netuid", "status", "lev", "MM", "liq band", "taker/maker", "fund/8h", "px band",
-        "max OI (TAO)", "min pool (TAO)", "price (TAO)", "pool (TAO)", title=f"{len(markets)} markets",
+    params = Table(
+        "ticker", "netuid", "status", "lev", "MM", "liq band", "taker/maker", "max fund/8h", "px band",
+        "max OI (TAO)", "min pool (TAO)", title=f"{len(markets)} markets: parameters",
     )  # fmt: skip
+    live = Table("ticker", "price (TAO)", "pool (TAO)", "OI long (TAO)", "OI short (TAO)", "funding/8h", title="live")
     for m in markets:
         p = m.params
         alpha = m.kind == "alpha"
-        table.add_row(
+        params.add_row(
             m.ticker,
             str(m.netuid) if alpha else "index",
-            m.status + (" (pool below threshold)" if m.below_liquidity_threshold else ""),
+            m.status + (" (reduce-only now)" if m.reduce_only and m.status == "active" else ""),
             format_leverage(p["max_leverage"]),
             format_fraction(p["maintenance_margin"]),
             format_fraction(p["partial_liquidation_band"]),
@@ -93,10 +98,17 @@ def list_markets(network: str | None, rpc_url: str | None, as_json: bool) -> Non
             format_fraction(p["price_band"]),
             f"{p['max_open_interest'] / 10**18:,.0f}",
             f"{p['min_pool_tao'] / 10**18:,.0f}" if alpha else "-",
+        )
+        live.add_row(
+            m.ticker,
             _price(m.price),
             f"{m.pool_tao / 10**18:,.0f}" if alpha else "-",
+            f"{m.long_open_interest / 10**18:,.4f}",
+            f"{m.short_open_interest / 10**18:,.4f}",
+            f"{m.funding_rate_8h * 100 / 10**18:+.4f}%",
         )
-    out.print(table)
+    out.print(params)
+    out.print(live)
 
 
 @market.command("show", epilog=example("megatao market show CHUTES", "megatao market show chutes --json"))
@@ -129,6 +141,11 @@ def show(ticker: str, network: str | None, rpc_url: str | None, as_json: bool) -
         ("max funding per 8h", format_fraction(p["max_funding_rate_8h"])),
         ("price band", format_fraction(p["price_band"])),
         ("max OI per side", format_tao(p["max_open_interest"], 0)),
+        ("open interest", f"long {format_tao(m.long_open_interest)}, short {format_tao(m.short_open_interest)}"),
+        (
+            "funding rate",
+            f"{m.funding_rate_8h * 100 / 10**18:+.4f}% per 8h ({'longs' if m.funding_rate_8h >= 0 else 'shorts'} pay)",
+        ),
         ("liquidity threshold", format_tao(p["min_pool_tao"], 0)),
     ]
     if index:
@@ -142,3 +159,16 @@ def show(ticker: str, network: str | None, rpc_url: str | None, as_json: bool) -
     out.print(f"[bold]{m.ticker}[/bold]")
     for key, value in rows:
         out.print(f"{key:>20}  {value}")
+
+
+@market.command("update-price", epilog=example("megatao market update-price CHUTES --account devnet:0"))
+@click.argument("ticker")
+@account_option
+@network_options
+def update_price(ticker: str, account: str, password_file, network, rpc_url) -> None:
+    """Have the oracle take TICKER's price now (anyone, as keepers do): it moves at most one price band per block."""
+    protocol = _protocol(network, rpc_url)
+    m = protocol.market_by_ticker(ticker)
+    price, clamped = protocol.update_price(m.market_id, signer_for(account, password_file))
+    note = " (clamped by the price band: the spot is further away)" if clamped else ""
+    out.print(f"{m.ticker}: the oracle accepted {_price(price)} TAO{note}")

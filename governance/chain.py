@@ -18,6 +18,8 @@ from governance.reverts import describe_revert
 
 RPC_TIMEOUT_SECONDS = 10
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+GAS_MARGIN = 50_000
+BLOCK_GAS_LIMIT = 75_000_000
 
 
 class Chain:
@@ -56,6 +58,17 @@ class Chain:
             raise TransactionError(
                 f"refusing to sign with a public devnet key for {self.url}; use an account of your own (--account NAME)"
             )
+
+    def _replayed_reason(self, tx: dict, abi: list[dict]) -> str:
+        """The revert reason, from the same call replayed on the state after the failed block."""
+        call = {k: tx[k] for k in ("from", "to", "data", "value") if k in tx}
+        try:
+            self.w3.eth.call(call)
+        except (ContractCustomError, ContractLogicError) as exc:
+            return f": {describe_revert(exc.data, abi) if exc.data else exc.message}"
+        except Exception:  # the replay is a courtesy: no reason is better than a second error
+            return ""
+        return " (the same call succeeds now: the state it depended on changed)"
 
     def guard(self, read):
         """Run a read against the node, turning transport failures into RpcUnreachableError."""
@@ -103,6 +116,11 @@ class Chain:
             params["gas"] = gas
         try:
             tx = self.guard(lambda: build(params))
+            if gas is None:
+                # Nodes estimate against the latest block, but the transaction lands in the next one, where a
+                # contract may take a costlier path (a price band's first write of the block, an oracle update):
+                # a margin keeps such transactions from running out of gas. Unused gas is not charged.
+                tx["gas"] = min(tx["gas"] * 5 // 4 + GAS_MARGIN, BLOCK_GAS_LIMIT)
         except ContractCustomError as exc:
             raise TransactionError(f"{what} would revert: {describe_revert(exc.data, abi)}") from None
         except ContractLogicError as exc:
@@ -112,5 +130,5 @@ class Chain:
         tx_hash = self.guard(lambda: self.w3.eth.send_raw_transaction(signed.raw_transaction))
         receipt = self.guard(lambda: self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=60))
         if receipt["status"] != 1:
-            raise TransactionError(f"{what} reverted in transaction 0x{tx_hash.hex()}")
+            raise TransactionError(f"{what} reverted in transaction 0x{tx_hash.hex()}{self._replayed_reason(tx, abi)}")
         return receipt

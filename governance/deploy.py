@@ -17,7 +17,18 @@ ENTRY_CONTRACT = "MegaTAO"
 #: The ABI of everything the entry contract answers (its own functions and every module's).
 PROTOCOL_INTERFACE = "IMegaTAOProtocol"
 #: Module implementations, registered in this order.
-PROTOCOL_MODULES = ("MarketModule", "OracleModule")
+PROTOCOL_MODULES = (
+    "MarketModule",
+    "OracleModule",
+    "PositionModule",
+    "PositionViewModule",
+    "LiquidationModule",
+    "VaultModule",
+)
+#: Modules whose `initialize()` sets their genesis parameters once, run by `setModule` as its initData.
+INITIALIZED_MODULES = {"VaultModule"}
+#: What the deployer puts in the vault on the devnet, so that traders have a counterparty from the first block.
+DEVNET_VAULT_CAPITAL = 50_000 * 10**18
 MTSOS_ORACLE = "MtsosOracle"
 
 
@@ -57,7 +68,12 @@ def deploy_protocol(chain: Chain, deployer: LocalAccount, genesis: Genesis, prog
             implementation = deploy_contract(chain, name, deployer)
             module = chain.contract(implementation, abi(name)).functions
             module_id, selectors = module.moduleId().call(), module.exportedSelectors().call()
-            chain.transact(protocol.functions.setModule(module_id, implementation, selectors, b""), deployer)
+            init = (
+                bytes.fromhex(module.initialize()._encode_transaction_data()[2:])
+                if name in INITIALIZED_MODULES
+                else b""
+            )
+            chain.transact(protocol.functions.setModule(module_id, implementation, selectors, init), deployer)
             contracts[name] = {
                 "address": implementation,
                 "contract": name,
@@ -69,6 +85,8 @@ def deploy_protocol(chain: Chain, deployer: LocalAccount, genesis: Genesis, prog
         # An index market lists only at a nonzero price: the first update initialises the EMA to the spot.
         chain.transact(chain.contract(oracle, abi(MTSOS_ORACLE)).functions.update(), deployer)
         contracts[MTSOS_ORACLE] = {"address": oracle, "contract": MTSOS_ORACLE}
+    with progress.step(f"funding the vault with {DEVNET_VAULT_CAPITAL // 10**18:,} TAO"):
+        chain.transact(protocol.functions.fundVault(), deployer, value=DEVNET_VAULT_CAPITAL)
     with progress.step(f"listing {len(genesis.alpha) + len(genesis.index)} genesis markets"):
         for market in genesis.alpha:
             chain.transact(protocol.functions.listMarket(market.listing()), deployer)

@@ -36,6 +36,10 @@ class MarketView:
     price: int  # the live oracle price, TAO x 1e18
     pool_tao: int  # wei; 0 for an index market
     below_liquidity_threshold: bool
+    long_open_interest: int = 0  # wei of entry notional
+    short_open_interest: int = 0
+    funding_rate_8h: int = 0  # signed WAD per 8 hours; longs pay when positive
+    reduce_only: bool = False  # accepts only closes now (status, circuit breaker or thin pool)
 
 
 class Protocol:
@@ -58,6 +62,7 @@ class Protocol:
 
         def read() -> MarketView:
             ticker, kind, status, netuid, listed_at, params = functions.market(market_id).call()
+            trading = functions.marketTradingState(market_id).call()
             return MarketView(
                 market_id=market_id,
                 ticker=ticker,
@@ -69,9 +74,20 @@ class Protocol:
                 price=functions.spotPrice(market_id).call(),
                 pool_tao=functions.poolTaoReserve(market_id).call(),
                 below_liquidity_threshold=functions.isBelowLiquidityThreshold(market_id).call(),
+                long_open_interest=trading[0],
+                short_open_interest=trading[1],
+                funding_rate_8h=trading[2],
+                reduce_only=trading[7],
             )
 
         return self.chain.guard(read)
+
+    def update_price(self, market_id: bytes, sender) -> tuple[int, bool]:
+        """Send `updatePrice`; returns the price the oracle accepted and whether the band clamped it."""
+        self.chain.transact(self.contract.functions.updatePrice(market_id), sender)
+        price, _block = self.chain.guard(lambda: self.contract.functions.lastPrice(market_id).call())
+        spot = self.chain.guard(lambda: self.contract.functions.spotPrice(market_id).call())
+        return price, price != spot
 
     def index_oracle(self, market_id: bytes) -> str:
         return self.chain.guard(lambda: self.contract.functions.indexOracle(market_id).call())

@@ -88,6 +88,10 @@ def test_a_listing_goes_the_whole_way_with_relayed_ballots(cli, shared_devnet, t
     numbers = [int(part.split()[0]) for part in raw.strip("()").split(", ")]
     assert numbers == [3 * 10**18, 10**17, 5 * 10**16, 25 * 10**14, 0, 75 * 10**14, 2 * 10**17, 5000 * 10**18, 10**22]
 
+    # And the new market trades.
+    opened = ok(cli("trade", "open", "NINETEEN", "long", "--margin", "2", "--leverage", "3x", "--account", "devnet:6"))
+    assert "NINETEEN long" in opened.stdout
+
 
 def test_a_ballot_signed_by_the_cli_is_what_cast_signs(cli, shared_devnet, tmp_path):
     ok(cli("proposal", "submit", str(LISTING), "--account", "devnet:1"))
