@@ -64,7 +64,7 @@ def test_lifecycle_up_status_call_down(cli, isolated_state):
     alpha = w3.eth.contract(address=ALPHA_PRECOMPILE, abi=abi("AlphaPrecompileEmulator"))
     assert alpha.functions.getAlphaPrice(64).call() == 80_000_000_000_000_000
     assert alpha.functions.getTaoInPool(64).call() == 150_000 * 10**9
-    assert w3.eth.get_balance(dev_account(9).address) == 100_000 * 10**18
+    assert w3.eth.get_balance(dev_account(9).address) > 99_999 * 10**18  # funded, less the gas of its delegation
 
     record = json.loads((isolated_state / "deployments" / "31337.json").read_text())
     assert record["chainId"] == 31337
