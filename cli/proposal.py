@@ -111,8 +111,8 @@ def governance_for(network: str | None, rpc_url: str | None):
     return Governance(Chain(resolve_endpoint(network, rpc_url)))
 
 
-def encode_file(gov, path: Path):
-    """Validate `path` (schema and rules) and encode it for this deployment; a file with errors stops here."""
+def load_valid(path: Path):
+    """The proposal in `path`, which must validate (schema and rules); a file with errors stops here."""
     from governance.errors import CheckFailed
     from governance.proposals.validate import validate_file
 
@@ -121,16 +121,36 @@ def encode_file(gov, path: Path):
         for finding in loaded.findings:
             click.echo(finding.format(str(path)), err=True)
         raise CheckFailed(f"{path} does not validate; nothing was sent")
-    return gov.encode(loaded.proposal)
+    return loaded.proposal
+
+
+def encode_file(gov, path: Path, implementations: dict | None = None):
+    """Validate `path` and encode it for this deployment."""
+    from governance.errors import InputError
+
+    proposal = load_valid(path)
+    if proposal.kind == "upgrade" and implementations is None:
+        raise InputError(
+            f"{path}: an upgrade's calls name implementations that `megatao proposal submit` deploys first; "
+            "encode it by submitting, or look up a submitted one with `megatao proposal status FILE`"
+        )
+    return gov.encode(proposal, implementations)
 
 
 def resolve(gov, ref: str):
     """A proposal named by its id (decimal or 0x-hex) or by its file: (id, its calls and description)."""
     from governance.errors import InputError
     from governance.governor import parse_proposal_id, proposal_from_encoded
+    from governance.proposals.encode import proposal_description
 
     if Path(ref).is_file():
-        return proposal_from_encoded(encode_file(gov, Path(ref)))
+        proposal = load_valid(Path(ref))
+        if proposal.kind == "upgrade":
+            found = gov.find_by_description(proposal_description(proposal))
+            if found is None:
+                raise InputError(f"{ref}: no proposal with this description was submitted")
+            return found
+        return proposal_from_encoded(gov.encode(proposal))
     proposal_id = parse_proposal_id(ref)
     if proposal_id is None:
         raise InputError(f"'{ref}' is neither a proposal file nor a proposal id")
@@ -182,11 +202,18 @@ def encode(file: Path, network: str | None, rpc_url: str | None, as_json: bool) 
 @network_options
 @json_option
 def submit(file: Path, account: str, password_file, network, rpc_url, as_json: bool) -> None:
-    """Validate FILE, then propose it. If the same proposal exists already, print its state and send nothing."""
+    """Validate FILE, then propose it. If the same proposal exists already, print its state and send nothing. An
+    upgrade's new implementations are deployed first, from this checkout's build."""
     gov = governance_for(network, rpc_url)
-    encoded = encode_file(gov, file)
+    proposal = load_valid(file)
+    signer = signer_for(account, password_file)
+    implementations = None
+    if proposal.kind == "upgrade":
+        with err.status("deploying the new implementations ..."):
+            implementations = gov.deploy_implementations(proposal, signer)
+    encoded = encode_file(gov, file, implementations)
     with err.status("proposing and waiting for the receipt ..."):
-        sent, status = gov.submit(encoded, signer_for(account, password_file))
+        sent, status = gov.submit(encoded, signer)
     if as_json:
         print_json({"sent": sent, **status.as_json()})
         return

@@ -4,7 +4,7 @@ votes cast directly or as EIP-712 ballots that anyone relays after a preflight."
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from governance.deploy import GOVERNOR, MTSOS_ORACLE, TIMELOCK, TOKEN
 from governance.deployments import read_deployment
 from governance.errors import CheckFailed, InputError
 from governance.proposals.encode import Context, Encoded, encode_proposal
-from governance.proposals.models import Proposal
+from governance.proposals.models import Proposal, Upgrade
 from governance.protocol import Protocol
 from governance.toolchain import abi
 
@@ -144,10 +144,42 @@ class Governance:
             index_oracle=self.index_oracle,
             current_params=current,
             market_ids=ids,
+            protocol_params=self.protocol.protocol_params(),
         )
 
-    def encode(self, proposal: Proposal) -> Encoded:
-        return encode_proposal(proposal, self.context())
+    def encode(self, proposal: Proposal, implementations: dict | None = None) -> Encoded:
+        context = self.context()
+        if implementations:
+            context = replace(context, implementations=implementations)
+        return encode_proposal(proposal, context)
+
+    def deploy_implementations(self, proposal: Upgrade, signer: LocalAccount) -> dict[str, tuple[str, list[bytes]]]:
+        """Deploy each replacement module from this checkout's build; each must serve the module it replaces."""
+        from governance.deploy import deploy_contract
+
+        implementations = {}
+        for item in proposal.modules:
+            address = deploy_contract(self.chain, item.contract, signer)
+            module = self.chain.contract(address, abi(item.contract)).functions
+            served = self.read(lambda m=module: m.moduleId().call()).rstrip(b"\0").decode()
+            if served != item.module:
+                raise InputError(f"{item.contract} serves module '{served}', not '{item.module}'")
+            implementations[item.module] = (address, self.read(lambda m=module: m.exportedSelectors().call()))
+        return implementations
+
+    def find_by_description(self, description: str) -> OnChainProposal | None:
+        """The latest proposal whose description is `description` (how a file names a proposal whose calls depend
+        on deployments made at submission, such as an upgrade's new implementations)."""
+        event = self.governor.events.ProposalCreated()
+        found = None
+        for log in self.read(lambda: event.get_logs(from_block=0)):
+            args = log["args"]
+            if args["description"] == description:
+                found = OnChainProposal(
+                    args["proposalId"], list(args["targets"]), list(args["values"]), list(args["calldatas"]),
+                    args["description"],
+                )  # fmt: skip
+        return found
 
     def exists(self, proposal_id: int) -> bool:
         return self.read(lambda: self.governor.functions.proposalSnapshot(proposal_id).call()) != 0

@@ -89,6 +89,29 @@ class Protocol:
         spot = self.chain.guard(lambda: self.contract.functions.spotPrice(market_id).call())
         return price, price != spot
 
+    def protocol_params(self) -> dict[str, int]:
+        """The protocol-wide parameters, by the keys of a protocol-params proposal."""
+        f = self.contract.functions
+
+        def read() -> dict[str, int]:
+            insurance_share, _referral_share = f.tradingFeeSplit().call()
+            fee, keeper, insurance, vault = f.liquidationParams().call()
+            increase, breaker = f.utilizationLimits().call()
+            account_cap, global_cap = f.collateralCaps().call()
+            return {
+                "insurance_fee_share": insurance_share,
+                "liquidation_fee": fee,
+                "liquidation_fee_split.keeper": keeper,
+                "liquidation_fee_split.insurance_fund": insurance,
+                "liquidation_fee_split.vault": vault,
+                "max_utilization_for_increase": increase,
+                "circuit_breaker_utilization": breaker,
+                "collateral_cap_per_account": account_cap,
+                "collateral_cap_total": global_cap,
+            }
+
+        return self.chain.guard(read)
+
     def index_oracle(self, market_id: bytes) -> str:
         return self.chain.guard(lambda: self.contract.functions.indexOracle(market_id).call())
 

@@ -148,3 +148,66 @@ def test_relay_refuses_a_forged_ballot(cli, shared_devnet, tmp_path):
 def test_unknown_proposal_and_bad_reference(cli, shared_devnet):
     assert_one_line_error(cli("proposal", "status", "12345"), "no proposal 12345")
     assert_one_line_error(cli("proposal", "status", "nope"), "'nope' is neither a proposal file nor a proposal id")
+
+
+def pass_proposal(cli, path) -> dict:
+    """Submit, vote For with three voters, wait, queue, wait, execute, in process through the library (the CLI's
+    path is the listing test's); returns the final status."""
+    from governance.chain import Chain
+    from governance.devnet import advance
+    from governance.governor import Governance, proposal_from_encoded
+    from governance.networks import resolve_endpoint
+    from governance.proposals.loader import load_proposal
+
+    gov = Governance(Chain(resolve_endpoint("devnet")))
+    proposal = load_proposal(path).proposal
+    implementations = gov.deploy_implementations(proposal, dev_account(1)) if proposal.kind == "upgrade" else None
+    encoded = gov.encode(proposal, implementations)
+    gov.submit(encoded, dev_account(1))
+    advance(86401)
+    for voter in (2, 3, 4):
+        gov.cast(encoded.proposal_id, "for", None, dev_account(voter))
+    advance(5 * 86400)
+    onchain = proposal_from_encoded(encoded)
+    gov.queue(onchain, dev_account(1))
+    advance(2 * 86400)
+    gov.execute(onchain, dev_account(1))
+    # The file names the executed proposal, through the CLI too.
+    return json.loads(ok(cli("proposal", "status", str(path), "--json")).stdout)
+
+
+def call(rpc_url: str, signature: str, *args: str) -> list[int]:
+    raw = cast("call", contracts()["MegaTAO"]["address"], signature, *args, "--rpc-url", rpc_url)
+    return [int(line.split()[0]) for line in raw.splitlines()]
+
+
+def test_a_market_update_goes_the_whole_way(cli, shared_devnet):
+    path = ROOT / "proposals/examples/raise-chutes-oi.yaml"
+    assert pass_proposal(cli, path)["state"] == "Executed"
+    shown = json.loads(ok(cli("market", "show", "CHUTES", "--json")).stdout)
+    assert shown["params"]["max_open_interest"] == 20_000 * 10**18
+    raw = cast(
+        "call", contracts()["MegaTAO"]["address"],
+        "marketParams(bytes32)((uint96,uint64,uint64,uint64,uint64,uint64,uint64,uint128,uint128))",
+        "0x" + alpha_market_id(64).hex(), "--rpc-url", shared_devnet.rpc_url,
+    )  # fmt: skip
+    assert int(raw.strip("()").split(", ")[7].split()[0]) == 20_000 * 10**18
+
+
+def test_protocol_params_go_the_whole_way(cli, shared_devnet):
+    path = ROOT / "proposals/examples/liquidation-split.yaml"
+    assert pass_proposal(cli, path)["state"] == "Executed"
+    fee, keeper, insurance, vault = call(shared_devnet.rpc_url, "liquidationParams()(uint256,uint256,uint256,uint256)")
+    assert (fee, keeper, insurance, vault) == (5 * 10**16, 3 * 10**17, 3 * 10**17, 4 * 10**17)
+
+
+def test_an_upgrade_deploys_its_implementation_and_swaps_the_module(cli, shared_devnet):
+    path = ROOT / "proposals/examples/oracle-module-v2.yaml"
+    before = cast("call", contracts()["MegaTAO"]["address"], "moduleImplementation(bytes32)(address)",
+                  "0x" + b"oracle".ljust(32, b"\0").hex(), "--rpc-url", shared_devnet.rpc_url)  # fmt: skip
+    assert pass_proposal(cli, path)["state"] == "Executed"
+    after = cast("call", contracts()["MegaTAO"]["address"], "moduleImplementation(bytes32)(address)",
+                 "0x" + b"oracle".ljust(32, b"\0").hex(), "--rpc-url", shared_devnet.rpc_url)  # fmt: skip
+    assert after != before
+    # The swapped module serves as before: prices read through it.
+    assert json.loads(ok(cli("market", "show", "CHUTES", "--json")).stdout)["price"] == 80_000_000_000_000_000

@@ -121,3 +121,19 @@ def test_an_update_encodes_the_merged_parameters_and_the_status(tmp_path):
     )
     assert params == (*current[:7], 20_000 * 10**18, current[8])
     assert decode(["bytes32", "uint8"], encoded.calldatas[1][4:]) == (market_id, 2)
+
+
+def test_protocol_params_encode_one_setter_per_group_keeping_current_values():
+    from governance.proposals.models import ProtocolParams
+
+    proposal = ProtocolParams.model_validate(
+        {"version": 1, "kind": "protocol-params", "title": "t", "description": "d",
+         "circuit_breaker_utilization": "95%", "collateral_cap_total": "1000000 TAO", "insurance_fee_share": "12%"}
+    )  # fmt: skip
+    current = {"max_utilization_for_increase": 8 * 10**17, "circuit_breaker_utilization": 9 * 10**17,
+               "collateral_cap_per_account": 10**21, "collateral_cap_total": 10**24}  # fmt: skip
+    encoded = encode_proposal(proposal, Context(protocol=PROTOCOL, protocol_params=current))
+    names = [a.signature.split("(")[0] for a in encoded.actions]
+    assert names == ["setTradingFeeSplit", "setUtilizationLimits", "setCollateralCaps"]
+    assert decode(["uint256", "uint256"], encoded.calldatas[1][4:]) == (8 * 10**17, 95 * 10**16)
+    assert decode(["uint256", "uint256"], encoded.calldatas[2][4:]) == (10**21, 10**6 * 10**18)

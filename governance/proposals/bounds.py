@@ -13,3 +13,7 @@ PRICE_BAND = (WAD // 100, WAD // 2)
 REFERRAL_SHARE = (0, WAD // 2)
 #: Liquidation fee, fraction of the remaining margin (PROTOCOL.md section 5): 0..10%.
 LIQUIDATION_FEE = (0, WAD // 10)
+#: Utilization limit on increases (the VaultModule's bounds): 10%..90%; the breaker above it, at most 100%.
+MAX_UTILIZATION_FOR_INCREASE = (WAD // 10, 9 * WAD // 10)
+#: Collateral caps: at least 1 TAO.
+MIN_COLLATERAL_CAP = WAD

@@ -11,8 +11,9 @@ from web3 import Web3
 
 from governance.errors import InputError
 from governance.markets import KIND_ALPHA, KIND_INDEX, ZERO_ADDRESS
-from governance.proposals.models import ListedMarket, MarketListing, MarketUpdate, Proposal, Upgrade
+from governance.proposals.models import ListedMarket, MarketListing, MarketUpdate, Proposal, ProtocolParams, Upgrade
 from governance.toolchain import abi
+from governance.units import format_fraction, format_tao
 
 STATUS_VALUES = {"active": 1, "reduce-only": 2, "delisted": 3}
 PARAM_KEYS = (
@@ -107,6 +108,8 @@ class Context:
     current_params: dict[str, tuple[int, ...]] | None = None
     market_ids: dict[str, bytes] | None = None
     implementations: dict[str, tuple[str, list[bytes]]] | None = None  # module id -> (address, selectors)
+    #: The protocol's current parameters, by the protocol-params keys (for setters that take several at once).
+    protocol_params: dict[str, int] | None = None
 
 
 def _call(target: str, name: str, args: list, readable: str) -> Action:
@@ -183,7 +186,49 @@ def _upgrade_actions(p: Upgrade, ctx: Context) -> list[Action]:
     return actions
 
 
-ENCODERS = {"market-listing": _listing_actions, "market-update": _update_actions, "upgrade": _upgrade_actions}
+def _protocol_params_actions(p: ProtocolParams, ctx: Context) -> list[Action]:
+    """One setter call per group of keys; a setter taking several values keeps the current ones not named."""
+    current = ctx.protocol_params or {}
+
+    def value(key: str) -> int:
+        given = getattr(p, key)
+        if given is not None:
+            return given
+        if key not in current:
+            raise InputError(f"the deployment does not report its current {key}")
+        return current[key]
+
+    actions = []
+    if p.insurance_fee_share is not None:
+        share = format_fraction(p.insurance_fee_share)
+        actions.append(
+            _call(ctx.protocol, "setTradingFeeSplit", [p.insurance_fee_share], f"setTradingFeeSplit({share})")
+        )
+    if p.liquidation_fee is not None:
+        fee = format_fraction(p.liquidation_fee)
+        actions.append(_call(ctx.protocol, "setLiquidationFee", [p.liquidation_fee], f"setLiquidationFee({fee})"))
+    if p.liquidation_fee_split is not None:
+        split = p.liquidation_fee_split
+        shares = [split.keeper, split.insurance_fund, split.vault]
+        readable = "setLiquidationFeeSplit(" + ", ".join(format_fraction(x) for x in shares) + ")"
+        actions.append(_call(ctx.protocol, "setLiquidationFeeSplit", shares, readable))
+    if p.max_utilization_for_increase is not None or p.circuit_breaker_utilization is not None:
+        limits = [value("max_utilization_for_increase"), value("circuit_breaker_utilization")]
+        readable = "setUtilizationLimits(" + ", ".join(format_fraction(x) for x in limits) + ")"
+        actions.append(_call(ctx.protocol, "setUtilizationLimits", limits, readable))
+    if p.collateral_cap_per_account is not None or p.collateral_cap_total is not None:
+        caps = [value("collateral_cap_per_account"), value("collateral_cap_total")]
+        readable = "setCollateralCaps(" + ", ".join(format_tao(x, 0) for x in caps) + ")"
+        actions.append(_call(ctx.protocol, "setCollateralCaps", caps, readable))
+    return actions
+
+
+ENCODERS = {
+    "market-listing": _listing_actions,
+    "market-update": _update_actions,
+    "upgrade": _upgrade_actions,
+    "protocol-params": _protocol_params_actions,
+}
 
 
 def encode_proposal(proposal: Proposal, ctx: Context) -> Encoded:

@@ -232,18 +232,29 @@ def _fraction_at_most_one(p: ProtocolParams) -> Iterator[Violation]:
         yield ("insurance_fee_share",), f"found {format_fraction(p.insurance_fee_share)}, expected at most 100%", ""
 
 
-@rule("UTILIZATION-ORDER", "increase limit below the circuit breaker, both at most 100%", ProtocolParams)
+@rule("UTILIZATION-ORDER", "increase limit 10%..90%, the circuit breaker above it and at most 100%", ProtocolParams)
 def _utilization_order(p: ProtocolParams) -> Iterator[Violation]:
     increase, breaker = p.max_utilization_for_increase, p.circuit_breaker_utilization
-    for key, value in (("max_utilization_for_increase", increase), ("circuit_breaker_utilization", breaker)):
-        if value is not None and not 0 < value <= bounds.WAD:
-            yield (key,), f"found {format_fraction(value)}, expected above 0% and at most 100%", ""
+    low, high = bounds.MAX_UTILIZATION_FOR_INCREASE
+    if increase is not None and not low <= increase <= high:
+        message = f"found {format_fraction(increase)}, expected {format_fraction(low)}..{format_fraction(high)}"
+        yield ("max_utilization_for_increase",), message, ""
+    if breaker is not None and not 0 < breaker <= bounds.WAD:
+        yield ("circuit_breaker_utilization",), f"found {format_fraction(breaker)}, expected at most 100%", ""
     if increase is not None and breaker is not None and increase >= breaker:
         yield (
             ("max_utilization_for_increase",),
             f"found {format_fraction(increase)}, expected below the circuit breaker ({format_fraction(breaker)})",
             "the breaker releases when utilization falls back below the increase limit",
         )
+
+
+@rule("COLLATERAL-CAP-MINIMUM", "collateral caps at least 1 TAO", ProtocolParams)
+def _collateral_cap_minimum(p: ProtocolParams) -> Iterator[Violation]:
+    for key in ("collateral_cap_per_account", "collateral_cap_total"):
+        value = getattr(p, key)
+        if value is not None and value < bounds.MIN_COLLATERAL_CAP:
+            yield (key,), f"found {format_tao(value)}, expected at least 1 TAO", ""
 
 
 @rule("ACCOUNT-COLLATERAL-WITHIN-TOTAL", "per-account collateral cap at most the total cap", ProtocolParams)
