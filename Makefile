@@ -12,3 +12,5 @@ setup:
 
 bench: setup
 	.venv/bin/python bench/devnet_up.py
+	.venv/bin/python bench/validate_100.py
+	.venv/bin/python bench/listing_lifecycle.py
