@@ -195,3 +195,49 @@ def test_the_html_report_renders_in_headless_chromium(shared_devnet, tmp_path):
                    capture_output=True, timeout=120, check=True)  # fmt: skip
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
     shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_a_source_without_the_emulator_gets_it_seeded_from_its_own_answers(shared_devnet, tmp_path, monkeypatch):
+    """On Bittensor the precompile is native: the fork gets the emulator's code, seeded with what the source's
+    precompile answered at the fork block for every subnet involved. Here the devnet plays the source, and the fork
+    is told it has no emulator."""
+    from governance.chain import Chain
+    from governance.networks import resolve_endpoint
+    from governance.pools import AlphaPrecompile
+    from governance.simulation.simulate import simulate as run
+
+    source = AlphaPrecompile(Chain(resolve_endpoint("devnet")))
+    monkeypatch.setattr(AlphaPrecompile, "is_emulator", lambda self: False)
+    report = run(LISTING, resolve_endpoint("devnet")).as_json()
+    emulator = report["source"]["emulator"]
+    assert emulator["mode"] == "placed" and 19 in emulator["netuids"] and 64 in emulator["netuids"]
+    seeded = {row["netuid"]: row for row in emulator["pools"]}
+    reading = source.read(19)
+    assert int(seeded[19]["taoInPoolRao"]) == reading.tao_in_rao and int(seeded[19]["sourcePrice"]) == reading.price
+    assert report["result"] == "warn" and checks(report)[6]["status"] == "pass"
+
+
+def test_ctrl_c_stops_the_fork(shared_devnet):
+    import signal
+    import time
+
+    def forks() -> list[str]:
+        found = subprocess.run(["pgrep", "-f", f"fork-url {shared_devnet.rpc_url}"], capture_output=True, text=True)
+        return found.stdout.split()
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cli.simulate", "simulate", str(LISTING), "--report-dir", "/dev/null/never"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # a shell's background job ignores it
+    )
+    deadline = time.monotonic() + 60
+    while not forks() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert forks(), "the fork never started"
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130 and stderr.strip().endswith("interrupted"), stderr
+    assert forks() == []
