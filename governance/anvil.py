@@ -211,3 +211,11 @@ class AnvilRpc:
 
     def block(self, tag: str = "latest") -> dict:
         return self.call("eth_getBlockByNumber", tag, False)
+
+    def trace_transaction(self, tx_hash: str, tracer: str, config: dict | None = None, timeout: float = 60.0) -> dict:
+        """`debug_traceTransaction` with a built-in tracer (`callTracer`, `prestateTracer`; `config` is its
+        tracerConfig, e.g. `{"diffMode": True}`)."""
+        options: dict = {"tracer": tracer}
+        if config:
+            options["tracerConfig"] = config
+        return rpc(self.url, "debug_traceTransaction", [tx_hash, options], timeout=timeout)

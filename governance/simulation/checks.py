@@ -1,0 +1,582 @@
+"""Checks 1-5, 7 and 8 of a simulated proposal (check 6, the user flows, is in flows.py). Each returns a
+CheckResult: pass / warn / fail, one line on what was found and one on what to do, and its evidence as rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from eth_utils import to_checksum_address
+from web3 import Web3
+from web3._utils.events import get_event_data
+
+from governance.markets import KIND_ALPHA, KIND_INDEX, alpha_market_id, index_market_id
+from governance.proposals.encode import PARAM_KEYS, STATUS_VALUES, Encoded
+from governance.proposals.models import MarketListing, MarketUpdate, Proposal, Upgrade
+from governance.simulation.report import CheckResult, skipped
+from governance.simulation.state import PARAM_UNITS, State, Value, diff
+from governance.simulation.storage import NamespaceMap, key32
+from governance.toolchain import abi
+
+BLOCK_GAS_LIMIT = 75_000_000
+GAS_FAIL_ABOVE = BLOCK_GAS_LIMIT // 2
+GAS_WARN_ABOVE = BLOCK_GAS_LIMIT // 4
+
+#: Namespaces each kind of proposal is meant to write when it executes (checked by tracing each kind on the devnet:
+#: a listing writes the registry and seeds the new market's oracle state; an update only the registry; an upgrade
+#: the router's module table). The protocol-params, lp-window and referral-config rows are what their setters are
+#: documented to write (contracts/README.md), to be confirmed by a trace once they can be encoded.
+EXPECTED_NAMESPACES = {
+    "market-listing": {"market", "oracle"},
+    "market-update": {"market"},
+    "upgrade": {"router"},
+    "protocol-params": {"fee", "vault"},
+    "lp-window": {"vault"},
+    "referral-config": {"referral", "fee"},
+}
+
+
+def _s(value) -> str:
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_s(v) for v in value) + "]"
+    return str(value)
+
+
+def market_id_of(proposal: Proposal) -> bytes | None:
+    if isinstance(proposal, MarketListing):
+        m = proposal.market
+        return alpha_market_id(m.netuid) if m.netuid is not None else index_market_id(m.ticker)
+    return None
+
+
+# ---------------------------------------------------------------- 1. decoded calls
+
+
+def check_calls(proposal: Proposal, encoded: Encoded, protocol, on_chain: dict | None, fork_chain) -> CheckResult:
+    """Decode each calldata with the protocol's ABI (independently of the encoder) and compare it with the file,
+    key by key; also compare the proposal as the Governor recorded it (ProposalCreated) with the encoding."""
+    contract = Web3().eth.contract(abi=abi("IMegaTAOProtocol"))
+    rows, problems = [], []
+    for index, action in enumerate(encoded.actions):
+        try:
+            function, args = contract.decode_function_input(action.calldata)
+        except ValueError:
+            problems.append(f"action {index}: calldata does not decode with the protocol's ABI")
+            continue
+        expected = _expected_call(proposal, index, protocol, fork_chain)
+        mismatches = []
+        if Web3.to_checksum_address(action.target) != Web3.to_checksum_address(protocol.address):
+            mismatches.append(f"target {action.target} is not MegaTAO at {protocol.address}")
+        if action.value != 0:
+            mismatches.append(f"sends {action.value} wei")
+        if expected is None:
+            mismatches.append("the file has no action at this position")
+        else:
+            name, fields = expected
+            if function.fn_name != name:
+                mismatches.append(f"calls {function.fn_name}, the file means {name}")
+            for key, want, got in fields(args):
+                status = "ok" if want == got else "MISMATCH"
+                rows.append(
+                    {
+                        "action": str(index),
+                        "call": function.fn_name,
+                        "key": key,
+                        "file": _s(want),
+                        "calldata": _s(got),
+                        "match": status,
+                    }
+                )
+                if want != got:
+                    mismatches.append(f"{key}: file {_s(want)}, calldata {_s(got)}")
+        problems += [f"action {index}: {m}" for m in mismatches]
+    if on_chain is not None:
+        for name, ours in (("targets", encoded.targets), ("calldatas", encoded.calldatas), ("values", encoded.values)):
+            theirs = on_chain[name]
+            if [_s(x) for x in theirs] != [_s(x) for x in ours]:
+                problems.append(f"the Governor recorded other {name} than the encoding")
+        if on_chain["proposalId"] != encoded.proposal_id:
+            problems.append("the Governor's proposal id differs from the offline one")
+    if problems:
+        return CheckResult(
+            1,
+            "fail",
+            "; ".join(problems[:3]) + (" ..." if len(problems) > 3 else ""),
+            "the encoding does not say what the file says: do not submit; report it",
+            rows=rows,
+        )
+    return CheckResult(
+        1,
+        "pass",
+        f"{len(encoded.actions)} action(s), {len(rows)} value(s) decoded from the calldata equal the file's; the "
+        "Governor recorded the same calls and id",
+        rows=rows,
+    )
+
+
+def _expected_call(proposal: Proposal, index: int, protocol, fork_chain):
+    """(function name, fields(args) -> [(key, file value, calldata value)]) of the file's `index`-th action."""
+    if isinstance(proposal, MarketListing):
+        if index != 0:
+            return None
+        m, o = proposal.market, proposal.oracle
+
+        def listing(args):
+            listing = args["listing"]
+            ticker, kind, netuid = listing["ticker"], listing["kind"], listing["netuid"]
+            params = list(listing["params"].values())
+            file_params = [getattr(m, k) for k in PARAM_KEYS[:-1]] + [o.min_pool_tao or 0]
+            expected_kind = KIND_ALPHA if o.source == "alpha-precompile" else KIND_INDEX
+            rows = [
+                ("market.ticker", m.ticker, ticker),
+                ("oracle.source", expected_kind, kind),
+                ("market.netuid", m.netuid or 0, netuid),
+            ]
+            for key, want, got in zip(PARAM_KEYS, file_params, params, strict=True):
+                rows.append((f"oracle.{key}" if key == "min_pool_tao" else f"market.{key}", want, got))
+            return rows
+
+        return "listMarket", listing
+    if isinstance(proposal, MarketUpdate):
+        changes = proposal.market.model_dump(exclude={"ticker", "status"}, exclude_none=True)
+        if proposal.oracle is not None:
+            changes["min_pool_tao"] = proposal.oracle.min_pool_tao
+        calls = []
+        market_id = protocol.chain.guard(
+            lambda: protocol.contract.functions.marketIdByTicker(proposal.market.ticker).call()
+        )
+        if changes:
+
+            def update(args):
+                rows = [("market.ticker", "0x" + market_id.hex(), "0x" + args["marketId"].hex())]
+                params = dict(zip(PARAM_KEYS, args["params"].values(), strict=True))
+                for key in sorted(changes):
+                    rows.append(
+                        (f"oracle.{key}" if key == "min_pool_tao" else f"market.{key}", changes[key], params[key])
+                    )
+                return rows
+
+            calls.append(("updateMarketParams", update))
+        if proposal.market.status is not None:
+            calls.append(
+                (
+                    "setMarketStatus",
+                    lambda args: [
+                        ("market.ticker", "0x" + market_id.hex(), "0x" + args["marketId"].hex()),
+                        ("market.status", STATUS_VALUES[proposal.market.status], args["status"]),
+                    ],
+                )
+            )
+        return calls[index] if index < len(calls) else None
+    if isinstance(proposal, Upgrade):
+        if index >= len(proposal.modules):
+            return None
+        item = proposal.modules[index]
+
+        def upgrade(args):
+            implementation = args["implementation"]
+            module = fork_chain.contract(implementation, abi(item.contract)).functions
+            exported = sorted("0x" + s.hex() for s in fork_chain.guard(lambda: module.exportedSelectors().call()))
+            module_id = fork_chain.guard(lambda: module.moduleId().call())
+            return [
+                (f"modules[{index}].module", item.module.encode().ljust(32, b"\0"), args["moduleId"]),
+                (f"modules[{index}].contract (its moduleId)", item.module.encode().ljust(32, b"\0"), module_id),
+                (
+                    f"modules[{index}].contract (its selectors)",
+                    exported,
+                    sorted("0x" + s.hex() for s in args["selectors"]),
+                ),
+                (f"modules[{index}] initData", b"", args["initData"]),
+            ]
+
+        return "setModule", upgrade
+    return None
+
+
+# ---------------------------------------------------------------- 2. semantic diff
+
+
+@dataclass(frozen=True)
+class KeyTarget:
+    key: str  # the file's key path
+    path: str  # the state path it should set
+    value: object  # the value it should have after execution (raw)
+
+
+def key_targets(proposal: Proposal, new_implementations: dict[str, str]) -> list[KeyTarget]:
+    if isinstance(proposal, MarketListing):
+        m, o = proposal.market, proposal.oracle
+        prefix = f"markets.{m.ticker}"
+        targets = [
+            KeyTarget("market.ticker", f"{prefix}.status", "active"),
+            KeyTarget("oracle.source", f"{prefix}.kind", "alpha" if o.source == "alpha-precompile" else "index"),
+        ]
+        if m.netuid is not None:
+            targets.append(KeyTarget("market.netuid", f"{prefix}.netuid", m.netuid))
+        for key in PARAM_KEYS[:-1]:
+            targets.append(KeyTarget(f"market.{key}", f"{prefix}.{key}", getattr(m, key)))
+        targets.append(KeyTarget("oracle.min_pool_tao", f"{prefix}.min_pool_tao", o.min_pool_tao or 0))
+        return targets
+    if isinstance(proposal, MarketUpdate):
+        prefix = f"markets.{proposal.market.ticker}"
+        targets = [
+            KeyTarget(f"market.{k}", f"{prefix}.{k}", v)
+            for k, v in proposal.market.model_dump(exclude={"ticker", "status"}, exclude_none=True).items()
+        ]
+        if proposal.market.status is not None:
+            targets.append(KeyTarget("market.status", f"{prefix}.status", proposal.market.status))
+        if proposal.oracle is not None:
+            targets.append(KeyTarget("oracle.min_pool_tao", f"{prefix}.min_pool_tao", proposal.oracle.min_pool_tao))
+        return targets
+    if isinstance(proposal, Upgrade):
+        return [
+            KeyTarget(f"modules[{i}]", f"modules.{m.module}.implementation", new_implementations.get(m.module))
+            for i, m in enumerate(proposal.modules)
+        ]
+    return []
+
+
+def check_state(proposal: Proposal, before: State, after: State, new_implementations: dict[str, str]) -> CheckResult:
+    changes = diff(before, after)
+    changed_paths = {path for path, _, _ in changes}
+    targets = key_targets(proposal, new_implementations)
+    claimed = {t.path for t in targets}
+    rows, fails, warns = [], [], []
+    for t in sorted(targets, key=lambda t: t.key):
+        old = before.get(t.path, Value(None, ""))
+        new = after.get(t.path, Value(None, old.unit))
+        expected = Value(t.value, new.unit or PARAM_UNITS.get(t.path.rsplit(".", 1)[-1], ""))
+        if new.raw != t.value:
+            verdict = "FAIL: not the file's value"
+            fails.append(f"{t.key} should set {t.path} to {expected.shown()}, it is {new.shown()}")
+        elif t.path not in changed_paths:
+            verdict = "WARN: changes nothing"
+            warns.append(f"{t.key} changes nothing ({t.path} is {old.shown()} already)")
+        else:
+            verdict = "ok"
+        rows.append(
+            {
+                "key": t.key,
+                "state": t.path,
+                "unit": new.unit,
+                "before": old.shown(),
+                "after": new.shown(),
+                "verdict": verdict,
+            }
+        )
+    for path, old, new in changes:
+        if path not in claimed and not _follows_from(path, claimed):
+            fails.append(f"{path} changed ({old.shown()} -> {new.shown()}) and no key of the file asks for it")
+            rows.append(
+                {
+                    "key": "(none)",
+                    "state": path,
+                    "unit": new.unit,
+                    "before": old.shown(),
+                    "after": new.shown(),
+                    "verdict": "FAIL: changed without a key",
+                }
+            )
+    n_changed = len(changes)
+    if fails:
+        return CheckResult(
+            2,
+            "fail",
+            "; ".join(fails[:2]) + (" ..." if len(fails) > 2 else ""),
+            "the execution does not do what the file says: fix the file or report the encoder",
+            rows=rows,
+        )
+    if warns:
+        return CheckResult(
+            2,
+            "warn",
+            "; ".join(warns[:3]) + (" ..." if len(warns) > 3 else ""),
+            "drop the keys that change nothing, or check that the file says what you meant",
+            rows=rows,
+        )
+    return CheckResult(
+        2,
+        "pass",
+        f"{len(targets)} key(s) of the file each changed the state they name; "
+        f"{n_changed} value(s) changed in all, none without a key",
+        rows=rows,
+    )
+
+
+def _follows_from(path: str, claimed: set[str]) -> bool:
+    """State that a key changes as a consequence: a listing creates a market's every row, an upgrade changes the
+    module's selectors with its implementation."""
+    prefix = path.rsplit(".", 1)[0]
+    return any(c.rsplit(".", 1)[0] == prefix for c in claimed)
+
+
+# ---------------------------------------------------------------- 3. raw storage diff
+
+
+def check_storage(
+    kind: str,
+    trace: dict,
+    contracts: dict[str, str],
+    bookkeeping: dict[str, str],
+    gas_accounts: dict[str, str],
+    keys: dict[bytes, str],
+) -> CheckResult:
+    """`contracts`: the proposal's target contracts by address; `bookkeeping`: the Governor and timelock;
+    `gas_accounts`: the sender and the block's coinbase (balance and nonce only)."""
+    pre, post = trace.get("pre", {}), trace.get("post", {})
+    names = NamespaceMap()
+    expected = EXPECTED_NAMESPACES.get(kind, set())
+    rows, fails, warns, touched = [], [], [], set()
+    for raw_address in sorted(set(pre) | set(post), key=str.lower):
+        address = to_checksum_address(raw_address)
+        before, after = pre.get(raw_address, {}), post.get(raw_address, {})
+        slots = sorted(set(before.get("storage", {})) | set(after.get("storage", {})))
+        other = sorted(k for k in ("balance", "nonce", "code") if k in after and after.get(k) != before.get(k))
+        if address in gas_accounts:
+            if slots or "code" in other:
+                fails.append(f"{gas_accounts[address]} {address} changed storage or code")
+            rows.append(
+                {
+                    "contract": gas_accounts[address],
+                    "address": address,
+                    "slot": "-",
+                    "attribution": "gas: " + ", ".join(other),
+                    "verdict": "ok",
+                }
+            )
+            continue
+        if address in bookkeeping:
+            rows.append(
+                {
+                    "contract": bookkeeping[address],
+                    "address": address,
+                    "slot": f"{len(slots)} slot(s)",
+                    "attribution": "governance bookkeeping (proposal and operation state)",
+                    "verdict": "ok",
+                }
+            )
+            if other:
+                fails.append(f"{bookkeeping[address]} changed its {', '.join(other)}")
+            continue
+        if address not in contracts:
+            what = ", ".join(other + ["storage"] * bool(slots))
+            fails.append(f"{address} (not a contract the proposal targets) changed {what}")
+            rows.append(
+                {
+                    "contract": "unexpected",
+                    "address": address,
+                    "slot": f"{len(slots)} slot(s)",
+                    "attribution": ", ".join(other),
+                    "verdict": "FAIL",
+                }
+            )
+            continue
+        if other:
+            fails.append(f"{contracts[address]} changed its {', '.join(other)}")
+        for slot in slots:
+            attribution = names.attribute(int(slot, 16), keys)
+            if attribution.namespace is None:
+                verdict = "WARN"
+                warns.append(f"slot {slot} of {contracts[address]} is unattributed")
+            elif attribution.namespace in expected:
+                verdict = "ok"
+            else:
+                verdict = "FAIL"
+                fails.append(f"namespace {names.ids[attribution.namespace]} changed; a {kind} should not write it")
+            touched.add(attribution.namespace)
+            ns = names.ids.get(attribution.namespace, "-")
+            rows.append(
+                {
+                    "contract": contracts[address],
+                    "address": address,
+                    "slot": slot,
+                    "attribution": f"{ns}: {attribution.label}",
+                    "verdict": verdict,
+                }
+            )
+    notes = [
+        "Slots are attributed by recomputing candidates (namespace fields, mapping entries for the keys the proposal "
+        "uses, dynamic-array elements); a slot no candidate explains is reported unattributed, as a warning.",
+        f"Namespaces a {kind} is expected to write: {', '.join(sorted(expected)) or 'none'}.",
+        "Governor and timelock slots are accepted as bookkeeping without naming each one.",
+    ]
+    namespaces = ", ".join(sorted(names.ids[n] for n in touched if n)) or "none"
+    if fails:
+        return CheckResult(
+            3,
+            "fail",
+            "; ".join(sorted(set(fails))[:2]),
+            "something outside the proposal's scope changed: find out why before voting",
+            rows=rows,
+            notes=notes,
+        )
+    if warns:
+        return CheckResult(
+            3,
+            "warn",
+            f"{len(warns)} changed slot(s) could not be attributed; namespaces written: {namespaces}",
+            "read the unattributed slots in the report",
+            rows=rows,
+            notes=notes,
+        )
+    return CheckResult(
+        3, "pass", f"only the expected contracts changed; namespaces written: {namespaces}", rows=rows, notes=notes
+    )
+
+
+def storage_keys(proposal: Proposal, market_ids: dict[str, bytes], extra: list[bytes]) -> dict[bytes, str]:
+    """The mapping keys an execution may use, with readable names: every market's id (by ticker) and ticker,
+    the proposal's own market, module ids and selectors (`extra`)."""
+    keys: dict[bytes, str] = {}
+    for ticker, market_id in market_ids.items():
+        keys[key32(market_id)] = ticker
+        keys[key32(ticker.encode())] = f'"{ticker}"'
+    own = market_id_of(proposal)
+    if own is not None:
+        keys.setdefault(key32(own), proposal.market.ticker)
+        keys.setdefault(key32(proposal.market.ticker.encode()), f'"{proposal.market.ticker}"')
+    for value in extra:
+        keys.setdefault(key32(value), "0x" + value.hex().rstrip("0") if len(value) == 32 else "0x" + value.hex())
+    return keys
+
+
+# ---------------------------------------------------------------- 4. events
+
+
+EVENT_SOURCES = (
+    "IMegaTAOProtocol",
+    "MegaTAOGovernor",
+    "TimelockController",
+    "MegaTAOToken",
+    "MtsosOracle",
+    "AlphaPrecompileEmulator",
+)
+EXPECTED_EVENTS = {
+    "market-listing": ["MarketListed"],
+    "market-update": [],  # MarketParamsUpdated and/or MarketStatusSet, by the file's keys
+    "upgrade": ["ModuleSet"],
+}
+
+
+def event_table() -> dict[bytes, dict]:
+    table = {}
+    for source in EVENT_SOURCES:
+        for item in abi(source):
+            if item.get("type") == "event" and not item.get("anonymous"):
+                types = ",".join(_type(i) for i in item["inputs"])
+                table.setdefault(Web3.keccak(text=f"{item['name']}({types})"), item)
+    return table
+
+
+def _type(param: dict) -> str:
+    if param["type"].startswith("tuple"):
+        return "(" + ",".join(_type(c) for c in param["components"]) + ")" + param["type"][5:]
+    return param["type"]
+
+
+def decode_logs(logs: list, names: dict[str, str]) -> list[dict]:
+    table = event_table()
+    codec = Web3().codec
+    decoded = []
+    for log in logs:
+        topic = bytes(log["topics"][0]) if log["topics"] else b""
+        emitter = to_checksum_address(log["address"])
+        item = table.get(topic)
+        row = {"index": str(log["logIndex"]), "emitter": names.get(emitter, emitter), "event": "?", "args": ""}
+        if item is None:
+            row["event"] = f"unknown (topic 0x{topic.hex()})"
+        else:
+            try:
+                data = get_event_data(codec, item, log)
+                row["event"] = item["name"]
+                row["args"] = ", ".join(f"{k}={_s(v)}" for k, v in data["args"].items())
+            except Exception:  # a log that matches the topic but not the types: show it as undecoded
+                row["event"] = f"{item['name']} (does not decode)"
+        decoded.append(row)
+    return decoded
+
+
+def check_events(proposal: Proposal, receipt: dict, names: dict[str, str]) -> CheckResult:
+    rows = decode_logs(receipt["logs"], names)
+    events = [r["event"] for r in rows]
+    expected = list(EXPECTED_EVENTS.get(proposal.kind, []))
+    if isinstance(proposal, MarketUpdate):
+        changes = proposal.market.model_dump(exclude={"ticker", "status"}, exclude_none=True)
+        if changes or proposal.oracle is not None:
+            expected.append("MarketParamsUpdated")
+        if proposal.market.status is not None:
+            expected.append("MarketStatusSet")
+    expected += ["CallExecuted", "ProposalExecuted"]
+    missing = [e for e in expected if e not in events]
+    unknown = [e for e in events if e.startswith("unknown") or e.endswith("(does not decode)")]
+    if missing:
+        return CheckResult(
+            4,
+            "fail",
+            f"expected event(s) missing: {', '.join(missing)}",
+            "the execution did not do what the file asks: read the events below",
+            rows=rows,
+        )
+    if unknown:
+        return CheckResult(
+            4,
+            "warn",
+            f"{len(unknown)} event(s) no ABI of the deployment decodes",
+            "find out which contract emits them",
+            rows=rows,
+        )
+    return CheckResult(4, "pass", f"{len(rows)} event(s), all decoded; " + ", ".join(sorted(set(events))), rows=rows)
+
+
+# ---------------------------------------------------------------- 5. roles
+
+
+def check_roles(before: State, after: State) -> CheckResult:
+    changes = diff(before, after)
+    rows = [{"role": path, "before": old.shown(), "after": new.shown()} for path, old, new in changes]
+    if changes:
+        return CheckResult(
+            5,
+            "fail",
+            f"{len(changes)} role or ownership change(s): "
+            + "; ".join(f"{p} {o.shown()} -> {n.shown()}" for p, o, n in changes[:2]),
+            "no proposal kind of this version changes roles: treat it as an attack until explained",
+            rows=rows,
+        )
+    return CheckResult(
+        5,
+        "pass",
+        f"no change to ownership, guardians, timelock roles and delay, or Governor "
+        f"settings ({len(before)} values read before and after)",
+    )
+
+
+# ---------------------------------------------------------------- 7. timing
+
+
+def check_timing(queued_at: int, eta: int, lp_module: bool) -> CheckResult:
+    if not lp_module:
+        return skipped(
+            7,
+            "the deployment has no LP module, so there is no LP window calendar to compare with",
+            "rerun once the LP module is deployed",
+        )
+    return skipped(
+        7,
+        "the LP module is registered, but this version cannot read its calendar yet",
+        "compare the execution time with the LP windows by hand",
+    )
+
+
+# ---------------------------------------------------------------- 8. gas
+
+
+def check_gas(gas_used: int) -> CheckResult:
+    share = gas_used * 100 / BLOCK_GAS_LIMIT
+    line = f"execution used {gas_used:,} gas, {share:.2f}% of the {BLOCK_GAS_LIMIT:,} block gas limit"
+    if gas_used > GAS_FAIL_ABOVE:
+        return CheckResult(8, "fail", line + " (above half)", "split the proposal into smaller ones")
+    if gas_used > GAS_WARN_ABOVE:
+        return CheckResult(8, "warn", line + " (above a quarter)", "consider splitting the proposal")
+    return CheckResult(8, "pass", line)

@@ -1,0 +1,130 @@
+"""The simulation's report: one model, written as JSON (versioned schema), Markdown and HTML (jinja2).
+
+Determinism: the report holds only what the inputs and the fork block decide (chain data, the file's name and
+hash); no wall-clock time, no port, no path outside the file's name; every list is sorted or in execution order;
+JSON keys are sorted."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+SCHEMA_VERSION = 1
+Status = Literal["pass", "warn", "fail"]
+TEMPLATES = Path(__file__).parent / "templates"
+
+CHECK_TITLES = {
+    1: "Decoded calls match the file",
+    2: "Semantic diff of protocol state",
+    3: "Raw storage diff",
+    4: "Events emitted",
+    5: "Roles and ownership",
+    6: "User flows after execution",
+    7: "Execution time and the LP window calendar",
+    8: "Execution gas",
+}
+
+
+@dataclass
+class CheckResult:
+    number: int
+    status: Status
+    summary: str  # one line: what was found
+    action: str = ""  # one line: what to do
+    skipped: bool = False
+    rows: list[dict] = field(default_factory=list)  # the evidence, one dict per row (strings only)
+    notes: list[str] = field(default_factory=list)  # limits of the check
+
+    @property
+    def title(self) -> str:
+        return CHECK_TITLES[self.number]
+
+    def as_json(self) -> dict:
+        return {
+            "number": self.number,
+            "title": self.title,
+            "status": self.status,
+            "skipped": self.skipped,
+            "summary": self.summary,
+            "action": self.action,
+            "rows": self.rows,
+            "notes": self.notes,
+        }
+
+
+def skipped(number: int, why: str, action: str = "") -> CheckResult:
+    return CheckResult(number, "warn", f"skipped: {why}", action, skipped=True)
+
+
+@dataclass
+class Report:
+    proposal: dict
+    source: dict
+    lifecycle: dict
+    checks: list[CheckResult]
+
+    @property
+    def result(self) -> Status:
+        statuses = {c.status for c in self.checks} | {self.lifecycle.get("status", "pass")}
+        return "fail" if "fail" in statuses else "warn" if "warn" in statuses else "pass"
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {s: sum(c.status == s for c in self.checks) for s in ("pass", "warn", "fail")}
+
+    def as_json(self) -> dict:
+        return {
+            "schemaVersion": SCHEMA_VERSION,
+            "kind": "megatao-simulation-report",
+            "result": self.result,
+            "counts": self.counts,
+            "proposal": self.proposal,
+            "source": self.source,
+            "lifecycle": self.lifecycle,
+            "checks": [c.as_json() for c in sorted(self.checks, key=lambda c: c.number)],
+        }
+
+    def json_text(self) -> str:
+        return json.dumps(self.as_json(), indent=2, sort_keys=True) + "\n"
+
+    def markdown(self) -> str:
+        return _render("report.md.j2", self, autoescape=False)
+
+    def html(self) -> str:
+        return _render("report.html.j2", self, autoescape=True)
+
+    def write(self, directory: Path) -> dict[str, Path]:
+        directory.mkdir(parents=True, exist_ok=True)
+        paths = {"json": directory / "report.json", "md": directory / "report.md", "html": directory / "report.html"}
+        paths["json"].write_text(self.json_text())
+        paths["md"].write_text(self.markdown())
+        paths["html"].write_text(self.html())
+        return paths
+
+
+def chain_time(timestamp: int | None) -> str:
+    """A chain timestamp as UTC text (chain time, decided by the fork block, never the wall clock)."""
+    if not timestamp:
+        return "-"
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _render(name: str, report: Report, autoescape: bool) -> str:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]) if autoescape else False,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["chain_time"] = chain_time
+    env.filters["mega"] = lambda wei: f"{int(wei) / 10**18:,.0f} MEGA"
+    env.filters["cell"] = lambda text: str(text).replace("|", "\\|").replace("\n", " ")
+    data = report.as_json()
+    return env.get_template(name).render(r=data, checks=data["checks"])

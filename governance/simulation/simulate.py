@@ -1,0 +1,312 @@
+"""`megatao proposal simulate`: a proposal run through the real governance lifecycle on a fork of the source
+chain, then checked (calls, state, storage, events, roles, user flows, timing, gas) and reported."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from pathlib import Path
+
+from web3 import Web3
+
+from governance.chain import Chain
+from governance.deployments import read_deployment
+from governance.errors import CheckFailed, InputError
+from governance.governor import Governance
+from governance.networks import Endpoint
+from governance.paths import PROJECT_ROOT, state_dir
+from governance.pools import ALPHA_PRECOMPILE, EMULATOR_CONTRACT, MECHANISM_DYNAMIC, AlphaPrecompile
+from governance.progress import SILENT, Progress
+from governance.proposals.encode import ENCODERS, encode_proposal
+from governance.proposals.models import MarketListing, Proposal, Upgrade
+from governance.proposals.validate import validate_file
+from governance.simulation import checks
+from governance.simulation.flows import check_flows
+from governance.simulation.fork import Fork, SimulationError, deploy, forked, sim_address
+from governance.simulation.lifecycle import EXECUTOR, run_lifecycle
+from governance.simulation.report import CheckResult, Report, skipped
+from governance.simulation.state import ZERO, protocol_state, role_state
+from governance.toolchain import abi, deployed_bytecode
+
+ABI_SOURCES = (
+    *checks.EVENT_SOURCES,
+    "MarketModule",
+    "OracleModule",
+    "PositionModule",
+    "LiquidationModule",
+    "VaultModule",
+)
+#: Module ids of the modules other issues add; their flows and the LP calendar check look for them.
+LP_MODULE, REFERRAL_MODULE = "lp", "referral"
+
+
+def default_report_dir(path: Path) -> Path:
+    return PROJECT_ROOT / "reports" / path.stem
+
+
+def all_abis() -> list[dict]:
+    return [item for source in ABI_SOURCES for item in abi(source)]
+
+
+def load(path: Path) -> Proposal:
+    loaded = validate_file(path)
+    if not loaded.ok:
+        first = loaded.findings[0].format(str(path))
+        more = f" (and {len(loaded.findings) - 1} more)" if len(loaded.findings) > 1 else ""
+        raise CheckFailed(f"{first}{more}; fix the file first (megatao proposal validate {path})")
+    return loaded.proposal
+
+
+def simulate(
+    path: Path,
+    endpoint: Endpoint,
+    fork_block: int | None = None,
+    proposer: str | None = None,
+    progress: Progress = SILENT,
+) -> Report:
+    """Simulate the proposal in `path` on a fork of `endpoint` at `fork_block` (default: its latest block)."""
+    proposal = load(path)
+    if proposer is not None and not Web3.is_address(proposer):
+        raise InputError(f"--proposer '{proposer}' is not an address")
+    source = Chain(endpoint)
+    chain_id = source.chain_id
+    record = read_deployment(chain_id)
+    latest = source.guard(lambda: source.w3.eth.block_number)
+    if fork_block is None:
+        fork_block = latest
+    elif not 0 <= fork_block <= latest:
+        raise InputError(f"--fork-block {fork_block} is not a block of {endpoint.rpc_url} (latest is {latest})")
+    block = source.guard(lambda: source.w3.eth.get_block(fork_block))
+    file_info = {
+        "file": path.name,
+        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "kind": proposal.kind,
+        "title": proposal.title,
+    }
+    source_info = {
+        "network": endpoint.network.name,
+        "chainId": chain_id,
+        "forkBlock": fork_block,
+        "forkBlockHash": "0x" + bytes(block["hash"]).hex(),
+        "forkTimestamp": block["timestamp"],
+        "deploymentBlock": record.get("block"),
+    }
+    log_path = state_dir() / "simulations" / f"anvil-{chain_id}-{fork_block}-{path.stem}.log"
+    with progress.step(f"forking chain {chain_id} at block {fork_block}"):
+        context = forked(endpoint.rpc_url, chain_id, fork_block, log_path, all_abis())
+        fork = context.__enter__()
+    try:
+        report = _simulate_on(fork, proposal, proposer, file_info, source_info, source, progress)
+    except BaseException as exc:
+        context.__exit__(type(exc), exc, exc.__traceback__)
+        raise
+    context.__exit__(None, None, None)
+    log_path.unlink(missing_ok=True)
+    return report
+
+
+def _simulate_on(
+    fork: Fork,
+    proposal: Proposal,
+    proposer: str | None,
+    file_info: dict,
+    source_info: dict,
+    source: Chain,
+    progress: Progress,
+) -> Report:
+    gov = Governance(fork.chain)
+    protocol = gov.protocol
+    module_ids = {
+        m.rstrip(b"\0").decode(errors="replace"): m
+        for m in fork.chain.guard(lambda: protocol.contract.functions.moduleIds().call())
+    }
+    with progress.step("Alpha precompile emulator on the fork"):
+        source_info["emulator"] = _emulator(fork, proposal, protocol, source)
+
+    if proposal.kind not in ENCODERS:
+        why = _unsupported(proposal.kind, set(module_ids))
+        lifecycle = {"status": "warn", "skipped": True, "message": f"skipped: {why}"}
+        results = [skipped(n, why) for n in range(1, 9)]
+        return Report(file_info, source_info, lifecycle, results)
+
+    new_implementations: dict[str, str] = {}
+    ctx = gov.context()
+    if isinstance(proposal, Upgrade):
+        with progress.step("deploying the new implementations on the fork"):
+            implementations = {}
+            for item in proposal.modules:
+                address = deploy(fork, sim_address("deployer"), item.contract)
+                module = fork.chain.contract(address, abi(item.contract)).functions
+                selectors = fork.chain.guard(lambda m=module: m.exportedSelectors().call())
+                implementations[item.module] = (address, selectors)
+                new_implementations[item.module] = address
+            ctx = replace(ctx, implementations=implementations)
+    encoded = encode_proposal(proposal, ctx)
+    file_info.update(
+        {
+            "proposalId": str(encoded.proposal_id),
+            "descriptionHash": "0x" + encoded.description_hash.hex(),
+            "timelockOperationId": "0x" + encoded.timelock_operation_id.hex()
+            if encoded.timelock_operation_id
+            else None,
+            "actions": [
+                {
+                    "target": a.target,
+                    "value": str(a.value),
+                    "signature": a.signature,
+                    "call": a.readable,
+                    "calldata": "0x" + a.calldata.hex(),
+                }
+                for a in encoded.actions
+            ],
+            "newImplementations": dict(sorted(new_implementations.items())),
+        }
+    )
+
+    guardian = fork.chain.guard(lambda: protocol.contract.functions.guardian().call())
+    role_accounts = [gov.address, gov.timelock_address, ZERO, guardian, protocol.address, EXECUTOR]
+    state_before = protocol_state(protocol)
+    roles_before = role_state(gov, role_accounts)
+
+    with progress.step("governance lifecycle: propose, vote, queue, execute"):
+        life = run_lifecycle(fork, gov, encoded, proposer)
+    status = "fail" if not life.ok else "pass" if life.would_pass_today else "warn"
+    lifecycle = {"status": status, "skipped": False, **life.as_json()}
+
+    on_chain = None
+    if life.steps and life.steps[0].step == "propose":
+        found = gov.find(encoded.proposal_id)
+        on_chain = {
+            "proposalId": found.proposal_id,
+            "targets": found.targets,
+            "values": found.values,
+            "calldatas": found.calldatas,
+        }
+    results: list[CheckResult] = [checks.check_calls(proposal, encoded, protocol, on_chain, fork.chain)]
+
+    if life.execute is None:
+        why = f"not run: the proposal did not reach execution ({life.message})"
+        results += [skipped(n, why) for n in range(2, 9)]
+        return Report(file_info, source_info, lifecycle, results)
+    if not life.ok:
+        results.append(
+            CheckResult(
+                2,
+                "fail",
+                f"the execution reverted ({life.revert_reason}): no key of the file took effect",
+                "find out what changed since validation (pool depth, listed markets) before the vote ends",
+            )
+        )
+        results += [skipped(n, f"not run: the execution reverted ({life.revert_reason})") for n in (3, 4, 5, 6)]
+    else:
+        with progress.step("checks: state, storage, events, roles"):
+            state_after = protocol_state(protocol)
+            results.append(checks.check_state(proposal, state_before, state_after, new_implementations))
+            trace = fork.trace(life.execute.tx_hash, "prestateTracer", {"diffMode": True})
+            coinbase = fork.chain.guard(lambda: fork.w3.eth.get_block(life.execute.block)["miner"])
+            market_ids = {p.split(".")[1]: None for p in state_after if p.startswith("markets.")}
+            f = protocol.contract.functions
+            ids = {t: fork.chain.guard(lambda t=t: f.marketIdByTicker(t).call()) for t in sorted(market_ids)}
+            extra = [*module_ids.values()]
+            for module_id in module_ids.values():
+                extra += fork.chain.guard(lambda m=module_id: f.moduleSelectors(m).call())
+            for _, selectors in (ctx.implementations or {}).values():
+                extra += selectors
+            keys = checks.storage_keys(proposal, ids, extra)
+            results.append(
+                checks.check_storage(
+                    proposal.kind,
+                    trace,
+                    {Web3.to_checksum_address(protocol.address): "MegaTAO"},
+                    {
+                        Web3.to_checksum_address(gov.address): "MegaTAOGovernor",
+                        Web3.to_checksum_address(gov.timelock_address): "TimelockController",
+                    },
+                    {EXECUTOR: "executor (transaction sender)", Web3.to_checksum_address(coinbase): "block coinbase"},
+                    keys,
+                )
+            )
+            names = {
+                Web3.to_checksum_address(c["address"]): name
+                for name, c in read_deployment(fork.chain.chain_id)["contracts"].items()
+                if "address" in c
+            }
+            results.append(checks.check_events(proposal, life.execute.receipt, names))
+            results.append(checks.check_roles(roles_before, role_state(gov, role_accounts)))
+    results.append(checks.check_timing(life.queued_at, life.eta, LP_MODULE in module_ids))
+    results.append(checks.check_gas(life.execute.gas_used))
+    if life.ok:
+        with progress.step("user flows after execution"):
+            results.append(check_flows(fork, protocol, proposal, set(module_ids)))
+    return Report(file_info, source_info, lifecycle, results)
+
+
+def _unsupported(kind: str, modules: set[str]) -> str:
+    needs = {"lp-window": (LP_MODULE, "LP"), "referral-config": (REFERRAL_MODULE, "referral")}
+    if kind in needs and needs[kind][0] not in modules:
+        return f"the deployment has no {needs[kind][1]} module, so a {kind} proposal has nothing to call"
+    return f"proposals of kind '{kind}' cannot be encoded by this version yet (no encoder in proposals/encode.py)"
+
+
+def _involved_netuids(proposal: Proposal, protocol) -> list[int]:
+    f = protocol.contract.functions
+    netuids = set()
+    for market_id in protocol.chain.guard(lambda: f.marketIds().call()):
+        _, kind, _, netuid, *_ = protocol.chain.guard(lambda i=market_id: f.market(i).call())
+        if kind == 0:
+            netuids.add(netuid)
+    if isinstance(proposal, MarketListing) and proposal.market.netuid is not None:
+        netuids.add(proposal.market.netuid)
+    return sorted(netuids)
+
+
+def _emulator(fork: Fork, proposal: Proposal, protocol, source: Chain) -> dict:
+    """Keep the source's emulator, or place the emulator and seed it with the source's own answers at the fork
+    block for every subnet involved (the proposal's and every listed alpha market's)."""
+    on_fork = AlphaPrecompile(fork.chain)
+    netuids = _involved_netuids(proposal, protocol)
+    if on_fork.is_emulator():
+        return {
+            "mode": "kept",
+            "detail": "the source chain runs the Alpha precompile emulator; the fork keeps it",
+            "netuids": netuids,
+        }
+    real = AlphaPrecompile(source)
+    rows, seeds = [], []
+    for netuid in netuids:
+        fns = real.contract.functions
+
+        def at_block(call, n=netuid):
+            return source.guard(lambda: call(n).call(block_identifier=fork.fork_block))
+
+        try:
+            tao, alpha, mechanism = (
+                at_block(fns.getTaoInPool),
+                at_block(fns.getAlphaInPool),
+                at_block(fns.getSubnetMechanism),
+            )
+            price = at_block(fns.getAlphaPrice)
+        except Exception as exc:  # the source's precompile refused: say which subnet
+            raise SimulationError(
+                f"the source chain's Alpha precompile did not answer for subnet {netuid}: {exc}"
+            ) from None
+        seeds.append((netuid, tao, alpha, mechanism or MECHANISM_DYNAMIC))
+        rows.append(
+            {
+                "netuid": netuid,
+                "taoInPoolRao": str(tao),
+                "alphaInPoolRao": str(alpha),
+                "mechanism": mechanism,
+                "sourcePrice": str(price),
+            }
+        )
+    fork.node.set_code(ALPHA_PRECOMPILE, deployed_bytecode(EMULATOR_CONTRACT))
+    if seeds:
+        fork.send(sim_address("seeder"), on_fork.contract.functions.setPools(seeds))
+    return {
+        "mode": "placed",
+        "detail": "the emulator's code was placed at 0x...0808 and seeded from the source "
+        "chain's answers at the fork block (prices follow from the reserves)",
+        "netuids": netuids,
+        "pools": rows,
+    }

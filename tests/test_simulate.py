@@ -1,0 +1,243 @@
+"""`megatao proposal simulate` against the devnet: every example proposal, proposals wrong in ways offline validation
+cannot see (each fails the check that should catch it), determinism, errors, and the HTML report in a real browser.
+
+Until the command is registered under `megatao proposal`, it runs as `python -m cli.simulate simulate ...`, through
+the same error boundary (cli.base.Group)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, Run, assert_one_line_error
+
+pytestmark = pytest.mark.anvil
+EXAMPLES = ROOT / "proposals/examples"
+LISTING = EXAMPLES / "list-sn19.yaml"
+CHROMIUM = Path("/usr/bin/chromium")
+SIMULATED_KINDS = {"market-listing", "market-update", "upgrade"}
+
+
+def simulate(*args: str, timeout: float = 180) -> Run:
+    result = subprocess.run(
+        [sys.executable, "-m", "cli.simulate", "simulate", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=dict(os.environ),
+    )
+    return Run(result.returncode, result.stdout, result.stderr)
+
+
+def report_of(run: Run) -> dict:
+    assert "Traceback" not in run.output, run.output
+    return json.loads(run.stdout)
+
+
+def checks(report: dict) -> dict[int, dict]:
+    return {c["number"]: c for c in report["checks"]}
+
+
+def ok(run: Run) -> Run:
+    assert run.code == 0, run.output
+    return run
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.glob("*.yaml")))
+def test_every_example_simulates_against_the_devnet(shared_devnet, tmp_path, example):
+    run = simulate(str(EXAMPLES / example), "--json", "--report-dir", str(tmp_path))
+    report = report_of(run)
+    assert run.code == 0, run.output  # nothing fails; skipped checks are warnings
+    assert report["schemaVersion"] == 1 and report["result"] == "warn"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "report.json", "report.md"]
+    by_number = checks(report)
+    assert sorted(by_number) == list(range(1, 9))
+    if report["proposal"]["kind"] in SIMULATED_KINDS:
+        assert report["lifecycle"]["status"] == "pass" and report["lifecycle"]["delegatedToday"]["wouldPass"]
+        assert {n: c["status"] for n, c in by_number.items() if n != 7} == dict.fromkeys((1, 2, 3, 4, 5, 6, 8), "pass")
+        assert by_number[7]["skipped"] and "no LP module" in by_number[7]["summary"]
+        assert [s["step"] for s in report["lifecycle"]["steps"]][-2:] == ["queue", "execute"]
+    else:
+        # Kinds this deployment cannot run yet are reported as skipped, with the reason, never as passed.
+        assert report["lifecycle"]["skipped"] and all(c["skipped"] for c in report["checks"])
+        reason = report["lifecycle"]["message"]
+        assert {"lp-window": "no LP module", "referral-config": "no referral module"}.get(
+            report["proposal"]["kind"], "cannot be encoded"
+        ) in reason
+
+
+def test_a_listing_maps_every_key_and_runs_the_user_flows(shared_devnet, tmp_path):
+    report = report_of(ok(simulate(str(LISTING), "--json", "--report-dir", str(tmp_path))))
+    by_number = checks(report)
+    mapped = {row["key"]: row for row in by_number[2]["rows"]}
+    assert mapped["market.max_open_interest"]["after"] == "5,000.0000 TAO"
+    assert (
+        mapped["market.maintenance_margin"]["before"] == "(none)"
+        and mapped["market.maintenance_margin"]["after"] == "10%"
+    )
+    assert all(row["verdict"] == "ok" for row in by_number[2]["rows"])
+    storage = by_number[3]["rows"]
+    assert any("megatao.storage.market: markets[NINETEEN]" in row["attribution"] for row in storage)
+    assert any("megatao.storage.oracle: prices[NINETEEN]" in row["attribution"] for row in storage)
+    assert "MarketListed" in by_number[4]["summary"]
+    flows = {row["flow"]: row for row in by_number[6]["rows"]}
+    assert set(flows) == {"open long", "open short", "close long", "close short", "funding", "liquidation"}
+    assert "liquidated" in flows["liquidation"]["detail"]
+    assert report["lifecycle"]["executionLandsAt"] == report["lifecycle"]["queuedAt"] + 172_800
+
+
+def test_a_pool_that_thinned_after_validation_fails_at_execution(cli, shared_devnet, tmp_path):
+    ok(cli("proposal", "validate", str(LISTING), "--network", "devnet"))
+    ok(cli("pool", "set", "19", "--tao", "5000", "--alpha", "185185"))  # the pool thins during the vote
+    run = simulate(str(LISTING), "--json", "--report-dir", str(tmp_path))
+    assert run.code == 1, run.output
+    report = report_of(run)
+    assert report["result"] == "fail" and report["lifecycle"]["status"] == "fail"
+    assert "PoolBelowLiquidityThreshold" in report["lifecycle"]["revertReason"]
+    by_number = checks(report)
+    assert by_number[1]["status"] == "pass"  # the calls are right; the chain changed under them
+    assert by_number[2]["status"] == "fail" and "execution reverted" in by_number[2]["summary"]
+    assert all(by_number[n]["skipped"] for n in (3, 4, 5, 6))
+    assert by_number[8]["status"] == "pass"
+
+
+def test_a_market_update_that_changes_nothing_warns_per_key(cli, shared_devnet, tmp_path):
+    current = json.loads(ok(cli("market", "show", "CHUTES", "--json")).stdout)["params"]
+    noop = tmp_path / "noop.yaml"
+    noop.write_text(
+        "version: 1\nkind: market-update\ntitle: Restate CHUTES\ndescription: Values equal to today's.\n"
+        f'market:\n  ticker: CHUTES\n  max_open_interest: "{current["max_open_interest"] // 10**18} TAO"\n'
+        f"  taker_fee: {current['taker_fee'] / 10**18}\n"
+    )
+    run = ok(simulate(str(noop), "--json", "--report-dir", str(tmp_path / "report")))
+    check = checks(report_of(run))[2]
+    assert check["status"] == "warn"
+    verdicts = {row["key"]: row["verdict"] for row in check["rows"]}
+    assert verdicts == {
+        "market.max_open_interest": "WARN: changes nothing",
+        "market.taker_fee": "WARN: changes nothing",
+    }
+
+
+def test_a_listing_whose_oracle_cannot_follow_a_crash_fails_the_user_flows(shared_devnet, tmp_path):
+    # The registry accepts a 1% price band (its bound), and validation has nothing against it; but a keeper can then
+    # move the oracle 1% per block only, so after a crash a 3x long stays unliquidatable for ~30 blocks while
+    # the pool trades far below its liquidation price: the vault carries the loss.
+    narrow = tmp_path / "narrow.yaml"
+    narrow.write_text(LISTING.read_text().replace("price_band: 20%", "price_band: 1%"))
+    run = simulate(str(narrow), "--json", "--report-dir", str(tmp_path / "report"))
+    assert run.code == 1, run.output
+    report = report_of(run)
+    by_number = checks(report)
+    assert by_number[6]["status"] == "fail" and "not liquidatable 10 blocks after" in by_number[6]["summary"]
+    assert "price band of 1%" in by_number[6]["summary"]
+    assert all(by_number[n]["status"] == "pass" for n in (1, 2, 3, 4, 5, 8))
+
+
+def test_the_same_inputs_and_fork_block_give_the_same_report(shared_devnet, tmp_path):
+    from governance.anvil import AnvilRpc
+
+    block = str(int(AnvilRpc(shared_devnet.rpc_url).block()["number"], 16))
+    example = str(EXAMPLES / "raise-chutes-oi.yaml")
+    ok(simulate(example, "--fork-block", block, "--report-dir", str(tmp_path / "a")))
+    ok(simulate(example, "--fork-block", block, "--report-dir", str(tmp_path / "b")))
+    for name in ("report.json", "report.md", "report.html"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    text = (tmp_path / "a" / "report.json").read_text()
+    assert shared_devnet.rpc_url.rsplit(":", 1)[1] not in text  # no port of the source or the fork
+    # No fork is left running.
+    leftovers = subprocess.run(["pgrep", "-f", f"fork-url {shared_devnet.rpc_url}"], capture_output=True, text=True)
+    assert leftovers.stdout.strip() == ""
+
+
+def test_text_output_and_exit_codes(shared_devnet, tmp_path):
+    run = ok(simulate(str(EXAMPLES / "raise-chutes-oi.yaml"), "--report-dir", str(tmp_path)))
+    assert "PASS 2 Semantic diff of protocol state" in run.stdout
+    assert "WARN 7 Execution time and the LP window calendar: skipped: the deployment has no LP module" in run.stdout
+    assert_one_line_error(simulate(str(tmp_path / "missing.yaml")), "missing.yaml: no such file")
+    assert_one_line_error(simulate(str(LISTING), "--fork-block", "99999999"), "--fork-block 99999999 is not a block")
+    assert_one_line_error(simulate(str(LISTING), "--proposer", "nobody"), "--proposer 'nobody' is not an address")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(LISTING.read_text().replace("maker_fee: 0%", "maker_fee: 1%"))
+    assert_one_line_error(simulate(str(bad)), "[MAKER-AT-MOST-TAKER]", "fix the file first", code=1)
+    poor = simulate(str(LISTING), "--json", "--proposer", "0x" + "11" * 20, "--report-dir", str(tmp_path / "p"))
+    assert poor.code == 1 and "below the proposal threshold" in report_of(poor)["lifecycle"]["message"]
+
+
+def test_unreachable_source_is_an_environment_error(tmp_path):
+    run = simulate(str(LISTING), "--rpc-url", "http://127.0.0.1:9")
+    assert_one_line_error(run, "cannot reach RPC URL http://127.0.0.1:9")
+
+
+@pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"
+)
+def test_the_html_report_renders_in_headless_chromium(shared_devnet, tmp_path):
+    ok(simulate(str(LISTING), "--report-dir", str(tmp_path)))
+    profile = tmp_path / "profile"
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={profile}"]  # fmt: skip
+    page = (tmp_path / "report.html").as_uri()
+    dom = subprocess.run([str(CHROMIUM), *flags, "--dump-dom", page], capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr
+    assert '<span class="warn" id="result">WARN</span>' in dom.stdout
+    assert dom.stdout.count('<a href="#check-') == 8 and "Semantic diff of protocol state" in dom.stdout
+    shot = tmp_path / "report.png"
+    subprocess.run([str(CHROMIUM), *flags, f"--screenshot={shot}", "--window-size=1280,2000", page],
+                   capture_output=True, timeout=120, check=True)  # fmt: skip
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_a_source_without_the_emulator_gets_it_seeded_from_its_own_answers(shared_devnet, tmp_path, monkeypatch):
+    """On Bittensor the precompile is native: the fork gets the emulator's code, seeded with what the source's
+    precompile answered at the fork block for every subnet involved. Here the devnet plays the source, and the fork
+    is told it has no emulator."""
+    from governance.chain import Chain
+    from governance.networks import resolve_endpoint
+    from governance.pools import AlphaPrecompile
+    from governance.simulation.simulate import simulate as run
+
+    source = AlphaPrecompile(Chain(resolve_endpoint("devnet")))
+    monkeypatch.setattr(AlphaPrecompile, "is_emulator", lambda self: False)
+    report = run(LISTING, resolve_endpoint("devnet")).as_json()
+    emulator = report["source"]["emulator"]
+    assert emulator["mode"] == "placed" and 19 in emulator["netuids"] and 64 in emulator["netuids"]
+    seeded = {row["netuid"]: row for row in emulator["pools"]}
+    reading = source.read(19)
+    assert int(seeded[19]["taoInPoolRao"]) == reading.tao_in_rao and int(seeded[19]["sourcePrice"]) == reading.price
+    assert report["result"] == "warn" and checks(report)[6]["status"] == "pass"
+
+
+def test_ctrl_c_stops_the_fork(shared_devnet):
+    import signal
+    import time
+
+    def forks() -> list[str]:
+        found = subprocess.run(["pgrep", "-f", f"fork-url {shared_devnet.rpc_url}"], capture_output=True, text=True)
+        return found.stdout.split()
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cli.simulate", "simulate", str(LISTING), "--report-dir", "/dev/null/never"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # a shell's background job ignores it
+    )
+    deadline = time.monotonic() + 60
+    while not forks() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert forks(), "the fork never started"
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130 and stderr.strip().endswith("interrupted"), stderr
+    assert forks() == []
