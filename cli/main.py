@@ -12,6 +12,7 @@ from cli.network import network
 from cli.oracle import oracle
 from cli.pool import pool
 from cli.proposal import proposal
+from cli.simulate import simulate
 from cli.trade import trade
 from cli.vote import vote
 from governance import __version__
@@ -29,6 +30,7 @@ def cli() -> None:
     """
 
 
+proposal.add_command(simulate)
 for group in (account, devnet, market, network, oracle, pool, proposal, trade, vote):
     cli.add_command(group)
 

@@ -28,5 +28,11 @@ if [ ! -f .venv/.installed ] || [ pyproject.toml -nt .venv/.installed ]; then
   touch .venv/.installed
 fi
 
+# Debian's chromium renders the simulation's HTML report in a test; installed when missing and we may install.
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "==> apt-get install chromium (headless, for the HTML report test)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
 echo "==> forge build"
 node_modules/@foundry-rs/forge-linux-amd64/bin/forge build

@@ -198,7 +198,7 @@ def test_protocol_params_go_the_whole_way(cli, shared_devnet):
     path = ROOT / "proposals/examples/liquidation-split.yaml"
     assert pass_proposal(cli, path)["state"] == "Executed"
     fee, keeper, insurance, vault = call(shared_devnet.rpc_url, "liquidationParams()(uint256,uint256,uint256,uint256)")
-    assert (fee, keeper, insurance, vault) == (5 * 10**16, 3 * 10**17, 3 * 10**17, 4 * 10**17)
+    assert (fee, keeper, insurance, vault) == (6 * 10**16, 3 * 10**17, 25 * 10**16, 45 * 10**16)
 
 
 def test_an_upgrade_deploys_its_implementation_and_swaps_the_module(cli, shared_devnet):

@@ -11,7 +11,7 @@ from web3._utils.events import get_event_data
 
 from governance.markets import KIND_ALPHA, KIND_INDEX, alpha_market_id, index_market_id
 from governance.proposals.encode import PARAM_KEYS, STATUS_VALUES, Encoded
-from governance.proposals.models import MarketListing, MarketUpdate, Proposal, Upgrade
+from governance.proposals.models import MarketListing, MarketUpdate, Proposal, ProtocolParams, Upgrade
 from governance.simulation.report import CheckResult, skipped
 from governance.simulation.state import PARAM_UNITS, State, Value, diff
 from governance.simulation.storage import NamespaceMap, key32
@@ -191,7 +191,57 @@ def _expected_call(proposal: Proposal, index: int, protocol, fork_chain):
             ]
 
         return "setModule", upgrade
+    if isinstance(proposal, ProtocolParams):
+        calls = _protocol_params_calls(proposal)
+        return calls[index] if index < len(calls) else None
     return None
+
+
+def _protocol_params_calls(p: ProtocolParams) -> list:
+    """The setter calls a protocol-params file means, in the order the keys are grouped by setter, each comparing
+    only the values the file names (a setter taking several keeps the others as they are)."""
+
+    def compare(*pairs: tuple[str, str, int | None]):
+        return lambda args: [(key, want, args[arg]) for key, arg, want in pairs if want is not None]
+
+    calls = []
+    if p.insurance_fee_share is not None:
+        calls.append(("setTradingFeeSplit", compare(("insurance_fee_share", "insuranceShare", p.insurance_fee_share))))
+    if p.liquidation_fee is not None:
+        calls.append(("setLiquidationFee", compare(("liquidation_fee", "fee", p.liquidation_fee))))
+    if p.liquidation_fee_split is not None:
+        split = p.liquidation_fee_split
+        calls.append(
+            (
+                "setLiquidationFeeSplit",
+                compare(
+                    ("liquidation_fee_split.keeper", "keeperShare", split.keeper),
+                    ("liquidation_fee_split.insurance_fund", "insuranceShare", split.insurance_fund),
+                    ("liquidation_fee_split.vault", "vaultShare", split.vault),
+                ),
+            )
+        )
+    if p.max_utilization_for_increase is not None or p.circuit_breaker_utilization is not None:
+        calls.append(
+            (
+                "setUtilizationLimits",
+                compare(
+                    ("max_utilization_for_increase", "maxUtilizationForIncrease", p.max_utilization_for_increase),
+                    ("circuit_breaker_utilization", "circuitBreakerUtilization", p.circuit_breaker_utilization),
+                ),
+            )
+        )
+    if p.collateral_cap_per_account is not None or p.collateral_cap_total is not None:
+        calls.append(
+            (
+                "setCollateralCaps",
+                compare(
+                    ("collateral_cap_per_account", "accountCap", p.collateral_cap_per_account),
+                    ("collateral_cap_total", "globalCap", p.collateral_cap_total),
+                ),
+            )
+        )
+    return calls
 
 
 # ---------------------------------------------------------------- 2. semantic diff
@@ -234,6 +284,14 @@ def key_targets(proposal: Proposal, new_implementations: dict[str, str]) -> list
             KeyTarget(f"modules[{i}]", f"modules.{m.module}.implementation", new_implementations.get(m.module))
             for i, m in enumerate(proposal.modules)
         ]
+    if isinstance(proposal, ProtocolParams):
+        given = proposal.model_dump(exclude={"version", "kind", "title", "description"}, exclude_none=True)
+        split = given.pop("liquidation_fee_split", {})
+        targets = [KeyTarget(key, f"protocol.{key}", value) for key, value in given.items()]
+        targets += [
+            KeyTarget(f"liquidation_fee_split.{k}", f"protocol.liquidation_fee_split.{k}", v) for k, v in split.items()
+        ]
+        return targets
     return []
 
 
