@@ -198,7 +198,9 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
         p.size = newSize.toInt112();
         PositionLogic.snapshot(p, c.fundingIndex, c.interestIndex);
         PositionLogic.setMargin(account, p, l.margin, newMargin.toUint256());
-        TradingLogic.updateOpenInterest(c, l.size > 0, l.notional, newNotional);
+        TradingLogic.updateOpenInterest(
+            c, l.size > 0, l.notional, newNotional, l.sizeAbs, SignedMath.abs(newSize)
+        );
         return true;
     }
 
@@ -213,7 +215,7 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
         PositionLogic.removeFromAccount(account, p);
         PositionLogic.setMargin(account, p, l.margin, 0);
         delete PositionStorage.load().positions[l.positionId];
-        TradingLogic.updateOpenInterest(c, l.size > 0, l.notional, 0);
+        TradingLogic.updateOpenInterest(c, l.size > 0, l.notional, 0, l.sizeAbs, 0);
         uint256 available;
         (available, badDebt) = VaultLogic.exit(l.positionId, l.margin, l.equity);
         LiquidationMath.Outcome memory o =
