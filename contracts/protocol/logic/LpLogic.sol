@@ -7,6 +7,7 @@ import {MarketId} from "../../types/MarketId.sol";
 import {ILpModule, RequestStatus} from "../../interfaces/ILpModule.sol";
 import {ILpErrors} from "../../libraries/errors/LpErrors.sol";
 import {Constants} from "../../libraries/Constants.sol";
+import {FundingMath} from "../../libraries/math/FundingMath.sol";
 import {MegaTAOLpToken} from "../../tokens/MegaTAOLpToken.sol";
 import {LpStorage} from "../storage/LpStorage.sol";
 import {OracleStorage} from "../storage/OracleStorage.sol";
@@ -26,6 +27,8 @@ import {OracleLogic} from "../modules/OracleModule.sol";
 ///      Withdrawal equity takes, per side, the larger trader PnL and counts it only when positive (a gain, in full;
 ///      a side's net loss counts zero); deposit equity takes the smaller trader PnL, gains and losses. So a price
 ///      moved within a block can only lower the value a claim receives and raise the value a deposit pays.
+///      A side's unsettled funding (`Exposure.*FundingOwed`, kept O(1) by every accrual and settlement) is netted
+///      into its PnL the same way; unsettled interest, always owed to the vault, is not counted.
 library LpLogic {
     using SafeCast for uint256;
     using SafeCast for int256;
@@ -45,6 +48,9 @@ library LpLogic {
         else shortSize = shortSize + newSize - oldSize;
         e.longSize = longSize.toUint128();
         e.shortSize = shortSize.toUint128();
+        // An empty side owes nothing: the rounding of its accruals and settlements starts again from zero.
+        if (isLong && longSize == 0) e.longFundingOwed = 0;
+        if (!isLong && shortSize == 0) e.shortFundingOwed = 0;
         bool active = longSize != 0 || shortSize != 0;
         if (active == wasActive) return;
         if (active) {
@@ -63,6 +69,24 @@ library LpLogic {
         }
     }
 
+    /// @notice Adds an accrual's funding flows (`FundingMath.sideFlows` on the open interest that held) to what each
+    ///         side of `marketId` owes.
+    function accrueFundingOwed(MarketId marketId, uint256 longOI, uint256 shortOI, int256 delta) internal {
+        (int256 longsOwe, int256 shortsOwe,) = FundingMath.sideFlows(longOI, shortOI, delta);
+        LpStorage.Exposure storage e = LpStorage.load().exposure[marketId];
+        e.longFundingOwed = (e.longFundingOwed + longsOwe).toInt128();
+        e.shortFundingOwed = (e.shortFundingOwed + shortsOwe).toInt128();
+    }
+
+    /// @notice Takes the `funding` a position of `isLong`'s side settled (signed wei, negative: earned) off what the
+    ///         side owes.
+    function settleFunding(MarketId marketId, bool isLong, int256 funding) internal {
+        if (funding == 0) return;
+        LpStorage.Exposure storage e = LpStorage.load().exposure[marketId];
+        if (isLong) e.longFundingOwed = (e.longFundingOwed - funding).toInt128();
+        else e.shortFundingOwed = (e.shortFundingOwed - funding).toInt128();
+    }
+
     // ---------------------------------------------------------------- equity and share values
 
     /// @notice The LPs' equity: at the deposit value (trader PnL at the price where it is smaller, losses counted)
@@ -79,12 +103,17 @@ library LpLogic {
             PositionStorage.OpenInterest storage oi = PositionStorage.load().openInterest[marketId];
             uint256 priceBefore = OracleLogic.referencePrice(OracleStorage.load().prices[marketId]);
             (, uint256 priceNow,) = OracleLogic.preview(marketId);
+            // A side's claim on the vault: its PnL less the funding it owes (plus what it has earned, unsettled).
             (int256 hi, int256 lo) = _sidePnl(e.longSize, oi.long, priceBefore, priceNow, true);
+            int256 funding = e.longFundingOwed;
+            (hi, lo) = (hi - funding, lo - funding);
             pnlLow += lo;
             // Positive in this branch.
             // forge-lint: disable-next-line(unsafe-typecast)
             if (hi > 0) gains += uint256(hi);
             (hi, lo) = _sidePnl(e.shortSize, oi.short, priceBefore, priceNow, false);
+            funding = e.shortFundingOwed;
+            (hi, lo) = (hi - funding, lo - funding);
             pnlLow += lo;
             // Positive in this branch.
             // forge-lint: disable-next-line(unsafe-typecast)

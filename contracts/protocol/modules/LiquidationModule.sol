@@ -14,6 +14,7 @@ import {PositionMath} from "../../libraries/math/PositionMath.sol";
 import {FeeStorage} from "../storage/FeeStorage.sol";
 import {PositionStorage} from "../storage/PositionStorage.sol";
 import {AccrualLogic} from "../logic/AccrualLogic.sol";
+import {LpLogic} from "../logic/LpLogic.sol";
 import {PositionLogic} from "../logic/PositionLogic.sol";
 import {TradingLogic} from "../logic/TradingLogic.sol";
 import {VaultLogic} from "../logic/VaultLogic.sol";
@@ -81,6 +82,8 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
         l.margin = p.margin;
         l.notional = PositionLogic.entryNotional(p);
         (l.funding, l.interest) = AccrualLogic.owed(p, l.notional, c.fundingIndex, c.interestIndex);
+        // Both outcomes (partial and full) settle the funding.
+        LpLogic.settleFunding(marketId, l.size > 0, l.funding);
         l.equity = MarginMath.equity(l.margin, PositionMath.pnl(l.size, p.entryPrice, c.price), l.funding, l.interest);
         int256 mr = MarginMath.marginRatio(l.equity, l.notional);
         MarginMath.LiquidationStatus status =

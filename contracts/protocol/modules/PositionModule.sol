@@ -16,6 +16,7 @@ import {PositionLogic} from "../logic/PositionLogic.sol";
 import {TradingLogic} from "../logic/TradingLogic.sol";
 import {VaultLogic} from "../logic/VaultLogic.sol";
 import {AccrualLogic} from "../logic/AccrualLogic.sol";
+import {LpLogic} from "../logic/LpLogic.sol";
 import {ModuleBase} from "./ModuleBase.sol";
 
 /// @title The position module: isolated positions, on the `megatao.storage.position` and `megatao.storage.margin`
@@ -325,6 +326,7 @@ contract PositionModule is IPositionModule, ModuleBase, ReentrancyGuardTransient
         TradingLogic.Context memory c
     ) private returns (int256 equity) {
         (int256 funding, uint256 interest) = AccrualLogic.owed(p, d.notional, c.fundingIndex, c.interestIndex);
+        LpLogic.settleFunding(c.marketId, p.size > 0, funding);
         if (funding != 0 || interest != 0) emit PositionSettled(id, funding, interest);
         return d.margin.toInt256() + d.pnl - funding - interest.toInt256();
     }

@@ -27,12 +27,16 @@ library LpStorage {
         uint40 lastRedeemBlock;
     }
 
-    /// @dev A market's open positions, per side: the sum of their sizes (absolute). With the open interest (the sum
-    ///      of entry notionals) it gives the side's PnL at any price: `longSize x price - longOI`,
-    ///      `shortOI - shortSize x price`. 1 slot.
+    /// @dev A market's open positions, per side (2 slots): the sum of their sizes (absolute). With the open interest
+    ///      (the sum of entry notionals) it gives the side's PnL at any price: `longSize x price - longOI`,
+    ///      `shortOI - shortSize x price`. And the funding the side's positions owe and have not settled (signed wei,
+    ///      negative: earned): every accrual adds each side's flow on its open interest, every settlement takes off
+    ///      what the position settled; it restarts at zero when the side empties.
     struct Exposure {
         uint128 longSize;
         uint128 shortSize;
+        int128 longFundingOwed;
+        int128 shortFundingOwed;
     }
 
     /// @custom:storage-location erc7201:megatao.storage.lp

@@ -191,6 +191,7 @@ contract LpInitializeTest is LpFixture {
         vm.prank(stranger);
         (bool ok, bytes memory ret) = address(router).call(abi.encodeCall(LpModule.initialize, (address(lpToken))));
         assertFalse(ok);
+        // forge-lint: disable-next-line(unsafe-typecast)
         assertEq(bytes4(ret), IRouterErrors.UnknownSelector.selector);
         vm.expectRevert(abi.encodeWithSelector(IRouterErrors.NotDelegateCall.selector, address(lpModule)));
         vm.prank(stranger);

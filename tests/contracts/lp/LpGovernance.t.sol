@@ -163,6 +163,7 @@ contract LpGovernanceTest is LpFixture {
         bytes4[] memory selectors = lpModule.exportedSelectors();
         for (uint256 i; i < selectors.length; ++i) {
             (bytes32 id, address impl) = router.moduleOf(selectors[i]);
+            // forge-lint: disable-next-line(unsafe-typecast)
             assertEq(id, bytes32("lp"));
             assertEq(impl, address(lpModule));
         }
