@@ -104,8 +104,10 @@ interface IVaultModule is IVaultErrors {
     /// @notice The vault's genesis parameters were set (`version`).
     event VaultInitialized(uint8 version);
 
-    /// @notice Adds the TAO sent to the vault's reserves. Owner only.
-    /// @dev Temporary capitalisation: the LP issue replaces it with LP deposits (ERC-20 shares, epoch windows).
+    /// @notice Adds the TAO sent to the vault's reserves. Owner only: the owner's LP deposit outside the windows
+    ///         and caps (recapitalisation by governance), minting the owner shares at the deposit value once the LP
+    ///         module is initialized; capital added before that becomes the owner's shares at `initialize`.
+    /// @dev LPs capitalise the vault with `deposit` (ILpModule); the devnet seeds it with an LP deposit.
     function fundVault() external payable;
 
     /// @notice Sends the caller's credited payouts (a multiple of 1e9 wei).

@@ -164,4 +164,28 @@ library Constants {
     ///      margin ratio at the target up to the wei rounding of the fee and the new notional; aiming this much above
     ///      it leaves the position out of the band, so one partial liquidation is enough.
     uint256 internal constant PARTIAL_LIQUIDATION_TARGET_BUFFER = 1e9;
+
+    // ------------------------------------------------------------------ LPs (section 7): epochs, windows, caps (gov)
+
+    /// @dev Genesis epoch length, seconds: 7 days.
+    uint256 internal constant GENESIS_EPOCH_LENGTH = 7 days;
+
+    /// @dev Genesis deposit window at the start of each epoch, seconds: 48 hours.
+    uint256 internal constant GENESIS_DEPOSIT_WINDOW = 48 hours;
+
+    /// @dev Genesis withdrawal window (requests, and claims of the previous epoch's requests) at the start of each
+    ///      epoch, seconds: 48 hours.
+    uint256 internal constant GENESIS_WITHDRAWAL_WINDOW = 48 hours;
+
+    /// @dev Bounds of the epoch length (gov), seconds: 1 day..30 days.
+    uint256 internal constant MIN_EPOCH_LENGTH = 1 days;
+    uint256 internal constant MAX_EPOCH_LENGTH = 30 days;
+
+    /// @dev Shortest deposit or withdrawal window (gov), seconds: 1 hour. The longest is the epoch length.
+    uint256 internal constant MIN_LP_WINDOW = 1 hours;
+
+    /// @dev Bounds of the per-account and global LP deposit caps (gov), wei: 1 TAO..2^128-1 (the largest is the
+    ///      genesis value of both: no cap until governance sets one).
+    uint256 internal constant MIN_DEPOSIT_CAP = 1e18;
+    uint256 internal constant MAX_DEPOSIT_CAP = type(uint128).max;
 }

@@ -9,6 +9,7 @@ import {InterestMath} from "../../libraries/math/InterestMath.sol";
 import {FundingStorage} from "../storage/FundingStorage.sol";
 import {PositionStorage} from "../storage/PositionStorage.sol";
 import {VaultStorage} from "../storage/VaultStorage.sol";
+import {LpLogic} from "./LpLogic.sol";
 
 /// @title Accrual of the cumulative indices (PROTOCOL.md section 6), on the `megatao.storage.funding` namespace.
 /// @dev Internal library of the trading modules; only it writes the funding namespace. Each accrual is O(1):
@@ -39,6 +40,7 @@ library AccrualLogic {
             int256 rate = FundingMath.rate8h(longOI, shortOI, maxFunding8h);
             int256 delta = FundingMath.indexDelta(rate, block.timestamp - last);
             if (delta != 0) {
+                LpLogic.accrueFundingOwed(marketId, longOI, shortOI, delta);
                 index += delta;
                 f.index = index.toInt128();
                 emit IVaultModule.FundingAccrued(marketId, rate, index);

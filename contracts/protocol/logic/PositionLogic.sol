@@ -15,6 +15,7 @@ import {PositionStorage} from "../storage/PositionStorage.sol";
 import {VaultStorage} from "../storage/VaultStorage.sol";
 import {OracleLogic} from "../modules/OracleModule.sol";
 import {AccrualLogic} from "./AccrualLogic.sol";
+import {LpLogic} from "./LpLogic.sol";
 import {VaultLogic} from "./VaultLogic.sol";
 
 /// @title Positions, their accounts and their margin, on the `megatao.storage.position` and
@@ -139,6 +140,7 @@ library PositionLogic {
         uint256 credit
     ) internal returns (uint256 netMargin) {
         (int256 funding, uint256 interest) = AccrualLogic.owed(p, notional, fundingIndex, interestIndex);
+        LpLogic.settleFunding(marketId, p.size > 0, funding);
         int256 toVault = funding + interest.toInt256();
         int256 net = uint256(p.margin).toInt256() + credit.toInt256() - toVault;
         if (toVault != 0) net -= VaultLogic.addReserves(positionId, toVault).toInt256();

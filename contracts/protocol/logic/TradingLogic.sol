@@ -17,6 +17,7 @@ import {RouterStorage} from "../storage/RouterStorage.sol";
 import {VaultStorage} from "../storage/VaultStorage.sol";
 import {OracleLogic} from "../modules/OracleModule.sol";
 import {AccrualLogic} from "./AccrualLogic.sol";
+import {LpLogic} from "./LpLogic.sol";
 
 /// @title What every trade shares: the market's state, the price it fills at, and the limits on increases.
 /// @dev Internal library of the position and liquidation modules. `begin` does the checks and accruals every trade
@@ -131,8 +132,17 @@ library TradingLogic {
     }
 
     /// @notice Moves `isLong`'s open interest from `oldNotional` to `newNotional` (a position's entry notional before
-    ///         and after), in the market and in the vault's total.
-    function updateOpenInterest(Context memory c, bool isLong, uint256 oldNotional, uint256 newNotional) internal {
+    ///         and after), in the market and in the vault's total; and the side's size sum from `oldSize` to `newSize`
+    ///         (the position's absolute size before and after), which prices the LPs' shares (`LpLogic`).
+    function updateOpenInterest(
+        Context memory c,
+        bool isLong,
+        uint256 oldNotional,
+        uint256 newNotional,
+        uint256 oldSize,
+        uint256 newSize
+    ) internal {
+        LpLogic.trackExposure(c.marketId, isLong, oldSize, newSize);
         PositionStorage.OpenInterest storage oi = PositionStorage.load().openInterest[c.marketId];
         VaultStorage.Layout storage v = VaultStorage.load();
         if (isLong) oi.long = (c.longOI + newNotional - oldNotional).toUint128();

@@ -14,6 +14,7 @@ import {PositionMath} from "../../libraries/math/PositionMath.sol";
 import {FeeStorage} from "../storage/FeeStorage.sol";
 import {PositionStorage} from "../storage/PositionStorage.sol";
 import {AccrualLogic} from "../logic/AccrualLogic.sol";
+import {LpLogic} from "../logic/LpLogic.sol";
 import {PositionLogic} from "../logic/PositionLogic.sol";
 import {TradingLogic} from "../logic/TradingLogic.sol";
 import {VaultLogic} from "../logic/VaultLogic.sol";
@@ -81,6 +82,8 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
         l.margin = p.margin;
         l.notional = PositionLogic.entryNotional(p);
         (l.funding, l.interest) = AccrualLogic.owed(p, l.notional, c.fundingIndex, c.interestIndex);
+        // Both outcomes (partial and full) settle the funding.
+        LpLogic.settleFunding(marketId, l.size > 0, l.funding);
         l.equity = MarginMath.equity(l.margin, PositionMath.pnl(l.size, p.entryPrice, c.price), l.funding, l.interest);
         int256 mr = MarginMath.marginRatio(l.equity, l.notional);
         MarginMath.LiquidationStatus status =
@@ -198,7 +201,9 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
         p.size = newSize.toInt112();
         PositionLogic.snapshot(p, c.fundingIndex, c.interestIndex);
         PositionLogic.setMargin(account, p, l.margin, newMargin.toUint256());
-        TradingLogic.updateOpenInterest(c, l.size > 0, l.notional, newNotional);
+        TradingLogic.updateOpenInterest(
+            c, l.size > 0, l.notional, newNotional, l.sizeAbs, SignedMath.abs(newSize)
+        );
         return true;
     }
 
@@ -213,7 +218,7 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
         PositionLogic.removeFromAccount(account, p);
         PositionLogic.setMargin(account, p, l.margin, 0);
         delete PositionStorage.load().positions[l.positionId];
-        TradingLogic.updateOpenInterest(c, l.size > 0, l.notional, 0);
+        TradingLogic.updateOpenInterest(c, l.size > 0, l.notional, 0, l.sizeAbs, 0);
         uint256 available;
         (available, badDebt) = VaultLogic.exit(l.positionId, l.margin, l.equity);
         LiquidationMath.Outcome memory o =

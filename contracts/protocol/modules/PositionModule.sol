@@ -16,6 +16,7 @@ import {PositionLogic} from "../logic/PositionLogic.sol";
 import {TradingLogic} from "../logic/TradingLogic.sol";
 import {VaultLogic} from "../logic/VaultLogic.sol";
 import {AccrualLogic} from "../logic/AccrualLogic.sol";
+import {LpLogic} from "../logic/LpLogic.sol";
 import {ModuleBase} from "./ModuleBase.sol";
 
 /// @title The position module: isolated positions, on the `megatao.storage.position` and `megatao.storage.margin`
@@ -106,7 +107,7 @@ contract PositionModule is IPositionModule, ModuleBase, ReentrancyGuardTransient
         p.lastIncreaseBlock = uint40(block.number);
         PositionLogic.snapshot(p, c.fundingIndex, c.interestIndex);
         PositionLogic.setMargin(msg.sender, p, 0, margin);
-        TradingLogic.updateOpenInterest(c, isLong, 0, notional);
+        TradingLogic.updateOpenInterest(c, isLong, 0, notional, 0, SignedMath.abs(f.size));
         VaultLogic.bookTradingFee(id, f.fee);
         emit PositionOpened(id, msg.sender, marketId, f.size, f.price, margin, f.fee);
     }
@@ -147,7 +148,9 @@ contract PositionModule is IPositionModule, ModuleBase, ReentrancyGuardTransient
         p.entryPrice = g.entryPrice.toUint96();
         p.lastIncreaseBlock = uint40(block.number);
         PositionLogic.setMargin(msg.sender, p, g.oldMargin, g.newMargin);
-        TradingLogic.updateOpenInterest(c, isLong, g.oldNotional, g.newNotional);
+        TradingLogic.updateOpenInterest(
+            c, isLong, g.oldNotional, g.newNotional, SignedMath.abs(g.newSize - f.size), SignedMath.abs(g.newSize)
+        );
         VaultLogic.bookTradingFee(id, f.fee);
         emit PositionIncreased(id, f.size, f.price, msg.value, f.fee, g.newSize, g.entryPrice, g.newMargin);
     }
@@ -197,7 +200,7 @@ contract PositionModule is IPositionModule, ModuleBase, ReentrancyGuardTransient
 
         p.size = d.newSize.toInt112();
         PositionLogic.setMargin(msg.sender, p, d.margin, d.newMargin);
-        TradingLogic.updateOpenInterest(c, isLong, d.notional, d.newNotional);
+        TradingLogic.updateOpenInterest(c, isLong, d.notional, d.newNotional, sizeAbs, SignedMath.abs(d.newSize));
         VaultLogic.bookTradingFee(id, d.fee);
         emit PositionDecreased(id, d.part, d.price, d.pnl, d.fee, d.payout, d.newSize, d.newMargin);
         VaultLogic.updateCircuitBreaker();
@@ -221,7 +224,7 @@ contract PositionModule is IPositionModule, ModuleBase, ReentrancyGuardTransient
         PositionLogic.removeFromAccount(msg.sender, p);
         PositionLogic.setMargin(msg.sender, p, d.margin, 0);
         delete PositionStorage.load().positions[id];
-        TradingLogic.updateOpenInterest(c, isLong, d.notional, 0);
+        TradingLogic.updateOpenInterest(c, isLong, d.notional, 0, SignedMath.abs(size), 0);
         (uint256 available,) = VaultLogic.exit(id, d.margin, equity);
         uint256 feeCollected = Math.min(d.fee, available);
         d.payout = available - feeCollected;
@@ -323,6 +326,7 @@ contract PositionModule is IPositionModule, ModuleBase, ReentrancyGuardTransient
         TradingLogic.Context memory c
     ) private returns (int256 equity) {
         (int256 funding, uint256 interest) = AccrualLogic.owed(p, d.notional, c.fundingIndex, c.interestIndex);
+        LpLogic.settleFunding(c.marketId, p.size > 0, funding);
         if (funding != 0 || interest != 0) emit PositionSettled(id, funding, interest);
         return d.margin.toInt256() + d.pnl - funding - interest.toInt256();
     }

@@ -11,6 +11,7 @@ import {MarketStorage} from "../storage/MarketStorage.sol";
 import {PositionStorage} from "../storage/PositionStorage.sol";
 import {VaultStorage} from "../storage/VaultStorage.sol";
 import {AccrualLogic} from "../logic/AccrualLogic.sol";
+import {LpLogic} from "../logic/LpLogic.sol";
 import {TradingLogic} from "../logic/TradingLogic.sol";
 import {VaultLogic} from "../logic/VaultLogic.sol";
 import {ModuleBase} from "./ModuleBase.sol";
@@ -92,9 +93,11 @@ contract VaultModule is IVaultModule, ModuleBase, ReentrancyGuardTransient {
     function fundVault() external payable onlyDelegateCall onlyOwner nonReentrant {
         TradingLogic.checkRaoMultiple(msg.value);
         if (msg.value == 0) revert ZeroFunding();
+        uint256 shares = LpLogic.fundingShares(msg.value);
         VaultLogic.addReserves(bytes32(0), int256(msg.value));
         emit VaultFunded(msg.sender, msg.value);
         VaultLogic.updateCircuitBreaker();
+        LpLogic.mintFunding(msg.sender, msg.value, shares);
     }
 
     /// @inheritdoc IVaultModule

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {MarketId} from "../../types/MarketId.sol";
+import {ILpModule, RequestStatus} from "../../interfaces/ILpModule.sol";
+import {ILpErrors} from "../../libraries/errors/LpErrors.sol";
+import {Constants} from "../../libraries/Constants.sol";
+import {FundingMath} from "../../libraries/math/FundingMath.sol";
+import {MegaTAOLpToken} from "../../tokens/MegaTAOLpToken.sol";
+import {LpStorage} from "../storage/LpStorage.sol";
+import {OracleStorage} from "../storage/OracleStorage.sol";
+import {PositionStorage} from "../storage/PositionStorage.sol";
+import {RouterStorage} from "../storage/RouterStorage.sol";
+import {VaultStorage} from "../storage/VaultStorage.sol";
+import {OracleLogic} from "../modules/OracleModule.sol";
+
+/// @title The LPs' bookkeeping, on the `megatao.storage.lp` namespace: the traders' aggregate exposure, the LPs'
+///        equity and share values, the epoch schedule, and minting shares for capital.
+/// @dev Internal library of the LP module, the vault module (`fundVault`) and the trading modules (`trackExposure`,
+///      through `TradingLogic.updateOpenInterest`).
+///      Equity is O(markets with open positions): per market, the side's PnL at a price is
+///      `longSize x price - longOI` (longs), `shortOI - shortSize x price` (shorts), from two sums kept on every
+///      size change. Each side is valued at two prices: the one accepted before this block (which nothing in this
+///      block can move) and the one an oracle update would accept now (which follows the spot through the band).
+///      Withdrawal equity takes, per side, the larger trader PnL and counts it only when positive (a gain, in full;
+///      a side's net loss counts zero); deposit equity takes the smaller trader PnL, gains and losses. So a price
+///      moved within a block can only lower the value a claim receives and raise the value a deposit pays.
+///      A side's unsettled funding (`Exposure.*FundingOwed`, kept O(1) by every accrual and settlement) is netted
+///      into its PnL the same way; unsettled interest, always owed to the vault, is not counted.
+library LpLogic {
+    using SafeCast for uint256;
+    using SafeCast for int256;
+
+    // ---------------------------------------------------------------- exposure (written by every trade)
+
+    /// @notice Moves `isLong`'s size sum in `marketId` from `oldSize` to `newSize` (a position's absolute size before
+    ///         and after); keeps the list of markets with open positions.
+    function trackExposure(MarketId marketId, bool isLong, uint256 oldSize, uint256 newSize) internal {
+        if (oldSize == newSize) return;
+        LpStorage.Layout storage $ = LpStorage.load();
+        LpStorage.Exposure storage e = $.exposure[marketId];
+        uint256 longSize = e.longSize;
+        uint256 shortSize = e.shortSize;
+        bool wasActive = longSize != 0 || shortSize != 0;
+        if (isLong) longSize = longSize + newSize - oldSize;
+        else shortSize = shortSize + newSize - oldSize;
+        e.longSize = longSize.toUint128();
+        e.shortSize = shortSize.toUint128();
+        // An empty side owes nothing: the rounding of its accruals and settlements starts again from zero.
+        if (isLong && longSize == 0) e.longFundingOwed = 0;
+        if (!isLong && shortSize == 0) e.shortFundingOwed = 0;
+        bool active = longSize != 0 || shortSize != 0;
+        if (active == wasActive) return;
+        if (active) {
+            $.activeMarkets.push(marketId);
+            $.activeSlot[marketId] = $.activeMarkets.length;
+        } else {
+            uint256 index = $.activeSlot[marketId] - 1;
+            uint256 last = $.activeMarkets.length - 1;
+            if (index != last) {
+                MarketId moved = $.activeMarkets[last];
+                $.activeMarkets[index] = moved;
+                $.activeSlot[moved] = index + 1;
+            }
+            $.activeMarkets.pop();
+            delete $.activeSlot[marketId];
+        }
+    }
+
+    /// @notice Adds an accrual's funding flows (`FundingMath.sideFlows` on the open interest that held) to what each
+    ///         side of `marketId` owes.
+    function accrueFundingOwed(MarketId marketId, uint256 longOI, uint256 shortOI, int256 delta) internal {
+        (int256 longsOwe, int256 shortsOwe,) = FundingMath.sideFlows(longOI, shortOI, delta);
+        LpStorage.Exposure storage e = LpStorage.load().exposure[marketId];
+        e.longFundingOwed = (e.longFundingOwed + longsOwe).toInt128();
+        e.shortFundingOwed = (e.shortFundingOwed + shortsOwe).toInt128();
+    }
+
+    /// @notice Takes the `funding` a position of `isLong`'s side settled (signed wei, negative: earned) off what the
+    ///         side owes.
+    function settleFunding(MarketId marketId, bool isLong, int256 funding) internal {
+        if (funding == 0) return;
+        LpStorage.Exposure storage e = LpStorage.load().exposure[marketId];
+        if (isLong) e.longFundingOwed = (e.longFundingOwed - funding).toInt128();
+        else e.shortFundingOwed = (e.shortFundingOwed - funding).toInt128();
+    }
+
+    // ---------------------------------------------------------------- equity and share values
+
+    /// @notice The LPs' equity: at the deposit value (trader PnL at the price where it is smaller, losses counted)
+    ///         and at the withdrawal value (each side's gain at the price where it is larger; net losses not counted).
+    function equity() internal view returns (int256 depositEquity, int256 withdrawalEquity) {
+        LpStorage.Layout storage $ = LpStorage.load();
+        int256 reserves = uint256(VaultStorage.load().reserves).toInt256();
+        int256 pnlLow;
+        uint256 gains;
+        uint256 count = $.activeMarkets.length;
+        for (uint256 i; i < count; ++i) {
+            MarketId marketId = $.activeMarkets[i];
+            LpStorage.Exposure storage e = $.exposure[marketId];
+            PositionStorage.OpenInterest storage oi = PositionStorage.load().openInterest[marketId];
+            uint256 priceBefore = OracleLogic.referencePrice(OracleStorage.load().prices[marketId]);
+            (, uint256 priceNow,) = OracleLogic.preview(marketId);
+            // A side's claim on the vault: its PnL less the funding it owes (plus what it has earned, unsettled).
+            (int256 hi, int256 lo) = _sidePnl(e.longSize, oi.long, priceBefore, priceNow, true);
+            int256 funding = e.longFundingOwed;
+            (hi, lo) = (hi - funding, lo - funding);
+            pnlLow += lo;
+            // Positive in this branch.
+            // forge-lint: disable-next-line(unsafe-typecast)
+            if (hi > 0) gains += uint256(hi);
+            (hi, lo) = _sidePnl(e.shortSize, oi.short, priceBefore, priceNow, false);
+            funding = e.shortFundingOwed;
+            (hi, lo) = (hi - funding, lo - funding);
+            pnlLow += lo;
+            // Positive in this branch.
+            // forge-lint: disable-next-line(unsafe-typecast)
+            if (hi > 0) gains += uint256(hi);
+        }
+        depositEquity = reserves - pnlLow;
+        withdrawalEquity = reserves - gains.toInt256();
+    }
+
+    /// @notice The share supply: every LP token, escrowed ones included.
+    function totalShares() internal view returns (uint256) {
+        return MegaTAOLpToken(LpStorage.load().token).totalSupply();
+    }
+
+    /// @notice Wei per 1e18 shares at `equity_` with `supply` shares (1 TAO per share while there are none; 0 when
+    ///         the equity is negative).
+    function shareValue(int256 equity_, uint256 supply) internal pure returns (uint256) {
+        if (supply == 0) return Constants.WAD;
+        if (equity_ <= 0) return 0;
+        // Positive in this branch.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        return Math.mulDiv(uint256(equity_), Constants.WAD, supply);
+    }
+
+    /// @notice Shares of the LPs' equity that `amount` wei buys at the deposit value (1 per wei while there are
+    ///         none), rounded down. Reverts `LpEquityNegative` when the equity is.
+    /// @return shares The shares.
+    /// @return depositEquity The equity before the deposit.
+    /// @return supply The supply before the deposit.
+    function sharesFor(uint256 amount) internal view returns (uint256 shares, int256 depositEquity, uint256 supply) {
+        (depositEquity,) = equity();
+        supply = totalShares();
+        if (supply == 0) return (amount, depositEquity, 0);
+        if (depositEquity <= 0) revert ILpErrors.LpEquityNegative(depositEquity);
+        // Positive in this branch.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        shares = Math.mulDiv(amount, supply, uint256(depositEquity));
+    }
+
+    /// @notice Capital in the reserves without shares (added before the LP module, or left after every share was
+    ///         redeemed) becomes the owner's shares, one per wei, so that no depositor receives it. Call before
+    ///         pricing a deposit.
+    function adoptOrphanCapital() internal {
+        LpStorage.Layout storage $ = LpStorage.load();
+        uint256 reserves = VaultStorage.load().reserves;
+        if (reserves == 0 || MegaTAOLpToken($.token).totalSupply() != 0) return;
+        address to = RouterStorage.load().owner;
+        MegaTAOLpToken($.token).mint(to, reserves);
+        emit ILpModule.OrphanCapitalAdopted(to, reserves, reserves);
+    }
+
+    /// @notice Prices `amount` wei of owner capital (`fundVault`) as a deposit: 0 before the LP module is
+    ///         initialized (the capital is then adopted by `initialize`); reverts `ZeroShares` below one share.
+    function fundingShares(uint256 amount) internal returns (uint256 shares) {
+        if (LpStorage.load().version == 0) return 0;
+        adoptOrphanCapital();
+        (shares,,) = sharesFor(amount);
+        if (shares == 0) revert ILpErrors.ZeroShares(amount);
+    }
+
+    /// @notice Mints the shares `fundingShares` priced to `to` (nothing when 0).
+    function mintFunding(address to, uint256 amount, uint256 shares) internal {
+        if (shares == 0) return;
+        (uint256 epoch,) = epochOf(schedule());
+        emit ILpModule.LpDeposited(to, epoch, amount, shares);
+        MegaTAOLpToken(LpStorage.load().token).mint(to, shares);
+    }
+
+    // ---------------------------------------------------------------- epochs
+
+    /// @notice The schedule in force now (the next one once its epoch has begun).
+    function schedule() internal view returns (LpStorage.Schedule memory s) {
+        LpStorage.Layout storage $ = LpStorage.load();
+        s = $.nextSchedule;
+        // Epochs are measured in chain time by design; a validator moves them by seconds.
+        // forge-lint: disable-next-line(block-timestamp)
+        if (s.anchorTime == 0 || block.timestamp < s.anchorTime) s = $.schedule;
+    }
+
+    /// @notice Makes the next schedule the one in force once its epoch has begun; returns the one in force.
+    function rollSchedule() internal returns (LpStorage.Schedule memory s) {
+        LpStorage.Layout storage $ = LpStorage.load();
+        s = $.nextSchedule;
+        // forge-lint: disable-next-line(block-timestamp)
+        if (s.anchorTime == 0 || block.timestamp < s.anchorTime) return $.schedule;
+        $.schedule = s;
+        delete $.nextSchedule;
+    }
+
+    /// @notice The epoch at the current time under `s`, and its start.
+    function epochOf(LpStorage.Schedule memory s) internal view returns (uint256 epoch, uint256 start) {
+        uint256 elapsed = (block.timestamp - s.anchorTime) / s.epochLength;
+        epoch = s.anchorEpoch + elapsed;
+        start = s.anchorTime + elapsed * s.epochLength;
+    }
+
+    /// @notice A request's state at the current time under `s`.
+    function requestStatus(LpStorage.Schedule memory s, LpStorage.Account memory a)
+        internal
+        view
+        returns (RequestStatus)
+    {
+        if (a.requestShares == 0) return RequestStatus.None;
+        (uint256 epoch, uint256 start) = epochOf(s);
+        if (epoch == a.requestEpoch) return RequestStatus.Pending;
+        // forge-lint: disable-next-line(block-timestamp)
+        if (epoch == uint256(a.requestEpoch) + 1 && block.timestamp < start + s.withdrawalWindow) {
+            return RequestStatus.Claimable;
+        }
+        return RequestStatus.Void;
+    }
+
+    /// @notice Returns a void request's shares to `account` and clears it.
+    function release(address account, LpStorage.Account storage a) internal {
+        uint256 shares = a.requestShares;
+        uint256 epoch = a.requestEpoch;
+        a.requestShares = 0;
+        a.requestEpoch = 0;
+        emit ILpModule.WithdrawalVoided(account, epoch, shares);
+        MegaTAOLpToken(LpStorage.load().token).unlock(account, shares);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /// @dev A side's trader PnL at two prices: the larger (rounded up) and the smaller (rounded down).
+    function _sidePnl(uint256 size, uint256 openInterest, uint256 priceA, uint256 priceB, bool isLong)
+        private
+        pure
+        returns (int256 hi, int256 lo)
+    {
+        if (size == 0) return (0, 0);
+        (uint256 pMin, uint256 pMax) = priceA < priceB ? (priceA, priceB) : (priceB, priceA);
+        int256 oi = openInterest.toInt256();
+        if (isLong) {
+            hi = Math.mulDiv(size, pMax, Constants.WAD, Math.Rounding.Ceil).toInt256() - oi;
+            lo = Math.mulDiv(size, pMin, Constants.WAD).toInt256() - oi;
+        } else {
+            hi = oi - Math.mulDiv(size, pMin, Constants.WAD).toInt256();
+            lo = oi - Math.mulDiv(size, pMax, Constants.WAD, Math.Rounding.Ceil).toInt256();
+        }
+    }
+}
