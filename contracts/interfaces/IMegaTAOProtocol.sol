@@ -8,6 +8,8 @@ import {IPositionModule} from "./IPositionModule.sol";
 import {IPositionViewModule} from "./IPositionViewModule.sol";
 import {ILiquidationModule} from "./ILiquidationModule.sol";
 import {IVaultModule} from "./IVaultModule.sol";
+import {IReferralModule} from "./IReferralModule.sol";
+import {IPositionBuilderModule} from "./IPositionBuilderModule.sol";
 
 /// @title Everything the MegaTAO entry contract answers: its own functions and those of its modules.
 /// @notice Cast the entry contract's address to this interface to call any protocol function; its ABI carries every
@@ -19,5 +21,7 @@ interface IMegaTAOProtocol is
     IPositionModule,
     IPositionViewModule,
     ILiquidationModule,
-    IVaultModule
+    IVaultModule,
+    IReferralModule,
+    IPositionBuilderModule
 {}
