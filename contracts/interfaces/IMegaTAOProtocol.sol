@@ -9,6 +9,8 @@ import {IPositionViewModule} from "./IPositionViewModule.sol";
 import {ILiquidationModule} from "./ILiquidationModule.sol";
 import {IVaultModule} from "./IVaultModule.sol";
 import {ILpModule} from "./ILpModule.sol";
+import {IReferralModule} from "./IReferralModule.sol";
+import {IPositionBuilderModule} from "./IPositionBuilderModule.sol";
 
 /// @title Everything the MegaTAO entry contract answers: its own functions and those of its modules.
 /// @notice Cast the entry contract's address to this interface to call any protocol function; its ABI carries every
@@ -21,5 +23,7 @@ interface IMegaTAOProtocol is
     IPositionViewModule,
     ILiquidationModule,
     IVaultModule,
-    ILpModule
+    ILpModule,
+    IReferralModule,
+    IPositionBuilderModule
 {}

@@ -10,9 +10,9 @@ import {IPositionErrors} from "../libraries/errors/PositionErrors.sol";
 ///         (updated through the price band) moved against the trader by the slippage of PROTOCOL.md section 3; the
 ///         trader bounds it with `maxSlippage` (WAD). The taker fee is charged on the entry notional filled: taken
 ///         out of the margin sent on an open or increase (margin 5 TAO at 2x: notional 10, fee 0.025, margin 4.975),
-///         out of the proceeds on a reduce or close. Funding and interest are settled into the margin on every
-///         touch. The margin ratio is measured on the entry notional (GMX v2's `sizeInUsd`), so
-///         `PositionInfo.liquidationPrice` is the published formula, exactly.
+///         out of the proceeds on a reduce or close; a referee's discount (referral program) is not charged. Funding
+///         and interest are settled into the margin on every touch. The margin ratio is measured on the entry
+///         notional (GMX v2's `sizeInUsd`), so `PositionInfo.liquidationPrice` is the published formula, exactly.
 ///         Opens and increases revert when the market is not active, when the circuit breaker is tripped, when its
 ///         pool is below the liquidity threshold, when the oracle reading is clamped, when opens are paused, and
 ///         beyond max leverage, the per-side open-interest cap, the per-market net-exposure cap (50% of reserves),

@@ -160,6 +160,24 @@ library Constants {
     ///      genesis value of both caps (no cap until governance sets one).
     uint256 internal constant MAX_COLLATERAL_CAP = type(uint128).max;
 
+    // ------------------------------------------------------------------ referral program (section 8): bounds of the
+    // governance parameters the referral setters enforce (all inclusive)
+
+    /// @dev Upper bound of a tier's referrer share of the taker fee and of its referee discount (gov), WAD: 50%.
+    uint256 internal constant MAX_REFERRAL_SHARE = 0.5e18;
+
+    /// @dev Upper bound of the builder's share of the taker fee (gov), WAD: 50%.
+    uint256 internal constant MAX_BUILDER_FEE_SHARE = 0.5e18;
+
+    /// @dev Upper bound of a tier's discount duration (gov), in days from the referee's first trade: 3650.
+    uint256 internal constant MAX_REFERRAL_DISCOUNT_DAYS = 3650;
+
+    /// @dev Most tiers the referral tier table holds (a count); tier indices are 0..15.
+    uint256 internal constant MAX_REFERRAL_TIERS = 16;
+
+    /// @dev Shortest referral code, in characters (A-Z, 0-9, `_`; at most 32, the bytes32 it is stored in): 3.
+    uint256 internal constant MIN_REFERRAL_CODE_LENGTH = 3;
+
     /// @dev What a partial liquidation aims above MM + band, WAD: 1e-9 (0.0000001 points). `LiquidationMath` lands the
     ///      margin ratio at the target up to the wei rounding of the fee and the new notional; aiming this much above
     ///      it leaves the position out of the band, so one partial liquidation is enough.

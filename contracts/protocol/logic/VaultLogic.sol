@@ -4,7 +4,6 @@ pragma solidity 0.8.30;
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IVaultModule} from "../../interfaces/IVaultModule.sol";
 import {Bittensor} from "../../libraries/Bittensor.sol";
-import {FeeMath} from "../../libraries/math/FeeMath.sol";
 import {InterestMath} from "../../libraries/math/InterestMath.sol";
 import {LiquidationMath} from "../../libraries/math/LiquidationMath.sol";
 import {FeeStorage} from "../storage/FeeStorage.sol";
@@ -12,7 +11,8 @@ import {VaultStorage} from "../storage/VaultStorage.sol";
 
 /// @title The vault's bookkeeping, on the `megatao.storage.vault` and `megatao.storage.fee` namespaces.
 /// @dev Internal library of the trading modules. Every function moves TAO between buckets without creating or losing
-///      a wei: reserves, margins owed (written by `PositionLogic`), insurance fund, claims owed, referral balance.
+///      a wei: reserves, margins owed (written by `PositionLogic`), insurance fund, claims owed, referral balance
+///      (credited by `ReferralLogic`, paid out by the referral module's claims).
 ///      The protocol's balance equals their sum (plus any TAO forced in without a call).
 library VaultLogic {
     using SafeCast for uint256;
@@ -48,13 +48,11 @@ library VaultLogic {
         v.reserves = uint128(reserves - debit);
     }
 
-    /// @notice Books a trading fee: the insurance and referral shares (rounded down) to their buckets, the rest to the
-    ///         reserves; cumulative totals per bucket.
-    function bookTradingFee(bytes32 positionId, uint256 fee) internal {
-        if (fee == 0) return;
+    /// @notice Books the parts of a trading fee that `ReferralLogic` routed (the discount, never charged, is not
+    ///         among them): `toInsurance` to the insurance fund, `toReferral` (referrer and builder rewards) to the
+    ///         referral balance, `toVault` to the reserves; cumulative totals per bucket.
+    function bookTradingFee(bytes32 positionId, uint256 toInsurance, uint256 toReferral, uint256 toVault) internal {
         FeeStorage.Layout storage f = FeeStorage.load();
-        (uint256 toInsurance, uint256 toReferral, uint256 toVault) =
-            FeeMath.split(fee, f.tradingInsuranceShare, f.tradingReferralShare);
         VaultStorage.Layout storage v = VaultStorage.load();
         v.reserves = (v.reserves + toVault).toUint128();
         f.tradingToVault = (f.tradingToVault + toVault).toUint128();

@@ -7,29 +7,31 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 import {MarketId} from "../../types/MarketId.sol";
 import {IPositionModule} from "../../interfaces/IPositionModule.sol";
+import {IPositionErrors} from "../../libraries/errors/PositionErrors.sol";
 import {Constants} from "../../libraries/Constants.sol";
 import {FeeMath} from "../../libraries/math/FeeMath.sol";
 import {PositionMath} from "../../libraries/math/PositionMath.sol";
 import {SlippageMath} from "../../libraries/math/SlippageMath.sol";
 import {PositionStorage} from "../storage/PositionStorage.sol";
 import {PositionLogic} from "../logic/PositionLogic.sol";
+import {ReferralLogic} from "../logic/ReferralLogic.sol";
 import {TradingLogic} from "../logic/TradingLogic.sol";
 import {VaultLogic} from "../logic/VaultLogic.sol";
 import {AccrualLogic} from "../logic/AccrualLogic.sol";
 import {LpLogic} from "../logic/LpLogic.sol";
 import {ModuleBase} from "./ModuleBase.sol";
 
-/// @title The position module: isolated positions, on the `megatao.storage.position` and `megatao.storage.margin`
-///        namespaces (through `PositionLogic`), trading against the vault (`VaultLogic`).
+/// @title What the position modules share: open, increase, reduce and close, each naming a builder (0: none), on
+///        the `megatao.storage.position` and `megatao.storage.margin` namespaces (through `PositionLogic`), trading
+///        against the vault (`VaultLogic`), every fee routed by the referral program (`ReferralLogic`).
 /// @dev Every entry point follows checks, accrual (`TradingLogic.begin`), effects, events, interactions (the payout
 ///      last). The reentrancy guard is OpenZeppelin's transient one: its slot is shared by every module running in
-///      the entry contract, so no protocol function can be re-entered from a payout.
-contract PositionModule is IPositionModule, ModuleBase, ReentrancyGuardTransient {
+///      the entry contract, so no protocol function can be re-entered from a payout. Two modules serve these trades:
+///      `PositionModule` (the plain entry points, and margin changes) and `PositionBuilderModule` (the `*WithBuilder`
+///      ones), which keeps each under the 24,576-byte limit and the plain path's gas as it was.
+abstract contract PositionTrading is IPositionErrors, ModuleBase, ReentrancyGuardTransient {
     using SafeCast for uint256;
     using SafeCast for int256;
-
-    /// @notice This module's id in the entry contract's registry.
-    bytes32 public constant MODULE_ID = "position";
 
     /// @dev An increase's fill (memory, against stack depth).
     struct Fill {
@@ -37,7 +39,9 @@ contract PositionModule is IPositionModule, ModuleBase, ReentrancyGuardTransient
         uint256 notional;
         uint256 price;
         int256 size;
+        /// @dev The fee charged (the taker fee less the referee's discount), and its routing.
         uint256 fee;
+        ReferralLogic.Fee referral;
     }
 
     /// @dev An increase's figures (memory, against stack depth).
@@ -60,33 +64,16 @@ contract PositionModule is IPositionModule, ModuleBase, ReentrancyGuardTransient
         uint256 newNotional;
         uint256 price;
         int256 pnl;
+        /// @dev The fee charged (the taker fee less the referee's discount), and its routing.
         uint256 fee;
+        ReferralLogic.Fee referral;
         uint256 payout;
         uint256 newMargin;
     }
 
-    /// @inheritdoc ModuleBase
-    function moduleId() external pure override returns (bytes32) {
-        return MODULE_ID;
-    }
-
-    /// @inheritdoc ModuleBase
-    function exportedSelectors() external pure virtual override returns (bytes4[] memory selectors) {
-        selectors = new bytes4[](6);
-        selectors[0] = IPositionModule.openPosition.selector;
-        selectors[1] = IPositionModule.increasePosition.selector;
-        selectors[2] = IPositionModule.reducePosition.selector;
-        selectors[3] = IPositionModule.closePosition.selector;
-        selectors[4] = IPositionModule.addMargin.selector;
-        selectors[5] = IPositionModule.removeMargin.selector;
-    }
-
-    // ---------------------------------------------------------------- trading
-
-    /// @inheritdoc IPositionModule
-    function openPosition(MarketId marketId, bool isLong, uint256 leverage, uint256 maxSlippage)
-        external
-        payable
+    /// @dev Opens the caller's position (see `IPositionModule.openPosition`), `builder` (0: none) named.
+    function _open(MarketId marketId, bool isLong, uint256 leverage, uint256 maxSlippage, address builder)
+        internal
         onlyDelegateCall
         nonReentrant
         returns (bytes32 id)
@@ -95,7 +82,7 @@ contract PositionModule is IPositionModule, ModuleBase, ReentrancyGuardTransient
         (id, p) = PositionLogic.load(msg.sender, marketId);
         if (p.size != 0) revert PositionAlreadyOpen(msg.sender, marketId);
         TradingLogic.Context memory c = TradingLogic.begin(marketId, TradingLogic.Mode.Increase);
-        Fill memory f = _fill(c, isLong, leverage, maxSlippage);
+        Fill memory f = _fill(c, isLong, leverage, maxSlippage, builder);
         uint256 notional = PositionMath.notional(f.size, f.price);
         uint256 margin = msg.value - f.fee;
         TradingLogic.checkIncrease(c, isLong, notional);
@@ -108,21 +95,20 @@ contract PositionModule is IPositionModule, ModuleBase, ReentrancyGuardTransient
         PositionLogic.snapshot(p, c.fundingIndex, c.interestIndex);
         PositionLogic.setMargin(msg.sender, p, 0, margin);
         TradingLogic.updateOpenInterest(c, isLong, 0, notional, 0, SignedMath.abs(f.size));
-        VaultLogic.bookTradingFee(id, f.fee);
-        emit PositionOpened(id, msg.sender, marketId, f.size, f.price, margin, f.fee);
+        ReferralLogic.book(id, msg.sender, f.referral, f.fee);
+        emit IPositionModule.PositionOpened(id, msg.sender, marketId, f.size, f.price, margin, f.fee);
     }
 
-    /// @inheritdoc IPositionModule
-    function increasePosition(MarketId marketId, uint256 leverage, uint256 maxSlippage)
-        external
-        payable
+    /// @dev Adds to the caller's position (see `IPositionModule.increasePosition`), `builder` (0: none) named.
+    function _increase(MarketId marketId, uint256 leverage, uint256 maxSlippage, address builder)
+        internal
         onlyDelegateCall
         nonReentrant
     {
         (bytes32 id, PositionStorage.Position storage p) = PositionLogic.existing(msg.sender, marketId);
         TradingLogic.Context memory c = TradingLogic.begin(marketId, TradingLogic.Mode.Increase);
         bool isLong = p.size > 0;
-        Fill memory f = _fill(c, isLong, leverage, maxSlippage);
+        Fill memory f = _fill(c, isLong, leverage, maxSlippage, builder);
         Increase memory g;
         g.oldMargin = p.margin;
         g.oldNotional = PositionLogic.entryNotional(p);
@@ -151,13 +137,15 @@ contract PositionModule is IPositionModule, ModuleBase, ReentrancyGuardTransient
         TradingLogic.updateOpenInterest(
             c, isLong, g.oldNotional, g.newNotional, SignedMath.abs(g.newSize - f.size), SignedMath.abs(g.newSize)
         );
-        VaultLogic.bookTradingFee(id, f.fee);
-        emit PositionIncreased(id, f.size, f.price, msg.value, f.fee, g.newSize, g.entryPrice, g.newMargin);
+        ReferralLogic.book(id, msg.sender, f.referral, f.fee);
+        emit IPositionModule.PositionIncreased(
+            id, f.size, f.price, msg.value, f.fee, g.newSize, g.entryPrice, g.newMargin
+        );
     }
 
-    /// @inheritdoc IPositionModule
-    function reducePosition(MarketId marketId, uint256 sizeDelta, uint256 maxSlippage)
-        external
+    /// @dev Reduces the caller's position (see `IPositionModule.reducePosition`), `builder` (0: none) named.
+    function _reduce(MarketId marketId, uint256 sizeDelta, uint256 maxSlippage, address builder)
+        internal
         onlyDelegateCall
         nonReentrant
     {
@@ -179,7 +167,9 @@ contract PositionModule is IPositionModule, ModuleBase, ReentrancyGuardTransient
         if (d.newNotional < Constants.MIN_POSITION_NOTIONAL) {
             revert PositionNotionalTooSmall(d.newNotional, Constants.MIN_POSITION_NOTIONAL);
         }
-        d.fee = FeeMath.fee(d.notional - d.newNotional, c.params.takerFee);
+        d.referral =
+            ReferralLogic.quote(msg.sender, builder, FeeMath.fee(d.notional - d.newNotional, c.params.takerFee));
+        d.fee = d.referral.gross - d.referral.discount;
         // The reserves pay the closed part's gain (less any shortfall) or take its loss.
         d.pnl -= VaultLogic.addReserves(id, -d.pnl).toInt256();
         uint256 released = PositionMath.proportionalMargin(netMargin, sizeDelta, sizeAbs);
@@ -201,14 +191,14 @@ contract PositionModule is IPositionModule, ModuleBase, ReentrancyGuardTransient
         p.size = d.newSize.toInt112();
         PositionLogic.setMargin(msg.sender, p, d.margin, d.newMargin);
         TradingLogic.updateOpenInterest(c, isLong, d.notional, d.newNotional, sizeAbs, SignedMath.abs(d.newSize));
-        VaultLogic.bookTradingFee(id, d.fee);
-        emit PositionDecreased(id, d.part, d.price, d.pnl, d.fee, d.payout, d.newSize, d.newMargin);
+        ReferralLogic.book(id, msg.sender, d.referral, d.fee);
+        emit IPositionModule.PositionDecreased(id, d.part, d.price, d.pnl, d.fee, d.payout, d.newSize, d.newMargin);
         VaultLogic.updateCircuitBreaker();
         VaultLogic.payOut(msg.sender, d.payout, VaultLogic.ALL_GAS);
     }
 
-    /// @inheritdoc IPositionModule
-    function closePosition(MarketId marketId, uint256 maxSlippage) external onlyDelegateCall nonReentrant {
+    /// @dev Closes the caller's position (see `IPositionModule.closePosition`), `builder` (0: none) named.
+    function _close(MarketId marketId, uint256 maxSlippage, address builder) internal onlyDelegateCall nonReentrant {
         (bytes32 id, PositionStorage.Position storage p) = _closable(marketId);
         TradingLogic.Context memory c = TradingLogic.begin(marketId, TradingLogic.Mode.Decrease);
         int256 size = p.size;
@@ -218,7 +208,8 @@ contract PositionModule is IPositionModule, ModuleBase, ReentrancyGuardTransient
         d.margin = p.margin;
         d.price = TradingLogic.fillPrice(c, PositionMath.notional(size, c.price), !isLong, maxSlippage);
         d.pnl = PositionMath.pnl(size, p.entryPrice, d.price);
-        d.fee = FeeMath.fee(d.notional, c.params.takerFee);
+        d.referral = ReferralLogic.quote(msg.sender, builder, FeeMath.fee(d.notional, c.params.takerFee));
+        d.fee = d.referral.gross - d.referral.discount;
         int256 equity = _equityAndSettle(id, p, d, c);
 
         PositionLogic.removeFromAccount(msg.sender, p);
@@ -228,10 +219,116 @@ contract PositionModule is IPositionModule, ModuleBase, ReentrancyGuardTransient
         (uint256 available,) = VaultLogic.exit(id, d.margin, equity);
         uint256 feeCollected = Math.min(d.fee, available);
         d.payout = available - feeCollected;
-        VaultLogic.bookTradingFee(id, feeCollected);
-        emit PositionDecreased(id, size, d.price, d.pnl, feeCollected, d.payout, 0, 0);
+        ReferralLogic.book(id, msg.sender, d.referral, feeCollected);
+        emit IPositionModule.PositionDecreased(id, size, d.price, d.pnl, feeCollected, d.payout, 0, 0);
         VaultLogic.updateCircuitBreaker();
         VaultLogic.payOut(msg.sender, d.payout, VaultLogic.ALL_GAS);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /// @dev The caller's position in `marketId`, which must exist and not have grown in this block.
+    function _closable(MarketId marketId) private view returns (bytes32 id, PositionStorage.Position storage p) {
+        (id, p) = PositionLogic.existing(msg.sender, marketId);
+        if (p.lastIncreaseBlock == block.number) revert SameBlockAsIncrease(msg.sender, marketId);
+    }
+
+    /// @dev Reverts unless a position of `equity` on `notional` is out of the liquidation band (MR >= MM + band).
+    function _checkHealthy(TradingLogic.Context memory c, int256 equity, uint256 notional) private view {
+        PositionLogic.checkMarginRatio(
+            msg.sender,
+            c.marketId,
+            equity,
+            notional,
+            uint256(c.params.maintenanceMargin) + c.params.partialLiquidationBand
+        );
+    }
+
+    /// @dev Prices an increase paid with `msg.value` at `leverage`: checks the value, the leverage, the minimum
+    ///      notional and the slippage; the fee is the taker fee on the notional bought, less the referee's discount,
+    ///      `builder` (0: none) named.
+    function _fill(TradingLogic.Context memory c, bool isLong, uint256 leverage, uint256 maxSlippage, address builder)
+        private
+        view
+        returns (Fill memory f)
+    {
+        TradingLogic.checkRaoMultiple(msg.value);
+        uint256 maxLeverage = c.params.maxLeverage;
+        if (leverage < Constants.MIN_LEVERAGE || leverage > maxLeverage) {
+            revert LeverageOutOfBounds(leverage, Constants.MIN_LEVERAGE, maxLeverage);
+        }
+        f.notional = PositionMath.notionalFromMargin(msg.value, leverage);
+        if (f.notional < Constants.MIN_POSITION_NOTIONAL) {
+            revert PositionNotionalTooSmall(f.notional, Constants.MIN_POSITION_NOTIONAL);
+        }
+        f.price = TradingLogic.fillPrice(c, f.notional, SlippageMath.isBuy(isLong, true), maxSlippage);
+        f.size = PositionMath.sizeFromNotional(f.notional, f.price, isLong);
+        f.referral = ReferralLogic.quote(msg.sender, builder, FeeMath.fee(f.notional, c.params.takerFee));
+        f.fee = f.referral.gross - f.referral.discount;
+    }
+
+    /// @dev A closing position's equity at the fill (`margin + pnl - funding - interest`), with the funding and
+    ///      interest reported.
+    function _equityAndSettle(
+        bytes32 id,
+        PositionStorage.Position storage p,
+        Decrease memory d,
+        TradingLogic.Context memory c
+    ) private returns (int256 equity) {
+        (int256 funding, uint256 interest) = AccrualLogic.owed(p, d.notional, c.fundingIndex, c.interestIndex);
+        LpLogic.settleFunding(c.marketId, p.size > 0, funding);
+        if (funding != 0 || interest != 0) emit IPositionModule.PositionSettled(id, funding, interest);
+        return d.margin.toInt256() + d.pnl - funding - interest.toInt256();
+    }
+}
+
+/// @title The position module: isolated positions opened, changed and closed without a builder, and their margin.
+contract PositionModule is IPositionModule, PositionTrading {
+    using SafeCast for uint256;
+
+    /// @notice This module's id in the entry contract's registry.
+    bytes32 public constant MODULE_ID = "position";
+
+    /// @inheritdoc ModuleBase
+    function moduleId() external pure override returns (bytes32) {
+        return MODULE_ID;
+    }
+
+    /// @inheritdoc ModuleBase
+    function exportedSelectors() external pure virtual override returns (bytes4[] memory selectors) {
+        selectors = new bytes4[](6);
+        selectors[0] = IPositionModule.openPosition.selector;
+        selectors[1] = IPositionModule.increasePosition.selector;
+        selectors[2] = IPositionModule.reducePosition.selector;
+        selectors[3] = IPositionModule.closePosition.selector;
+        selectors[4] = IPositionModule.addMargin.selector;
+        selectors[5] = IPositionModule.removeMargin.selector;
+    }
+
+    // ---------------------------------------------------------------- trading
+
+    /// @inheritdoc IPositionModule
+    function openPosition(MarketId marketId, bool isLong, uint256 leverage, uint256 maxSlippage)
+        external
+        payable
+        returns (bytes32)
+    {
+        return _open(marketId, isLong, leverage, maxSlippage, address(0));
+    }
+
+    /// @inheritdoc IPositionModule
+    function increasePosition(MarketId marketId, uint256 leverage, uint256 maxSlippage) external payable {
+        _increase(marketId, leverage, maxSlippage, address(0));
+    }
+
+    /// @inheritdoc IPositionModule
+    function reducePosition(MarketId marketId, uint256 sizeDelta, uint256 maxSlippage) external {
+        _reduce(marketId, sizeDelta, maxSlippage, address(0));
+    }
+
+    /// @inheritdoc IPositionModule
+    function closePosition(MarketId marketId, uint256 maxSlippage) external {
+        _close(marketId, maxSlippage, address(0));
     }
 
     /// @inheritdoc IPositionModule
@@ -275,59 +372,5 @@ contract PositionModule is IPositionModule, ModuleBase, ReentrancyGuardTransient
         emit MarginRemoved(id, amount, newMargin);
         VaultLogic.updateCircuitBreaker();
         VaultLogic.payOut(msg.sender, amount, VaultLogic.ALL_GAS);
-    }
-
-    // ---------------------------------------------------------------- internals
-
-    /// @dev The caller's position in `marketId`, which must exist and not have grown in this block.
-    function _closable(MarketId marketId) private view returns (bytes32 id, PositionStorage.Position storage p) {
-        (id, p) = PositionLogic.existing(msg.sender, marketId);
-        if (p.lastIncreaseBlock == block.number) revert SameBlockAsIncrease(msg.sender, marketId);
-    }
-
-    /// @dev Reverts unless a position of `equity` on `notional` is out of the liquidation band (MR >= MM + band).
-    function _checkHealthy(TradingLogic.Context memory c, int256 equity, uint256 notional) private view {
-        PositionLogic.checkMarginRatio(
-            msg.sender,
-            c.marketId,
-            equity,
-            notional,
-            uint256(c.params.maintenanceMargin) + c.params.partialLiquidationBand
-        );
-    }
-
-    /// @dev Prices an increase paid with `msg.value` at `leverage`: checks the value, the leverage, the minimum
-    ///      notional and the slippage; the fee is the taker fee on the notional bought.
-    function _fill(TradingLogic.Context memory c, bool isLong, uint256 leverage, uint256 maxSlippage)
-        private
-        view
-        returns (Fill memory f)
-    {
-        TradingLogic.checkRaoMultiple(msg.value);
-        uint256 maxLeverage = c.params.maxLeverage;
-        if (leverage < Constants.MIN_LEVERAGE || leverage > maxLeverage) {
-            revert LeverageOutOfBounds(leverage, Constants.MIN_LEVERAGE, maxLeverage);
-        }
-        f.notional = PositionMath.notionalFromMargin(msg.value, leverage);
-        if (f.notional < Constants.MIN_POSITION_NOTIONAL) {
-            revert PositionNotionalTooSmall(f.notional, Constants.MIN_POSITION_NOTIONAL);
-        }
-        f.price = TradingLogic.fillPrice(c, f.notional, SlippageMath.isBuy(isLong, true), maxSlippage);
-        f.size = PositionMath.sizeFromNotional(f.notional, f.price, isLong);
-        f.fee = FeeMath.fee(f.notional, c.params.takerFee);
-    }
-
-    /// @dev A closing position's equity at the fill (`margin + pnl - funding - interest`), with the funding and
-    ///      interest reported.
-    function _equityAndSettle(
-        bytes32 id,
-        PositionStorage.Position storage p,
-        Decrease memory d,
-        TradingLogic.Context memory c
-    ) private returns (int256 equity) {
-        (int256 funding, uint256 interest) = AccrualLogic.owed(p, d.notional, c.fundingIndex, c.interestIndex);
-        LpLogic.settleFunding(c.marketId, p.size > 0, funding);
-        if (funding != 0 || interest != 0) emit PositionSettled(id, funding, interest);
-        return d.margin.toInt256() + d.pnl - funding - interest.toInt256();
     }
 }

@@ -8,6 +8,7 @@ import {Bittensor} from "../../../../contracts/libraries/Bittensor.sol";
 import {IMegaTAOProtocol} from "../../../../contracts/interfaces/IMegaTAOProtocol.sol";
 import {IPositionModule} from "../../../../contracts/interfaces/IPositionModule.sol";
 import {IVaultModule} from "../../../../contracts/interfaces/IVaultModule.sol";
+import {IReferralModule} from "../../../../contracts/interfaces/IReferralModule.sol";
 import {PositionInfo} from "../../../../contracts/interfaces/IPositionViewModule.sol";
 import {MarketTradingState} from "../../../../contracts/interfaces/IVaultModule.sol";
 import {MarginMath} from "../../../../contracts/libraries/math/MarginMath.sol";
@@ -37,6 +38,19 @@ contract TradingHandler is Test {
     bool public ghostReduceOnlyGrew;
     mapping(MarketId => uint256) public reduceOnlyOpenInterest;
 
+    /// @dev Referral program (when `enableReferral` ran): the builder orders may name, the parts of each fee booked
+    ///      by `ReferralFeeBooked` (which precedes the fee's `TradingFeeBooked`), and set when an open's fee charged
+    ///      plus its discount is not the taker fee on the notional bought.
+    address public builder;
+    uint256 public ghostDiscounts;
+    uint256 public ghostToReferrers;
+    uint256 public ghostToBuilders;
+    bool public ghostBadGross;
+    uint256 internal pendingDiscount;
+    uint256 internal pendingReferral;
+    uint256 internal lastOpenFee;
+    uint256 internal lastDiscount;
+
     uint256 public opens;
     uint256 public closes;
     uint256 public liquidations;
@@ -45,6 +59,7 @@ contract TradingHandler is Test {
     bytes32 internal immutable OPENED = IPositionModule.PositionOpened.selector;
     bytes32 internal immutable INCREASED = IPositionModule.PositionIncreased.selector;
     bytes32 internal immutable DECREASED = IPositionModule.PositionDecreased.selector;
+    bytes32 internal immutable REFERRAL_BOOKED = IReferralModule.ReferralFeeBooked.selector;
 
     constructor(
         IMegaTAOProtocol protocol_,
@@ -69,7 +84,38 @@ contract TradingHandler is Test {
         }
     }
 
+    /// @dev Set once by the test's setUp (excluded from the fuzzed selectors).
+    function enableReferral(address builder_) external {
+        require(builder == address(0), "once");
+        builder = builder_;
+    }
+
     // ---------------------------------------------------------------- actions
+
+    /// @dev An open through the builder (when the referral program is on); checks that the fee charged plus the
+    ///      referee's discount is the taker fee on the notional bought.
+    function openViaBuilder(uint256 actorSeed, uint256 marketSeed, bool isLong, uint256 margin, uint256 leverage)
+        external
+    {
+        if (builder == address(0)) return;
+        address actor = actors[actorSeed % actors.length];
+        MarketId id = markets[marketSeed % markets.length];
+        margin = bound(margin, 0.001e18, 100e18) / 1e9 * 1e9;
+        leverage = bound(leverage, 1e18, protocol.marketParams(id).maxLeverage);
+        uint256 before = _openInterest(id);
+        vm.recordLogs();
+        vm.prank(actor);
+        try protocol.openPositionWithBuilder{value: margin}(id, isLong, leverage, 0.2e18, builder) {
+            ++opens;
+            uint256 notional = margin * leverage / 1e18;
+            uint256 gross = (notional * protocol.marketParams(id).takerFee + 1e18 - 1) / 1e18;
+            lastOpenFee = type(uint256).max;
+            _afterAction(id, before);
+            if (lastOpenFee + lastDiscount != gross) ghostBadGross = true;
+            return;
+        } catch {}
+        _afterAction(id, before);
+    }
 
     function open(uint256 actorSeed, uint256 marketSeed, bool isLong, uint256 margin, uint256 leverage) external {
         address actor = actors[actorSeed % actors.length];
@@ -209,6 +255,7 @@ contract TradingHandler is Test {
 
     function _afterAction(MarketId id, uint256 openInterestBefore) internal {
         Vm.Log[] memory logs = vm.getRecordedLogs();
+        lastDiscount = 0;
         for (uint256 i; i < logs.length; ++i) {
             if (logs[i].emitter != address(protocol)) continue;
             bytes32 topic = logs[i].topics[0];
@@ -217,10 +264,23 @@ contract TradingHandler is Test {
                     abi.decode(logs[i].data, (uint256, uint256, uint256));
                 uint256 fee = toInsurance + toReferral + toVault;
                 ghostFeesBooked += fee;
-                if (toInsurance != fee * 0.1e18 / 1e18 || toReferral != 0) ghostBadSplit = true;
+                // The insurance share is of the fee before the referee's discount.
+                if (toInsurance != (fee + pendingDiscount) * 0.1e18 / 1e18 || toReferral != pendingReferral) {
+                    ghostBadSplit = true;
+                }
+                lastDiscount = pendingDiscount;
+                (pendingDiscount, pendingReferral) = (0, 0);
+            } else if (topic == REFERRAL_BOOKED) {
+                (uint256 discount, uint256 toReferrer, uint256 toBuilder) =
+                    abi.decode(logs[i].data, (uint256, uint256, uint256));
+                ghostDiscounts += discount;
+                ghostToReferrers += toReferrer;
+                ghostToBuilders += toBuilder;
+                (pendingDiscount, pendingReferral) = (discount, toReferrer + toBuilder);
             } else if (topic == OPENED) {
                 (,,, uint256 fee) = abi.decode(logs[i].data, (int256, uint256, uint256, uint256));
                 ghostFeesCharged += fee;
+                if (lastOpenFee == type(uint256).max) lastOpenFee = fee;
             } else if (topic == INCREASED) {
                 (,,, uint256 fee,,,) =
                     abi.decode(logs[i].data, (int256, uint256, uint256, uint256, int256, uint256, uint256));

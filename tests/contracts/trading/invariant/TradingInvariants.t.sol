@@ -6,6 +6,9 @@ import {TradingHandler} from "./TradingHandler.sol";
 import {PositionInfo} from "../../../../contracts/interfaces/IPositionViewModule.sol";
 import {VaultTotals, FeeTotals, MarketTradingState} from "../../../../contracts/interfaces/IVaultModule.sol";
 import {MarketId} from "../../../../contracts/types/MarketId.sol";
+import {ReferralModule} from "../../../../contracts/protocol/modules/ReferralModule.sol";
+import {PositionBuilderModule} from "../../../../contracts/protocol/modules/PositionBuilderModule.sol";
+import {ReferralTier} from "../../../../contracts/interfaces/IReferralModule.sol";
 
 /// Handler-based invariants of the trading core (run: `forge test --match-path
 /// "tests/contracts/trading/invariant/*"`).
@@ -20,6 +23,46 @@ contract TradingInvariantsTest is TradingFixture {
         ids[1] = mtsos;
         handler = new TradingHandler(protocol, alpha, indexOracle, owner, CHUTES, ids);
         targetContract(address(handler));
+        _enableReferral();
+    }
+
+    address internal referrer = makeAddr("referrer");
+    address internal frontend = makeAddr("frontend");
+
+    /// @dev The referral program on: a tier of referrer 20% / discount 10% for 1 day, a 5% builder share; actors 0 and
+    ///      1 referred, every actor may trade through the builder (`openViaBuilder`).
+    function _enableReferral() internal {
+        ReferralModule referralModule = new ReferralModule();
+        PositionBuilderModule builderModule = new PositionBuilderModule();
+        ReferralTier[] memory tiers = new ReferralTier[](1);
+        tiers[0] = ReferralTier("base", 0.2e18, 0.1e18, 1);
+        vm.startPrank(owner);
+        router.setModule(referralModule.MODULE_ID(), address(referralModule), referralModule.exportedSelectors(), "");
+        router.setModule(builderModule.MODULE_ID(), address(builderModule), builderModule.exportedSelectors(), "");
+        protocol.setReferralTiers(tiers);
+        protocol.setBuilderFeeShare(0.05e18);
+        vm.stopPrank();
+        vm.prank(referrer);
+        protocol.registerReferralCode("REFERRER");
+        vm.prank(frontend);
+        protocol.registerBuilder();
+        for (uint256 a; a < 2; ++a) {
+            vm.prank(handler.actors(a));
+            protocol.bindReferralCode("REFERRER");
+        }
+        handler.enableReferral(frontend);
+        bytes4[] memory selectors = new bytes4[](10);
+        selectors[0] = TradingHandler.open.selector;
+        selectors[1] = TradingHandler.increase.selector;
+        selectors[2] = TradingHandler.reduce.selector;
+        selectors[3] = TradingHandler.close.selector;
+        selectors[4] = TradingHandler.addMargin.selector;
+        selectors[5] = TradingHandler.removeMargin.selector;
+        selectors[6] = TradingHandler.liquidate.selector;
+        selectors[7] = TradingHandler.movePrices.selector;
+        selectors[8] = TradingHandler.toggleReduceOnly.selector;
+        selectors[9] = TradingHandler.openViaBuilder.selector;
+        targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
     }
 
     /// The protocol's TAO covers every claim on it: margins, insurance fund, the vault's reserves (the LP equity
@@ -58,13 +101,26 @@ contract TradingInvariantsTest is TradingFixture {
         assertEq(collateral, margins, "collateral");
     }
 
-    /// Every wei of trading fee charged is booked to exactly one bucket (insurance 10%, referral 0, the vault the
-    /// rest), and the cumulative totals add up to it.
+    /// Every wei of trading fee charged is booked to exactly one bucket (insurance 10% of the fee before the
+    /// referee's discount, referral the referrer and builder parts of `ReferralFeeBooked`, the vault the rest), and the
+    /// cumulative totals add up to it; an open's charged fee plus its discount is the taker fee on its notional.
     function invariant_everyFeeWeiBookedOnce() public view {
         FeeTotals memory f = protocol.feeTotals();
         assertEq(handler.ghostFeesCharged(), handler.ghostFeesBooked(), "charged == booked");
         assertEq(f.tradingToVault + f.tradingToInsurance + f.tradingToReferral, handler.ghostFeesBooked(), "totals");
         assertFalse(handler.ghostBadSplit(), "split");
+        assertFalse(handler.ghostBadGross(), "charged + discount == taker fee");
+    }
+
+    /// The referral bucket holds exactly the rewards accrued to the referrer and the builder (nothing is claimed
+    /// here), which are the referrer and builder parts of every fee booked.
+    function invariant_referralBalanceEqualsTheRewards() public view {
+        uint256 toReferrer = protocol.referralAccount(referrer).rewards;
+        uint256 toBuilder = protocol.referralAccount(frontend).rewards;
+        assertEq(toReferrer, handler.ghostToReferrers(), "referrer");
+        assertEq(toBuilder, handler.ghostToBuilders(), "builder");
+        assertEq(protocol.vaultTotals().referralBalance, toReferrer + toBuilder, "bucket");
+        assertEq(protocol.feeTotals().tradingToReferral, toReferrer + toBuilder, "cumulative");
     }
 
     /// No position opens or grows above its market's max leverage (notional <= max x margin sent).
@@ -89,6 +145,13 @@ contract TradingInvariantsTest is TradingFixture {
         assertEq(handler.liquidations(), 1);
         handler.close(1, 0);
         assertEq(handler.closes(), 1);
+        handler.openViaBuilder(1, 1, false, 5e18, 2e18);
+        handler.openViaBuilder(3, 0, true, 5e18, 2e18);
+        assertEq(handler.opens(), 5);
+        assertGt(handler.ghostToReferrers(), 0, "referred");
+        assertGt(handler.ghostToBuilders(), 0, "through the builder");
+        assertGt(handler.ghostDiscounts(), 0, "discounted");
+        invariant_referralBalanceEqualsTheRewards();
         invariant_balanceCoversAllClaims();
         invariant_openInterestAndMarginsEqualTheirPositions();
         invariant_everyFeeWeiBookedOnce();
