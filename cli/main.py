@@ -7,11 +7,13 @@ import click
 from cli.account import account
 from cli.base import Group, example
 from cli.devnet import devnet
+from cli.lp import lp
 from cli.market import market
 from cli.network import network
 from cli.oracle import oracle
 from cli.pool import pool
 from cli.proposal import proposal
+from cli.referral import referral
 from cli.simulate import simulate
 from cli.trade import trade
 from cli.vote import vote
@@ -31,7 +33,7 @@ def cli() -> None:
 
 
 proposal.add_command(simulate)
-for group in (account, devnet, market, network, oracle, pool, proposal, trade, vote):
+for group in (account, devnet, lp, market, network, oracle, pool, proposal, referral, trade, vote):
     cli.add_command(group)
 
 

@@ -9,10 +9,10 @@ import requests
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 from web3.contract.contract import ContractFunction
-from web3.exceptions import ContractCustomError, ContractLogicError, Web3Exception
+from web3.exceptions import ContractCustomError, ContractLogicError, Web3Exception, Web3RPCError
 
 from governance.accounts import dev_accounts
-from governance.errors import ChainIdMismatchError, RpcUnreachableError, TransactionError
+from governance.errors import ChainIdMismatchError, NetworkError, RpcUnreachableError, TransactionError
 from governance.networks import Endpoint
 from governance.reverts import describe_revert
 
@@ -83,6 +83,9 @@ class Chain:
         except (ValueError, Web3Exception) as exc:
             if isinstance(exc, ContractLogicError | ContractCustomError):
                 raise
+            if isinstance(exc, Web3RPCError):
+                message = exc.rpc_response.get("error", {}).get("message") if exc.rpc_response else None
+                raise NetworkError(f"the node at {self.url} answered with an error: {message or exc}") from None
             raise RpcUnreachableError(self.url, f"not a JSON-RPC node ({exc})") from None
 
     def contract(self, address: str, abi: list[dict]):

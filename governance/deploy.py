@@ -21,13 +21,16 @@ PROTOCOL_MODULES = (
     "MarketModule",
     "OracleModule",
     "PositionModule",
+    "PositionBuilderModule",
     "PositionViewModule",
     "LiquidationModule",
     "VaultModule",
+    "LpModule",
+    "ReferralModule",
 )
-#: Modules whose `initialize()` sets their genesis parameters once, run by `setModule` as its initData.
-INITIALIZED_MODULES = {"VaultModule"}
-#: What the deployer puts in the vault on the devnet, so that traders have a counterparty from the first block.
+LP_TOKEN = "MegaTAOLpToken"
+#: What the deployer deposits as the vault's first LP on the devnet, so that traders have a counterparty from the
+#: first block (epoch 0's deposit window opens at deployment).
 DEVNET_VAULT_CAPITAL = 50_000 * 10**18
 MTSOS_ORACLE = "MtsosOracle"
 
@@ -63,16 +66,19 @@ def deploy_protocol(chain: Chain, deployer: LocalAccount, genesis: Genesis, prog
         entry = deploy_contract(chain, ENTRY_CONTRACT, deployer, deployer.address)
         contracts[ENTRY_CONTRACT] = {"address": entry, "contract": ENTRY_CONTRACT}
     protocol = chain.contract(entry, abi(PROTOCOL_INTERFACE))
+    with progress.step("deploying the LP token"):
+        lp_token = deploy_contract(chain, LP_TOKEN, deployer, entry)
+        contracts[LP_TOKEN] = {"address": lp_token, "contract": LP_TOKEN}
+    # Modules whose `initialize` sets their genesis state once, run by `setModule` as its initData.
+    initializers = {"VaultModule": (), "LpModule": (lp_token,)}
     for name in PROTOCOL_MODULES:
         with progress.step(f"deploying {name} and registering its selectors"):
             implementation = deploy_contract(chain, name, deployer)
             module = chain.contract(implementation, abi(name)).functions
             module_id, selectors = module.moduleId().call(), module.exportedSelectors().call()
-            init = (
-                bytes.fromhex(module.initialize()._encode_transaction_data()[2:])
-                if name in INITIALIZED_MODULES
-                else b""
-            )
+            init = b""
+            if name in initializers:
+                init = bytes.fromhex(module.initialize(*initializers[name])._encode_transaction_data()[2:])
             chain.transact(protocol.functions.setModule(module_id, implementation, selectors, init), deployer)
             contracts[name] = {
                 "address": implementation,
@@ -85,8 +91,8 @@ def deploy_protocol(chain: Chain, deployer: LocalAccount, genesis: Genesis, prog
         # An index market lists only at a nonzero price: the first update initialises the EMA to the spot.
         chain.transact(chain.contract(oracle, abi(MTSOS_ORACLE)).functions.update(), deployer)
         contracts[MTSOS_ORACLE] = {"address": oracle, "contract": MTSOS_ORACLE}
-    with progress.step(f"funding the vault with {DEVNET_VAULT_CAPITAL // 10**18:,} TAO"):
-        chain.transact(protocol.functions.fundVault(), deployer, value=DEVNET_VAULT_CAPITAL)
+    with progress.step(f"depositing {DEVNET_VAULT_CAPITAL // 10**18:,} TAO in the vault as its first LP"):
+        chain.transact(protocol.functions.deposit(), deployer, value=DEVNET_VAULT_CAPITAL)
     with progress.step(f"listing {len(genesis.alpha) + len(genesis.index)} genesis markets"):
         for market in genesis.alpha:
             chain.transact(protocol.functions.listMarket(market.listing()), deployer)

@@ -211,3 +211,22 @@ def test_an_upgrade_deploys_its_implementation_and_swaps_the_module(cli, shared_
     assert after != before
     # The swapped module serves as before: prices read through it.
     assert json.loads(ok(cli("market", "show", "CHUTES", "--json")).stdout)["price"] == 80_000_000_000_000_000
+
+
+def test_an_lp_window_proposal_goes_the_whole_way(cli, shared_devnet):
+    path = ROOT / "proposals/examples/lp-window-q1.yaml"
+    assert pass_proposal(cli, path)["state"] == "Executed"
+    # The new schedule is in force from the next epoch boundary; the caps at once.
+    signature = "epochSchedule()((" + ",".join(["uint256"] * 8) + "))"
+    raw = cast("call", contracts()["MegaTAO"]["address"], signature, "--rpc-url", shared_devnet.rpc_url)
+    schedule = [int(part.split()[0]) for part in raw.strip("()").split(", ")]
+    assert schedule[3:6] == [7 * 86400, 48 * 3600, 48 * 3600]
+    status = json.loads(ok(cli("lp", "status", "--address", dev_account(1).address, "--json")).stdout)
+    assert status["accountDepositCap"] == 1000 * 10**18 and status["globalDepositCap"] == 100_000 * 10**18
+
+
+def test_a_referral_config_goes_the_whole_way(cli, shared_devnet):
+    path = ROOT / "proposals/examples/referral-launch.yaml"
+    assert pass_proposal(cli, path)["state"] == "Executed"
+    (share,) = call(shared_devnet.rpc_url, "builderFeeShare()(uint256)")
+    assert share == 5 * 10**16

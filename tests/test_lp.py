@@ -3,6 +3,8 @@ is invoked directly: cli/main.py wires it in). The on-chain flow needs the LP mo
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from click.testing import CliRunner
 
@@ -99,3 +101,39 @@ def test_deposit_rejects_a_bad_amount_in_one_line():
     assert result.exit_code == 2
     assert "more than 9 decimals" in result.output
     assert "Traceback" not in result.output
+
+
+# ---------------------------------------------------------------- on the devnet
+
+
+def _status_json(cli, address: str) -> dict:
+    run = cli("lp", "status", "--address", address, "--json")
+    assert run.code == 0, run.output
+    return json.loads(run.stdout)
+
+
+@pytest.mark.anvil
+def test_an_lp_deposits_requests_and_claims_in_the_next_window(cli, shared_devnet):
+    from governance.accounts import dev_account
+    from tests.conftest import assert_one_line_error
+
+    lp_address = dev_account(1).address
+    before = _status_json(cli, lp_address)
+    assert before["epoch"] == 0 and before["depositWindow"]["open"]
+    assert cli("lp", "deposit", "100", "--account", "devnet:1").code == 0
+    after = _status_json(cli, lp_address)
+    assert int(after["shares"]) == 100 * E18
+    assert cli("lp", "request-withdrawal", "40", "--account", "devnet:1").code == 0
+    assert _status_json(cli, lp_address)["request"]["status"] == "pending"
+    assert_one_line_error(cli("lp", "claim", "--account", "devnet:1"), "not claimable yet")
+    assert_one_line_error(cli("lp", "request-withdrawal", "1000", "--account", "devnet:1"), "exceed")
+
+    assert cli("devnet", "advance", "7d").code == 0
+    claimed = cli("lp", "claim", "--account", "devnet:1", "--json")
+    assert claimed.code == 0, claimed.output
+    assert int(json.loads(claimed.stdout)["amount"]) == 40 * E18
+    assert int(_status_json(cli, lp_address)["shares"]) == 60 * E18
+
+    assert cli("devnet", "advance", "3d").code == 0
+    closed = cli("lp", "deposit", "1", "--account", "devnet:1")
+    assert_one_line_error(closed, "deposit window is closed", "opens in")

@@ -137,3 +137,17 @@ def test_protocol_params_encode_one_setter_per_group_keeping_current_values():
     assert names == ["setTradingFeeSplit", "setUtilizationLimits", "setCollateralCaps"]
     assert decode(["uint256", "uint256"], encoded.calldatas[1][4:]) == (8 * 10**17, 95 * 10**16)
     assert decode(["uint256", "uint256"], encoded.calldatas[2][4:]) == (10**21, 10**6 * 10**18)
+
+
+@pytest.mark.anvil
+def test_referral_shares_are_checked_with_the_insurance_share_on_chain(cli, tmp_path, shared_devnet):
+    example = ROOT / "proposals/examples/referral-launch.yaml"
+    assert cli("proposal", "validate", str(example), "--network", "devnet").code == 0
+    # 50% + 40% + 5% is within 100% offline, but the insurance fund's 10% of every fee makes it 105%.
+    greedy = variant(
+        tmp_path, example, "greedy.yaml", ("referrer_share: 10%", "referrer_share: 50%"),
+        ("referee_discount: 5% ", "referee_discount: 40% "),
+    )  # fmt: skip
+    assert cli("proposal", "validate", str(greedy)).code == 0
+    run = cli("proposal", "validate", str(greedy), "--network", "devnet")
+    assert run.code == 1 and "[CHAIN-FEE-SHARES-SUM]" in run.stdout and "105%" in run.stdout

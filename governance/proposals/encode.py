@@ -11,9 +11,18 @@ from web3 import Web3
 
 from governance.errors import InputError
 from governance.markets import KIND_ALPHA, KIND_INDEX, ZERO_ADDRESS
-from governance.proposals.models import ListedMarket, MarketListing, MarketUpdate, Proposal, ProtocolParams, Upgrade
+from governance.proposals.models import (
+    ListedMarket,
+    LpWindow,
+    MarketListing,
+    MarketUpdate,
+    Proposal,
+    ProtocolParams,
+    ReferralConfig,
+    Upgrade,
+)
 from governance.toolchain import abi
-from governance.units import format_fraction, format_tao
+from governance.units import format_duration, format_fraction, format_tao
 
 STATUS_VALUES = {"active": 1, "reduce-only": 2, "delisted": 3}
 PARAM_KEYS = (
@@ -223,8 +232,31 @@ def _protocol_params_actions(p: ProtocolParams, ctx: Context) -> list[Action]:
     return actions
 
 
+def _lp_window_actions(p: LpWindow, ctx: Context) -> list[Action]:
+    schedule = [p.epoch_length, p.deposit_window, p.withdraw_window]
+    caps = [p.deposit_cap_per_account, p.deposit_cap_total]
+    return [
+        _call(
+            ctx.protocol, "setEpochSchedule", schedule,
+            "setEpochSchedule(epoch " + ", deposits ".join(format_duration(x) for x in schedule[:2])
+            + f", withdrawals {format_duration(schedule[2])})",
+        ),
+        _call(
+            ctx.protocol, "setDepositCaps", caps, f"setDepositCaps({format_tao(caps[0], 0)}, {format_tao(caps[1], 0)})"
+        ),
+    ]  # fmt: skip
+
+
+def _referral_actions(p: ReferralConfig, ctx: Context) -> list[Action]:
+    from governance.proposals.encode_referral import referral_actions
+
+    return referral_actions(p, ctx.protocol)
+
+
 ENCODERS = {
     "market-listing": _listing_actions,
+    "lp-window": _lp_window_actions,
+    "referral-config": _referral_actions,
     "market-update": _update_actions,
     "upgrade": _upgrade_actions,
     "protocol-params": _protocol_params_actions,

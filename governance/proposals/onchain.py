@@ -9,12 +9,13 @@ from governance.pools import AlphaPrecompile
 from governance.proposals.encode import PARAM_KEYS
 from governance.proposals.issues import Finding, key_path
 from governance.proposals.loader import Loaded
-from governance.proposals.models import MarketListing, MarketUpdate
+from governance.proposals.models import MarketListing, MarketUpdate, ReferralConfig
 from governance.proposals.rules import check_rules
 from governance.protocol import Protocol
-from governance.units import format_tao
+from governance.units import format_fraction, format_tao
 
 MECHANISM_DYNAMIC = 1
+WAD = 10**18
 WEI_PER_RAO = 10**9
 
 
@@ -33,6 +34,8 @@ class ChainReport:
             kind = "dynamic" if r["mechanism"] == MECHANISM_DYNAMIC else "stable"
             price = f"{r['price'] / 10**18:.9f} TAO"
             parts.append(f"subnet {r['netuid']} ({kind}): pool {format_tao(r['poolTao'], 0)}, price {price}")
+        if "insuranceFeeShare" in r:
+            parts.append(f"insurance fund's share of fees {format_fraction(r['insuranceFeeShare'])}")
         if "currentParams" in r:
             parts.append(f"market listed, current max OI {format_tao(r['currentParams']['max_open_interest'], 0)}")
         return f"read at block {self.block}: " + ("; ".join(parts) or "nothing to read for this kind")
@@ -58,6 +61,19 @@ def check_on_chain(loaded: Loaded, protocol: Protocol) -> ChainReport:
             if chain.guard(lambda: functions.marketStatus(market_id).call()) != 0:
                 fail("CHAIN-SUBNET-NOT-LISTED", ("market", "netuid"), f"subnet {m.netuid} already has a market", "")
             _check_pool(proposal, AlphaPrecompile(chain), block, report, fail)
+    elif isinstance(proposal, ReferralConfig):
+        insurance, _ = chain.guard(lambda: functions.tradingFeeSplit().call())
+        report.readings["insuranceFeeShare"] = insurance
+        for index, tier in enumerate(proposal.tiers):
+            total = tier.referrer_share + tier.referee_discount + proposal.builder_fee_share + insurance
+            if total > WAD:
+                fail(
+                    "CHAIN-FEE-SHARES-SUM",
+                    ("tiers", index, "referrer_share"),
+                    f"tier '{tier.name}' with the builder share and the insurance fund's {format_fraction(insurance)} "
+                    f"gives away {format_fraction(total)} of the fee, expected at most 100%",
+                    "the setters would revert FeeSharesExceedFee at execution",
+                )
     elif isinstance(proposal, MarketUpdate):
         ticker = proposal.market.ticker
         market_id = chain.guard(lambda: functions.marketIdByTicker(ticker).call())
