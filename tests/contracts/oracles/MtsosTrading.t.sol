@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {TradingFixture} from "../trading/TradingFixture.t.sol";
+import {MtsosOracle} from "../../../contracts/oracles/MtsosOracle.sol";
+import {IIndexOracle} from "../../../contracts/interfaces/IOracleModule.sol";
+import {PositionInfo} from "../../../contracts/interfaces/IPositionViewModule.sol";
+import {MarginMath} from "../../../contracts/libraries/math/MarginMath.sol";
+import {Bittensor} from "../../../contracts/libraries/Bittensor.sol";
+
+/// @dev The MTSOS market on the real MTSOS oracle: it opens, closes and liquidates at the 7-day EMA of the sum of
+///      alpha prices, not at the spot, so a one-block spike moves neither entries nor liquidations.
+contract MtsosTradingTest is TradingFixture {
+    MtsosOracle internal mtsosOracle;
+
+    function setUp() public override {
+        super.setUp();
+        mtsosOracle = new MtsosOracle();
+        mtsosOracle.update(); // the sum of the fixture's two pools, 0.04 + 0.04 TAO: the EMA starts at the spot
+        vm.prank(owner);
+        protocol.setIndexOracle(mtsos, IIndexOracle(address(mtsosOracle)));
+        vm.roll(block.number + 1);
+        protocol.updatePrice(mtsos);
+    }
+
+    /// Both pools at `price` each: the sum (the spot) is twice it.
+    function _setPools(uint256 price) internal {
+        // Test values, far below the type limits.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        uint64 poolAlpha = uint64(uint256(POOL_TAO_RAO) * WAD / price);
+        alpha.setPool(CHUTES, POOL_TAO_RAO, poolAlpha, Bittensor.MECHANISM_DYNAMIC);
+        alpha.setPool(LIUM, POOL_TAO_RAO, poolAlpha, Bittensor.MECHANISM_DYNAMIC);
+    }
+
+    /// One oracle update and one market price update, `elapsed` seconds and one block later.
+    function _tick(uint256 elapsed) internal {
+        vm.warp(block.timestamp + elapsed);
+        vm.roll(block.number + 1);
+        mtsosOracle.update();
+        protocol.updatePrice(mtsos);
+    }
+
+    function test_open_entersAtTheEmaNotAtASpike() public {
+        uint256 ema = mtsosOracle.ema();
+        assertEq(ema, 0.08e18);
+        _setPools(0.4e18); // the spot jumps fivefold
+        _tick(12);
+        assertLt(mtsosOracle.ema(), ema + ema / 1000, "one 12 s reading barely moves the EMA");
+        _open(alice, mtsos, true, 10e18, 2e18);
+        PositionInfo memory p = _position(alice, mtsos);
+        assertEq(p.markPrice, mtsosOracle.ema(), "the market's mark is the EMA");
+        // The entry is the EMA moved by the base slippage tier only (index markets have no pool term).
+        assertGe(p.entryPrice, p.markPrice);
+        assertLe(p.entryPrice, p.markPrice + p.markPrice / 100);
+        assertLt(p.entryPrice, mtsosOracle.lastSpot() / 4, "far from the spiked spot");
+    }
+
+    function test_close_paysAtTheEma() public {
+        _open(alice, mtsos, true, 10e18, 2e18);
+        uint256 before = alice.balance;
+        _setPools(0.4e18);
+        _tick(12);
+        _close(alice, mtsos);
+        // Closed at the EMA: a fivefold spot spike returns about the margin, not a fivefold gain.
+        uint256 received = alice.balance - before;
+        assertLt(received, 10e18);
+        assertGt(received, 9.8e18);
+    }
+
+    function test_liquidate_atTheEmaAfterASustainedFall() public {
+        _open(alice, mtsos, true, 10e18, 5e18); // 5x, MM 10%: liquidatable after a ~10% fall of its price
+        _setPools(0.02e18); // the spot falls to half and stays there
+        _tick(12);
+        assertEq(
+            uint8(protocol.liquidationStatus(alice, mtsos)), uint8(MarginMath.LiquidationStatus.None), "not at once"
+        );
+        // The EMA follows the sustained level: hourly readings for two days bring it down ~11%.
+        for (uint256 i; i < 48; ++i) {
+            _tick(3600);
+        }
+        assertLt(mtsosOracle.ema(), 0.0715e18);
+        assertEq(uint8(protocol.liquidationStatus(alice, mtsos)), uint8(MarginMath.LiquidationStatus.Full));
+        vm.prank(keeper);
+        protocol.liquidate(alice, mtsos);
+        assertEq(_position(alice, mtsos).size, 0);
+        _assertSolvent();
+    }
+}
