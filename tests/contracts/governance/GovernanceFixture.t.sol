@@ -11,8 +11,13 @@ import {GovernanceDeployer} from "../../../contracts/governance/GovernanceDeploy
 import {GovernanceDefaults} from "../../../contracts/governance/GovernanceDefaults.sol";
 import {IMarketModule, MarketListing, MarketParams} from "../../../contracts/interfaces/IMarketModule.sol";
 import {MarketId, MarketStatus} from "../../../contracts/types/MarketId.sol";
+import {ModuleBase} from "../../../contracts/protocol/modules/ModuleBase.sol";
+import {PositionModule} from "../../../contracts/protocol/modules/PositionModule.sol";
+import {PositionViewModule} from "../../../contracts/protocol/modules/PositionViewModule.sol";
+import {LiquidationModule} from "../../../contracts/protocol/modules/LiquidationModule.sol";
+import {VaultModule} from "../../../contracts/protocol/modules/VaultModule.sol";
 
-/// @dev The protocol of `ProtocolFixture` handed to governance exactly as a deployment does it (see
+/// @dev The protocol of `ProtocolFixture`, with the trading modules and 10,000 TAO of vault capital, handed to governance exactly as a deployment does it (see
 ///      contracts/governance/README.md): `owner` is the deploying account, `guardianAccount` the guardian of both the
 ///      protocol (pause opens) and the Governor (cancel proposals). Voters hold and self-delegate MEGA: alice 3%,
 ///      bob 2%, carol 1% (together 6% against a 4% quorum), dave 0.05% (under the 0.1% proposal threshold).
@@ -24,6 +29,7 @@ abstract contract GovernanceFixture is ProtocolFixture {
     uint256 internal constant BOB_VOTES = 2_000_000e18;
     uint256 internal constant CAROL_VOTES = 1_000_000e18;
     uint256 internal constant DAVE_VOTES = 50_000e18;
+    uint256 internal constant VAULT_CAPITAL = 10_000e18;
 
     uint8 internal constant AGAINST = 0;
     uint8 internal constant FOR = 1;
@@ -68,8 +74,16 @@ abstract contract GovernanceFixture is ProtocolFixture {
         (carol, carolKey) = makeAddrAndKey("carol");
         dave = makeAddr("dave");
 
-        // The deployment sequence of contracts/governance/README.md, all from the deploying account.
+        // The trading modules and the vault's capital, registered by the deploying account before the handover.
         vm.startPrank(owner);
+        _register(address(new PositionModule()), "");
+        _register(address(new PositionViewModule()), "");
+        _register(address(new LiquidationModule()), "");
+        _register(address(new VaultModule()), abi.encodeCall(VaultModule.initialize, ()));
+        vm.deal(owner, VAULT_CAPITAL);
+        protocol.fundVault{value: VAULT_CAPITAL}();
+
+        // The deployment sequence of contracts/governance/README.md, all from the deploying account.
         token = new MegaTAOToken(owner);
         governanceDeployer = new GovernanceDeployer();
         timelock = governanceDeployer.timelock();
@@ -92,6 +106,11 @@ abstract contract GovernanceFixture is ProtocolFixture {
         _selfDelegate(dave);
         // Voting power counts from the next second on (a proposal reads it at `clock() - 1`).
         vm.warp(block.timestamp + 1);
+    }
+
+    function _register(address module, bytes memory initData) internal {
+        ModuleBase m = ModuleBase(module);
+        router.setModule(m.moduleId(), module, m.exportedSelectors(), initData);
     }
 
     function _selfDelegate(address account) internal {

@@ -59,8 +59,18 @@ contract GovernanceLifecycleTest is GovernanceFixture {
         assertTrue(timelock.isOperationDone(operationId), "done");
         _assertSn19Listed(listing.params);
 
-        // Trading on SN19 (open, close) belongs here once the trading modules (positions, liquidation, vault) land
-        // from their branch; the registry state checked above is everything the listing itself sets.
+        // 7. The new market trades: a long opened and closed a block later.
+        address trader = makeAddr("trader");
+        vm.deal(trader, 10e18);
+        MarketId sn19 = MarketIdLibrary.alpha(SN19);
+        vm.prank(trader);
+        protocol.openPosition{value: 5e18}(sn19, true, 2e18, 0.01e18);
+        assertGt(protocol.position(trader, sn19).size, 0, "opened on SN19");
+        vm.roll(block.number + 1);
+        vm.prank(trader);
+        protocol.closePosition(sn19, 0.01e18);
+        assertEq(protocol.position(trader, sn19).size, 0, "closed");
+        assertGt(trader.balance, 9.9e18, "the margin came back, less fees and slippage");
     }
 
     /// @dev Offline, before the vote opens: bob signs ballots for both proposals with nonces keyed by each proposal;
