@@ -44,8 +44,11 @@ def new(kind: str, output: Path | None, force: bool) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--network", "network", metavar="NAME", help="Also check against this network's chain.")
 @click.option("--rpc-url", metavar="URL", help="Also check against the chain at this endpoint.")
+@click.option("--proposer", metavar="ADDRESS|ACCOUNT", help="With a network: check that it has the votes to propose.")
 @json_option
-def validate(files: tuple[Path, ...], network: str | None, rpc_url: str | None, as_json: bool) -> None:
+def validate(
+    files: tuple[Path, ...], network: str | None, rpc_url: str | None, proposer: str | None, as_json: bool
+) -> None:
     """Check proposal files: the schema, then the semantic rules (each finding names file:line:column, the key, what
     was found and what was expected), and with --network or --rpc-url the chain (listed markets, pool depth, price).
     Exits 1 when any file has an error."""
@@ -60,9 +63,10 @@ def validate(files: tuple[Path, ...], network: str | None, rpc_url: str | None, 
         from governance.protocol import Protocol
 
         protocol = Protocol(Chain(resolve_endpoint(network, rpc_url)))
+        proposer_address = _address_of(proposer) if proposer else None
         for r in results:
             if r.ok:
-                reports[r.path] = check_on_chain(r, protocol)
+                reports[r.path] = check_on_chain(r, protocol, proposer_address)
                 r.findings.extend(reports[r.path].findings)
     if as_json:
         print_json(
@@ -84,6 +88,22 @@ def validate(files: tuple[Path, ...], network: str | None, rpc_url: str | None, 
                 out.print(f"{r.path}: ok ({r.proposal.kind})")
     if not all(r.ok for r in results):
         sys.exit(1)
+
+
+def _address_of(name: str) -> str:
+    """An address given as such, or the address of a keystore account / devnet:N (no password needed for devnet)."""
+    from web3 import Web3
+
+    from governance.errors import InputError
+
+    if Web3.is_address(name):
+        return Web3.to_checksum_address(name)
+    from governance.keystore import list_accounts
+
+    for info in list_accounts():
+        if info.name == name and info.address:
+            return info.address
+    raise InputError(f"--proposer '{name}' is neither an address nor an account with a known address")
 
 
 @proposal.command(epilog=example("megatao proposal schema -o proposal.schema.json"))

@@ -151,8 +151,9 @@ def test_unknown_proposal_and_bad_reference(cli, shared_devnet):
 
 
 def pass_proposal(cli, path) -> dict:
-    """Submit, vote For with three voters, wait, queue, wait, execute, in process through the library (the CLI's
-    path is the listing test's); returns the final status."""
+    """Submit, three EIP-712 ballots signed by the voters and relayed by another account, wait, queue, wait,
+    execute, in process through the library the CLI calls (the listing test runs the same through the CLI);
+    returns the final status, read through the CLI."""
     from governance.chain import Chain
     from governance.devnet import advance
     from governance.governor import Governance, proposal_from_encoded
@@ -166,7 +167,9 @@ def pass_proposal(cli, path) -> dict:
     gov.submit(encoded, dev_account(1))
     advance(86401)
     for voter in (2, 3, 4):
-        gov.cast(encoded.proposal_id, "for", None, dev_account(voter))
+        ballot = gov.sign_ballot(encoded.proposal_id, "for", dev_account(voter))
+        assert gov.preflight(ballot)[0] is None
+        gov.relay(ballot, dev_account(0))
     advance(5 * 86400)
     onchain = proposal_from_encoded(encoded)
     gov.queue(onchain, dev_account(1))

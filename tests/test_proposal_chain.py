@@ -38,6 +38,18 @@ def test_a_listing_that_the_chain_accepts(cli, shared_devnet):
 
 
 @pytest.mark.anvil
+def test_the_proposers_votes_and_the_quorum_are_reported(cli, shared_devnet):
+    enough = cli("proposal", "validate", str(LISTING), "--network", "devnet", "--proposer", "devnet:1", "--json")
+    readings = json.loads(enough.stdout)[0]["chain"]["readings"]
+    assert enough.code == 0 and readings["quorum"] == 4_000_000 * 10**18
+    assert readings["proposerVotes"] == 1_500_000 * 10**18 and readings["proposalThreshold"] == 100_000 * 10**18
+    short = cli("proposal", "validate", str(LISTING), "--network", "devnet", "--proposer", "devnet:0")
+    assert (
+        short.code == 1 and "[CHAIN-PROPOSER-VOTES]" in short.stdout and "below the proposal threshold" in short.stdout
+    )
+
+
+@pytest.mark.anvil
 def test_the_chain_rejects_a_thin_pool_and_a_listed_market(cli, tmp_path, shared_devnet):
     thin = variant(tmp_path, LISTING, "thin.yaml", ("netuid: 19 ", "netuid: 93 "), ("NINETEEN", "TINY"))
     listed = variant(tmp_path, LISTING, "dup.yaml", ("netuid: 19 ", "netuid: 64 "), ("NINETEEN", "CHUTES"))

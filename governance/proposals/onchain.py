@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from governance.errors import InputError
 from governance.markets import alpha_market_id
 from governance.pools import AlphaPrecompile
 from governance.proposals.encode import PARAM_KEYS
@@ -36,16 +37,52 @@ class ChainReport:
             parts.append(f"subnet {r['netuid']} ({kind}): pool {format_tao(r['poolTao'], 0)}, price {price}")
         if "insuranceFeeShare" in r:
             parts.append(f"insurance fund's share of fees {format_fraction(r['insuranceFeeShare'])}")
+        if "quorum" in r:
+            parts.append(
+                f"the vote needs a quorum of {r['quorum'] / WAD:,.0f} MEGA (For + Abstain); proposing needs "
+                f"{r['proposalThreshold'] / WAD:,.0f}"
+                + (f", the proposer has {r['proposerVotes'] / WAD:,.0f}" if "proposerVotes" in r else "")
+            )
         if "currentParams" in r:
             parts.append(f"market listed, current max OI {format_tao(r['currentParams']['max_open_interest'], 0)}")
         return f"read at block {self.block}: " + ("; ".join(parts) or "nothing to read for this kind")
 
 
-def check_on_chain(loaded: Loaded, protocol: Protocol) -> ChainReport:
+def check_governance(report: ChainReport, chain, proposer: str | None) -> Finding | None:
+    """The quorum a vote needs now, and whether `proposer` has the votes to propose (a finding when not)."""
+    from governance.governor import Governance
+
+    try:
+        gov = Governance(chain)
+    except InputError:
+        return None  # a deployment without governance: nothing to report
+    f = gov.governor.functions
+    now = chain.guard(lambda: f.clock().call())
+    report.readings["quorum"] = chain.guard(lambda: f.quorum(now - 1).call())
+    threshold = chain.guard(lambda: f.proposalThreshold().call())
+    report.readings["proposalThreshold"] = threshold
+    if proposer is None:
+        return None
+    power = chain.guard(lambda: f.getVotes(proposer, now - 1).call())
+    report.readings["proposerVotes"] = power
+    if power < threshold:
+        return Finding(
+            "CHAIN-PROPOSER-VOTES", "", 1, 1,
+            f"the proposer {proposer} has {power / WAD:,.0f} MEGA of votes, below the proposal threshold of "
+            f"{threshold / WAD:,.0f}",
+            "ask holders to delegate to the proposer, or propose from an account that has the votes",
+        )  # fmt: skip
+    return None
+
+
+def check_on_chain(loaded: Loaded, protocol: Protocol, proposer: str | None = None) -> ChainReport:
     chain = protocol.chain
     block = chain.guard(lambda: chain.w3.eth.block_number)
     report = ChainReport(block)
     proposal = loaded.proposal
+    votes = check_governance(report, chain, proposer)
+    if votes is not None:
+        report.findings.append(votes)
 
     def fail(rule: str, loc: tuple, message: str, hint: str = "") -> None:
         line, column = loaded.source.position((*loc, "<value>")) if loaded.source else (1, 1)
