@@ -1,0 +1,1 @@
+"""Upgrade tooling: the release's storage-layout and selector reference, and the checks an upgrade must pass."""

@@ -1,0 +1,729 @@
+"""The release's storage-layout and selector reference, and the static checks an upgrade must pass.
+
+A release is read from forge's build output and the storage sources:
+
+* each ERC-7201 namespace (`contracts/protocol/storage/<Name>Storage.sol`): its id and `SLOT` constant (parsed from
+  the source) and its fields, from the layout probe `<Name>StorageLayout`'s `storageLayout` (whose only state
+  variable is the namespace struct, so offsets are relative to the namespace's slot), with every struct reachable
+  from it (mapping values, array elements);
+* each module of `PROTOCOL_MODULES`: its id (`MODULE_ID`) and the selectors its `exportedSelectors()` lists (parsed
+  from its source and resolved through the artifact's `methodIdentifiers`), plus what the checks need: its own
+  `storageLayout`, its runtime bytecode size, and whether each state-changing function is `onlyDelegateCall`;
+* the entry contract's own selectors (reserved: no module may serve them).
+
+`snapshot()` returns the committable part (`Release.reference()`); `check(reference, release)` applies
+OpenZeppelin's rules for namespaced storage and returns one `Problem` per violation.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from pathlib import Path
+
+from eth_utils import keccak
+
+from governance.errors import InputError, ToolchainError
+from governance.paths import PROJECT_ROOT, display, out_dir
+
+REFERENCE_FORMAT = "megatao-layout-reference/1"
+#: Where `snapshot-layout` writes the release's reference by default.
+DEFAULT_REFERENCE = PROJECT_ROOT / "contracts" / "upgrades" / "layout-reference.json"
+STORAGE_DIR = PROJECT_ROOT / "contracts" / "protocol" / "storage"
+ENTRY_CONTRACT = "MegaTAO"
+#: EIP-170: the largest runtime bytecode a contract may have.
+MAX_CODE_SIZE = 24_576
+#: A module's own functions that are not served through the entry contract.
+MODULE_META = ("moduleId", "exportedSelectors")
+
+# ---------------------------------------------------------------- rule ids
+FIELD_DELETED = "namespace-field-deleted"
+FIELD_RENAMED = "namespace-field-renamed"
+FIELD_INSERTED = "namespace-field-inserted"
+FIELD_REORDERED = "namespace-field-reordered"
+FIELD_RETYPED = "namespace-field-retyped"
+FIELD_MOVED = "namespace-field-moved"
+NAMESPACE_DELETED = "namespace-deleted"
+NAMESPACE_SLOT = "namespace-slot-mismatch"
+NAMESPACE_ANNOTATION = "namespace-annotation-mismatch"
+STATE_OUTSIDE = "state-outside-namespace"
+SELECTOR_CLASH = "selector-clash"
+SELECTOR_ENTRY_CLASH = "selector-entry-clash"
+CODE_SIZE = "bytecode-too-large"
+UNGUARDED = "implementation-unguarded"
+MODULE_REMOVED = "module-removed"
+MODULE_ID_CHANGED = "module-id-changed"
+RULES = (
+    FIELD_DELETED,
+    FIELD_RENAMED,
+    FIELD_INSERTED,
+    FIELD_REORDERED,
+    FIELD_RETYPED,
+    FIELD_MOVED,
+    NAMESPACE_DELETED,
+    NAMESPACE_SLOT,
+    NAMESPACE_ANNOTATION,
+    STATE_OUTSIDE,
+    SELECTOR_CLASH,
+    SELECTOR_ENTRY_CLASH,
+    CODE_SIZE,
+    UNGUARDED,
+    MODULE_REMOVED,
+    MODULE_ID_CHANGED,
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One violation: `subject` is the namespace id or the contract, `field` the field, struct field or function."""
+
+    subject: str
+    field: str | None
+    rule: str
+    message: str
+    hint: str
+
+    def line(self) -> str:
+        where = f"{self.subject}.{self.field}" if self.field else self.subject
+        return f"[{self.rule}] {where}: {self.message} (hint: {self.hint})"
+
+
+@dataclass
+class Namespace:
+    id: str
+    library: str
+    probe: str
+    source: str
+    slot: str
+    annotation: str | None
+    fields: list[dict]
+    structs: dict[str, list[dict]]
+
+    def reference(self) -> dict:
+        return {
+            "library": self.library,
+            "probe": self.probe,
+            "source": self.source,
+            "slot": self.slot,
+            "fields": self.fields,
+            "structs": self.structs,
+        }
+
+
+@dataclass
+class Module:
+    name: str
+    id: str
+    source: str
+    selectors: dict[str, str]
+    #: What the reference does not record, only the checks read.
+    state: list[str] = field(default_factory=list)
+    code_size: int = 0
+    unguarded: list[str] = field(default_factory=list)
+
+    def reference(self) -> dict:
+        return {"id": self.id, "source": self.source, "selectors": self.selectors}
+
+
+@dataclass
+class Release:
+    entry: Module
+    namespaces: dict[str, Namespace]
+    modules: dict[str, Module]
+
+    def reference(self) -> dict:
+        return {
+            "format": REFERENCE_FORMAT,
+            "entry": {"contract": self.entry.name, "source": self.entry.source, "selectors": self.entry.selectors},
+            "namespaces": {nid: ns.reference() for nid, ns in sorted(self.namespaces.items())},
+            "modules": {name: m.reference() for name, m in sorted(self.modules.items())},
+        }
+
+
+# ---------------------------------------------------------------- artifacts and sources
+
+
+@cache
+def _artifact_index(root: str) -> dict[str, list[Path]]:
+    index: dict[str, list[Path]] = {}
+    for path in Path(root).glob("*.sol/*.json"):
+        index.setdefault(path.stem, []).append(path)
+    return index
+
+
+def find_artifact(contract: str) -> dict:
+    """forge's artifact of `contract`, wherever its source file is (names must be unique in the build)."""
+    paths = _artifact_index(str(out_dir())).get(contract, [])
+    if not paths:
+        raise ToolchainError(f"no build artifact for {contract} under {display(out_dir())}; run `forge build`")
+    if len(paths) > 1:
+        preferred = [p for p in paths if p.parent.name == f"{contract}.sol"]
+        if len(preferred) != 1:
+            raise ToolchainError(f"several artifacts named {contract}: {', '.join(display(p) for p in paths)}")
+        paths = preferred
+    return json.loads(paths[0].read_text())
+
+
+def clear_caches() -> None:
+    _artifact_index.cache_clear()
+    _source.cache_clear()
+
+
+def _source_path(artifact: dict, contract: str) -> str:
+    target = artifact.get("metadata", {}).get("settings", {}).get("compilationTarget", {})
+    for path, name in target.items():
+        if name == contract:
+            return path
+    absolute = artifact.get("ast", {}).get("absolutePath")
+    if absolute:
+        return absolute
+    raise ToolchainError(f"the artifact of {contract} does not name its source file")
+
+
+@cache
+def _source(path: str) -> str:
+    file = PROJECT_ROOT / path
+    if not file.is_file():
+        raise ToolchainError(f"source {path} of a built contract is missing")
+    return _strip_comments(file.read_text())
+
+
+def _strip_comments(text: str) -> str:
+    """Source without `//` and `/* */` comments (NatSpec too), keeping `@custom:storage-location` annotations."""
+    annotations = re.findall(r"@custom:storage-location\s+erc7201:([\w.\-]+)", text)
+    stripped = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+    stripped = re.sub(r"//[^\n]*", "", stripped)
+    return stripped + "".join(f"\n//@erc7201:{a}" for a in annotations)
+
+
+def _block(text: str, start: int) -> str:
+    """The `{ ... }` block opening at or after `start`."""
+    open_at = text.index("{", start)
+    depth = 0
+    for i in range(open_at, len(text)):
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return text[open_at : i + 1]
+    raise ToolchainError("unbalanced braces in a contract's source")
+
+
+def _contract_body(source: str, contract: str) -> tuple[str, list[str]]:
+    """The contract's body and its base contracts (most base first)."""
+    match = re.search(rf"\b(?:abstract\s+)?(?:contract|library|interface)\s+{contract}\b([^{{]*)", source)
+    if not match:
+        raise ToolchainError(f"contract {contract} not found in its source")
+    heritage = match.group(1)
+    bases = []
+    if re.match(r"\s*is\b", heritage):
+        bases = [
+            re.match(r"\s*([\w.]+)", part).group(1).split(".")[-1] for part in heritage.split("is", 1)[1].split(",")
+        ]
+    return _block(source, match.end()), bases
+
+
+def _definitions(contract: str, function: str, seen: set[str] | None = None) -> list[tuple[str, str]]:
+    """(header, body) of each definition of `function` in `contract`, else in its bases (most derived first)."""
+    seen = seen if seen is not None else set()
+    if contract in seen:
+        return []
+    seen.add(contract)
+    try:
+        artifact = find_artifact(contract)
+    except ToolchainError:
+        return []
+    body, bases = _contract_body(_source(_source_path(artifact, contract)), contract)
+    found = []
+    for match in re.finditer(rf"\bfunction\s+{function}\s*\(", body):
+        end = min(i for i in (body.find("{", match.end()), body.find(";", match.end())) if i >= 0)
+        header = body[match.start() : end]
+        found.append((header, _block(body, match.start()) if body[end] == "{" else ""))
+    if found:
+        return found
+    for base in reversed(bases):
+        found = _definitions(base, function, seen)
+        if found:
+            return found
+    return []
+
+
+def _constant(contract: str, name: str, seen: set[str] | None = None) -> str | None:
+    seen = seen if seen is not None else set()
+    if contract in seen:
+        return None
+    seen.add(contract)
+    try:
+        artifact = find_artifact(contract)
+    except ToolchainError:
+        return None
+    body, bases = _contract_body(_source(_source_path(artifact, contract)), contract)
+    match = re.search(rf"\b{name}\s*=\s*\"([^\"]*)\"", body)
+    if match:
+        return match.group(1)
+    for base in reversed(bases):
+        value = _constant(base, name, seen)
+        if value is not None:
+            return value
+    return None
+
+
+# ---------------------------------------------------------------- namespaces
+
+
+def erc7201_slot(namespace_id: str) -> str:
+    """`keccak256(abi.encode(uint256(keccak256(id)) - 1)) & ~bytes32(uint256(0xff))`, as 0x-hex."""
+    inner = int.from_bytes(keccak(text=namespace_id), "big") - 1
+    slot = int.from_bytes(keccak(inner.to_bytes(32, "big")), "big") & ~0xFF
+    return "0x" + slot.to_bytes(32, "big").hex()
+
+
+def protocol_probes() -> list[str]:
+    """Every layout probe declared in contracts/protocol/storage/*.sol."""
+    probes = []
+    for path in sorted(STORAGE_DIR.glob("*.sol")):
+        probes += re.findall(r"\bcontract\s+(\w+StorageLayout)\b", _strip_comments(path.read_text()))
+    return sorted(probes)
+
+
+def _type_label(types: dict, type_id: str) -> str:
+    label = types[type_id]["label"]
+    return label
+
+
+def _fields(types: dict, members: list[dict]) -> list[dict]:
+    return [
+        {
+            "name": m["label"],
+            "type": _type_label(types, m["type"]),
+            "slot": int(m["slot"]),
+            "offset": int(m["offset"]),
+            "size": int(types[m["type"]]["numberOfBytes"]),
+        }
+        for m in members
+    ]
+
+
+def _collect_structs(types: dict, type_id: str, into: dict[str, list[dict]]) -> None:
+    entry = types[type_id]
+    for child in (entry.get("key"), entry.get("value"), entry.get("base")):
+        if child:
+            _collect_structs(types, child, into)
+    members = entry.get("members")
+    if members:
+        name = entry["label"].removeprefix("struct ")
+        if name not in into:
+            into[name] = _fields(types, members)
+            for member in members:
+                _collect_structs(types, member["type"], into)
+
+
+def read_namespace(probe: str) -> Namespace:
+    """A namespace from its layout probe's artifact and its storage library's source."""
+    artifact = find_artifact(probe)
+    source_path = _source_path(artifact, probe)
+    source = _source(source_path)
+    layout = artifact.get("storageLayout")
+    if layout is None:
+        raise ToolchainError(f"the artifact of {probe} has no storageLayout; build with extra_output = storageLayout")
+    storage = layout.get("storage") or []
+    if len(storage) != 1 or int(storage[0]["slot"]) != 0:
+        raise ToolchainError(f"{probe} is not a layout probe: it must declare exactly one state variable, the struct")
+    types = layout["types"]
+    root = types[storage[0]["type"]]
+    if "members" not in root:
+        raise ToolchainError(f"{probe}'s state variable is not a struct")
+    library = root["label"].removeprefix("struct ").split(".")[0]
+    ns_id = re.search(r"\bID\s*=\s*\"([^\"]+)\"", source)
+    slot = re.search(r"\bSLOT\s*=\s*(0x[0-9a-fA-F]{64})\b", source)
+    if not ns_id or not slot:
+        raise ToolchainError(f"{source_path} does not declare the namespace's ID and SLOT constants")
+    annotation = re.search(r"//@erc7201:([\w.\-]+)", source)
+    structs: dict[str, list[dict]] = {}
+    for member in root["members"]:
+        _collect_structs(types, member["type"], structs)
+    return Namespace(
+        id=ns_id.group(1),
+        library=library,
+        probe=probe,
+        source=source_path,
+        slot=slot.group(1).lower(),
+        annotation=annotation.group(1) if annotation else None,
+        fields=_fields(types, root["members"]),
+        structs=dict(sorted(structs.items())),
+    )
+
+
+# ---------------------------------------------------------------- modules
+
+
+def _selectors_of(name: str, artifact: dict) -> dict[str, str]:
+    """What `exportedSelectors()` returns, from its source, as {0xselector: signature}."""
+    definitions = _definitions(name, "exportedSelectors")
+    if not definitions:
+        raise ToolchainError(f"{name} does not define exportedSelectors()")
+    identifiers = artifact.get("methodIdentifiers", {})
+    by_name: dict[str, list[str]] = {}
+    for signature in identifiers:
+        by_name.setdefault(signature.split("(")[0], []).append(signature)
+    selectors = {}
+    for function in re.findall(r"(?:\b\w+|\bthis)\.(\w+)\.selector\b", definitions[0][1]):
+        candidates = by_name.get(function, [])
+        if len(candidates) != 1:
+            why = "it does not have it" if not candidates else f"it is overloaded ({', '.join(candidates)})"
+            raise ToolchainError(f"{name}.exportedSelectors() lists {function}, which cannot be resolved: {why}")
+        selectors["0x" + identifiers[candidates[0]]] = candidates[0]
+    if not selectors:
+        raise ToolchainError(f"{name}.exportedSelectors() lists no `X.f.selector` the checker can read")
+    return dict(sorted(selectors.items()))
+
+
+def _code_size(artifact: dict) -> int:
+    code = artifact.get("deployedBytecode", {}).get("object", "")
+    return len(code.removeprefix("0x")) // 2
+
+
+def _guarded(contract: str, header: str, body: str, depth: int = 0) -> bool:
+    """`onlyDelegateCall` on the function, `_checkDelegateCall()` in its body, or its first statement calls an
+    internal function that is guarded (as PositionModule's entry points delegate to `_open`, `_close`...)."""
+    if re.search(r"\bonlyDelegateCall\b", header) or re.search(r"\b_checkDelegateCall\s*\(", body):
+        return True
+    if depth >= 3 or not body:
+        return False
+    first = body[1:].split(";", 1)[0]
+    for callee in re.findall(r"\b(_\w+)\s*\(", first):
+        definitions = _definitions(contract, callee)
+        if definitions and all(_guarded(contract, h, b, depth + 1) for h, b in definitions):
+            return True
+    return False
+
+
+def _unguarded(name: str, artifact: dict) -> list[str]:
+    """State-changing external functions whose definition is not `onlyDelegateCall`."""
+    unguarded = []
+    for item in artifact.get("abi", []):
+        if item.get("type") != "function" or item.get("stateMutability") not in ("nonpayable", "payable"):
+            continue
+        definitions = _definitions(name, item["name"])
+        if not definitions or not all(_guarded(name, header, body) for header, body in definitions):
+            signature = f"{item['name']}({','.join(i['type'] for i in item.get('inputs', []))})"
+            unguarded.append(signature)
+    return sorted(unguarded)
+
+
+def read_module(name: str) -> Module:
+    artifact = find_artifact(name)
+    module_id = _constant(name, "MODULE_ID")
+    if module_id is None:
+        definitions = _definitions(name, "moduleId")
+        match = re.search(r"return\s+\"([^\"]*)\"", definitions[0][1]) if definitions else None
+        if not match:
+            raise ToolchainError(f"cannot read {name}'s module id (declare `bytes32 public constant MODULE_ID`)")
+        module_id = match.group(1)
+    return Module(
+        name=name,
+        id=module_id,
+        source=_source_path(artifact, name),
+        selectors=_selectors_of(name, artifact),
+        state=[v["label"] for v in (artifact.get("storageLayout") or {}).get("storage", [])],
+        code_size=_code_size(artifact),
+        unguarded=_unguarded(name, artifact),
+    )
+
+
+def read_entry(name: str = ENTRY_CONTRACT) -> Module:
+    artifact = find_artifact(name)
+    identifiers = artifact.get("methodIdentifiers", {})
+    return Module(
+        name=name,
+        id="",
+        source=_source_path(artifact, name),
+        selectors=dict(sorted(("0x" + sel, sig) for sig, sel in identifiers.items())),
+        state=[v["label"] for v in (artifact.get("storageLayout") or {}).get("storage", [])],
+        code_size=_code_size(artifact),
+    )
+
+
+def protocol_modules() -> tuple[str, ...]:
+    from governance.deploy import PROTOCOL_MODULES
+
+    return PROTOCOL_MODULES
+
+
+def snapshot(
+    probes: Mapping[str, str] | None = None,
+    modules: Mapping[str, str | None] | None = None,
+    extra_modules: Iterable[str] = (),
+) -> Release:
+    """The release in the build output. `probes` maps a protocol probe to the contract read in its place (a fixture);
+    `modules` maps a protocol module to its replacement (None drops it); `extra_modules` are added."""
+    probes, modules = dict(probes or {}), dict(modules or {})
+    known_probes = protocol_probes()
+    for probe in probes:
+        if probe not in known_probes:
+            raise InputError(f"unknown layout probe '{probe}'; the probes are {', '.join(known_probes)}")
+    known_modules = protocol_modules()
+    for module in modules:
+        if module not in known_modules:
+            raise InputError(f"unknown module '{module}'; the modules are {', '.join(known_modules)}")
+    namespaces: dict[str, Namespace] = {}
+    for probe in known_probes:
+        namespace = read_namespace(probes.get(probe, probe))
+        if namespace.id in namespaces:
+            raise ToolchainError(f"{namespace.probe} and {namespaces[namespace.id].probe} both declare {namespace.id}")
+        namespaces[namespace.id] = namespace
+    names = [modules.get(m, m) for m in known_modules if modules.get(m, m)] + list(extra_modules)
+    read = {name: read_module(name) for name in names}
+    # A replacement is recorded under the module it replaces, so that the reference's entry is compared with it.
+    by_slot = {modules.get(m, m): m for m in known_modules}
+    return Release(read_entry(), namespaces, {by_slot.get(name, name): m for name, m in read.items()})
+
+
+def write_reference(release: Release, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(release.reference(), indent=2, sort_keys=True) + "\n")
+
+
+def load_reference(path: Path) -> dict:
+    if not path.is_file():
+        raise InputError(f"no layout reference at {display(path)}; record one with `megatao upgrade snapshot-layout`")
+    try:
+        reference = json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{display(path)} is not JSON: {exc}") from None
+    if not isinstance(reference, dict) or reference.get("format") != REFERENCE_FORMAT:
+        raise InputError(f"{display(path)} is not a layout reference (format {REFERENCE_FORMAT})")
+    return reference
+
+
+# ---------------------------------------------------------------- the checks
+
+
+def compare_fields(subject: str, prefix: str, old: list[dict], new: list[dict]) -> list[Problem]:
+    """OpenZeppelin's rule for a namespace struct (and each struct in it): append only."""
+    problems = []
+    old_names, new_names = [f["name"] for f in old], [f["name"] for f in new]
+
+    def where(name: str) -> str:
+        return f"{prefix}{name}"
+
+    for i, before in enumerate(old):
+        if i >= len(new):
+            for gone in old[i:]:
+                problems.append(
+                    Problem(
+                        subject,
+                        where(gone["name"]),
+                        FIELD_DELETED,
+                        f"field `{gone['name']}` ({gone['type']}) was deleted",
+                        "never delete a field: keep it (unused) so that later fields keep their slots",
+                    )
+                )
+            break
+        after = new[i]
+        if before["name"] != after["name"]:
+            if after["name"] not in old_names and before["name"] in new_names:
+                problems.append(
+                    Problem(
+                        subject,
+                        where(after["name"]),
+                        FIELD_INSERTED,
+                        f"field `{after['name']}` was inserted before `{before['name']}`, moving every later field",
+                        f"append `{after['name']}` after `{old_names[-1]}` instead",
+                    )
+                )
+            elif before["name"] not in new_names and after["name"] not in old_names:
+                problems.append(
+                    Problem(
+                        subject,
+                        where(before["name"]),
+                        FIELD_RENAMED,
+                        f"field `{before['name']}` was renamed or replaced by `{after['name']}` ({after['type']})",
+                        f"keep `{before['name']}`; if only the name changed on purpose, review and re-snapshot",
+                    )
+                )
+            elif before["name"] not in new_names:
+                problems.append(
+                    Problem(
+                        subject,
+                        where(before["name"]),
+                        FIELD_DELETED,
+                        f"field `{before['name']}` ({before['type']}) was deleted",
+                        "never delete a field: keep it (unused) so that later fields keep their slots",
+                    )
+                )
+            else:
+                problems.append(
+                    Problem(
+                        subject,
+                        where(before["name"]),
+                        FIELD_REORDERED,
+                        f"field `{before['name']}` moved from position {i} to {new_names.index(before['name'])}",
+                        "restore the declared order; only append new fields at the end",
+                    )
+                )
+            break
+        if before["type"] != after["type"] or before["size"] != after["size"]:
+            problems.append(
+                Problem(
+                    subject,
+                    where(before["name"]),
+                    FIELD_RETYPED,
+                    f"field `{before['name']}` changed type from {before['type']} ({before['size']} bytes) to "
+                    f"{after['type']} ({after['size']} bytes)",
+                    f"keep {before['type']}; add a new field at the end for the new type",
+                )
+            )
+        elif (before["slot"], before["offset"]) != (after["slot"], after["offset"]):
+            problems.append(
+                Problem(
+                    subject,
+                    where(before["name"]),
+                    FIELD_MOVED,
+                    f"field `{before['name']}` moved from slot {before['slot']} offset {before['offset']} to slot "
+                    f"{after['slot']} offset {after['offset']}",
+                    "an earlier field or an inline struct changed size; restore it",
+                )
+            )
+    return problems
+
+
+def check(reference: dict, release: Release) -> list[Problem]:
+    problems: list[Problem] = []
+    # Namespaces: append-only fields, none deleted, slots per ERC-7201.
+    for ns_id, before in sorted(reference.get("namespaces", {}).items()):
+        now = release.namespaces.get(ns_id)
+        if now is None:
+            problems.append(
+                Problem(
+                    ns_id,
+                    None,
+                    NAMESPACE_DELETED,
+                    f"namespace {ns_id} ({before['library']}) is gone from the build",
+                    f"keep {before['library']} and its probe {before['probe']}: its data stays in storage",
+                )
+            )
+            continue
+        problems += compare_fields(ns_id, "", before["fields"], now.fields)
+        for struct, fields in sorted(before.get("structs", {}).items()):
+            if struct in now.structs:
+                problems += compare_fields(ns_id, f"{struct}.", fields, now.structs[struct])
+    for ns_id, now in sorted(release.namespaces.items()):
+        expected = erc7201_slot(ns_id)
+        if now.slot != expected:
+            problems.append(
+                Problem(
+                    ns_id,
+                    "SLOT",
+                    NAMESPACE_SLOT,
+                    f"{now.library}.SLOT is {now.slot}, the ERC-7201 slot of {ns_id!r} is {expected}",
+                    f"set SLOT = {expected} in {now.source}",
+                )
+            )
+        if now.annotation != ns_id:
+            problems.append(
+                Problem(
+                    ns_id,
+                    "ID",
+                    NAMESPACE_ANNOTATION,
+                    f"{now.library}.Layout is annotated erc7201:{now.annotation}, its ID is {ns_id!r}",
+                    f"annotate the struct `@custom:storage-location erc7201:{ns_id}`",
+                )
+            )
+    # Contracts: stateless, under the code limit, implementations guarded.
+    for contract in [release.entry, *(release.modules[m] for m in sorted(release.modules))]:
+        for variable in contract.state:
+            problems.append(
+                Problem(
+                    contract.name,
+                    variable,
+                    STATE_OUTSIDE,
+                    f"{contract.name} declares state variable `{variable}` outside any namespace",
+                    "move it into a namespace struct (ERC-7201); module implementations are stateless code",
+                )
+            )
+        if contract.code_size > MAX_CODE_SIZE:
+            problems.append(
+                Problem(
+                    contract.name,
+                    None,
+                    CODE_SIZE,
+                    f"runtime bytecode is {contract.code_size:,} bytes, over the {MAX_CODE_SIZE:,}-byte limit",
+                    "split the module or move code into an external library",
+                )
+            )
+        for function in contract.unguarded:
+            problems.append(
+                Problem(
+                    contract.name,
+                    function,
+                    UNGUARDED,
+                    f"{function} changes state and is not `onlyDelegateCall`: callable on the implementation itself",
+                    "add the `onlyDelegateCall` modifier so that calling (or initializing) the implementation reverts",
+                )
+            )
+    # Selectors: one module each, none of the entry contract's.
+    served: dict[str, list[str]] = {}
+    for name in sorted(release.modules):
+        module = release.modules[name]
+        for selector, signature in module.selectors.items():
+            if selector in release.entry.selectors:
+                problems.append(
+                    Problem(
+                        module.name,
+                        signature,
+                        SELECTOR_ENTRY_CLASH,
+                        f"{signature} ({selector}) is the entry contract's own {release.entry.selectors[selector]}",
+                        "rename the function: the entry contract's selectors are reserved",
+                    )
+                )
+            else:
+                served.setdefault(selector, []).append(name)
+    for selector, names in sorted(served.items()):
+        if len(names) < 2:
+            continue
+        before = reference.get("modules", {})
+        newcomers = [n for n in names if selector not in before.get(n, {}).get("selectors", {})] or names[-1:]
+        for name in newcomers:
+            module = release.modules[name]
+            others = [release.modules[n].name for n in names if n != name]
+            problems.append(
+                Problem(
+                    module.name,
+                    module.selectors[selector],
+                    SELECTOR_CLASH,
+                    f"{module.selectors[selector]} ({selector}) is also served by {', '.join(others)}",
+                    "serve it from one module only: drop it from one `exportedSelectors()` or rename it",
+                )
+            )
+    for name, before in sorted(reference.get("modules", {}).items()):
+        now = release.modules.get(name)
+        if now is None:
+            problems.append(
+                Problem(
+                    name,
+                    None,
+                    MODULE_REMOVED,
+                    f"module {name} (id {before['id']!r}) is not in the build",
+                    "keep the module, or remove it through `setModule` with a reviewed, re-snapshotted reference",
+                )
+            )
+        elif now.id != before["id"]:
+            problems.append(
+                Problem(
+                    name,
+                    "moduleId",
+                    MODULE_ID_CHANGED,
+                    f"module id changed from {before['id']!r} to {now.id!r}: the registry would keep the old entry",
+                    f"keep MODULE_ID = {before['id']!r}",
+                )
+            )
+    return problems
+
+
+def problems_json(problems: list[Problem]) -> list[dict]:
+    return [asdict(p) for p in problems]
