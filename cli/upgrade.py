@@ -95,7 +95,7 @@ def snapshot_layout(output: Path, build: bool, probes: dict[str, str], modules: 
     write_reference(release, output)
     if as_json:
         print_json(
-            {"reference": str(output), "namespaces": sorted(release.namespaces), "modules": sorted(release.modules)}
+            {"reference": display(output), "namespaces": sorted(release.namespaces), "modules": sorted(release.modules)}
         )
         return
     out.print(
@@ -133,14 +133,13 @@ def check_command(
     release = _release(build, probes, modules)
     problems = check(reference, release)
     if as_json:
-        print_json({"reference": str(reference_path), "ok": not problems, "problems": problems_json(problems)})
+        print_json({"reference": display(reference_path), "ok": not problems, "problems": problems_json(problems)})
     else:
         for problem in problems:
             out.print(problem.line(), markup=False)
         if not problems:
-            out.print(
-                f"ok: {len(release.namespaces)} namespaces and {len(release.modules)} modules match {display(reference_path)}"
-            )
+            counts = f"{len(release.namespaces)} namespaces and {len(release.modules)} modules"
+            out.print(f"ok: {counts} match {display(reference_path)}")
     if problems:
         raise CheckFailed(f"{len(problems)} upgrade-safety problem(s) against {display(reference_path)}")
 
