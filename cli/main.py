@@ -16,6 +16,7 @@ from cli.proposal import proposal
 from cli.referral import referral
 from cli.simulate import simulate
 from cli.trade import trade
+from cli.upgrade import upgrade
 from cli.vote import vote
 from governance import __version__
 
@@ -33,7 +34,7 @@ def cli() -> None:
 
 
 proposal.add_command(simulate)
-for group in (account, devnet, lp, market, network, oracle, pool, proposal, referral, trade, vote):
+for group in (account, devnet, lp, market, network, oracle, pool, proposal, referral, trade, upgrade, vote):
     cli.add_command(group)
 
 
