@@ -344,6 +344,11 @@ def _cap_hint(f) -> str:
 # ---------------------------------------------------------------- referral-config
 
 
+#: The referred trades' leverage: the notional and the fee it gives are not round, so each floor(F x share) drops wei
+#: (at a 0.25% taker fee on 10 TAO, F = 24,999,999,999,552,949 wei).
+REFERRAL_LEVERAGE = 1_987_654_321_987_654_321
+
+
 def _referral(fork: Fork, protocol, proposal: ReferralConfig, modules) -> FlowLog | str:
     """For each tier: a referrer registers a code (given the tier by the owner), a referee binds to it and opens a
     small long naming a registered builder; the fee must split exactly as ReferralLogic says: of the taker fee F
@@ -364,7 +369,7 @@ def _referral(fork: Fork, protocol, proposal: ReferralConfig, modules) -> FlowLo
     builder = sim_address("referral.builder")
     fork.send(builder, f.registerBuilder())
     events = protocol.contract.events
-    leverage = min(2 * WAD, market.max_leverage)
+    leverage = min(REFERRAL_LEVERAGE, market.max_leverage)
     notional = min(SMALL_NOTIONAL, market.max_oi // (4 * len(proposal.tiers)))
     value = notional * WAD // leverage // RAO * RAO
     for index, tier in enumerate(proposal.tiers):
