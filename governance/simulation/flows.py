@@ -367,7 +367,11 @@ def _referral(fork: Fork, protocol, proposal: ReferralConfig, modules) -> FlowLo
     owner = guard(lambda: f.owner().call())
     insurance, _ = guard(lambda: f.tradingFeeSplit().call())
     builder = sim_address("referral.builder")
-    fork.send(builder, f.registerBuilder())
+    try:
+        fork.send(builder, f.registerBuilder())
+    except Reverted as exc:
+        log.fail("referred trade", f"registering the flow's builder reverted: {exc.reason}")
+        return log
     events = protocol.contract.events
     leverage = min(REFERRAL_LEVERAGE, market.max_leverage)
     notional = min(SMALL_NOTIONAL, market.max_oi // (4 * len(proposal.tiers)))

@@ -132,26 +132,17 @@ def read_schedule(protocol) -> dict[str, int]:
 
 
 def lp_state(protocol) -> State:
-    """The LP schedule in force, the schedule of the next epoch (the pending one governance set, which takes effect
-    at the next epoch boundary, or else the one in force) and the deposit caps (in force at once). Times that move
-    with the clock (the current epoch, its start) are left out: check 2 compares before the vote with after the
-    execution, days apart; check 7 reads them."""
+    """The schedule of the next epoch (the pending one governance set, which takes effect at the next epoch boundary,
+    or else the one in force) and the deposit caps (in force at once). Only values that time alone does not change:
+    check 2 compares before the vote with after the execution, days apart, and a pending schedule may come into force
+    in between (the next epoch's schedule stays the same when it does). The current epoch, its start and the
+    schedule in force are check 7's."""
     s = read_schedule(protocol)
     account_cap, total_cap = protocol.chain.guard(lambda: protocol.contract.functions.depositCaps().call())
     pending = s["next_from"] != 0
-    state: State = {
-        "lp.schedule.epoch_length": Value(s["epoch_length"], "duration"),
-        "lp.schedule.deposit_window": Value(s["deposit_window"], "duration"),
-        "lp.schedule.withdrawal_window": Value(s["withdrawal_window"], "duration"),
-    }
+    state: State = {}
     for name in ("epoch_length", "deposit_window", "withdrawal_window"):
         state[f"lp.next_epoch.{name}"] = Value(s[f"next_{name}"] if pending else s[name], "duration")
-    state["lp.next_epoch.schedule"] = Value(
-        f"set by governance, in force from epoch {s['next_epoch']} (at {s['next_from']})"
-        if pending
-        else "the schedule in force continues",
-        "",
-    )
     state["lp.deposit_cap_per_account"] = Value(account_cap, "TAO")
     state["lp.deposit_cap_total"] = Value(total_cap, "TAO")
     return state
