@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -21,7 +22,16 @@ pytestmark = pytest.mark.anvil
 EXAMPLES = ROOT / "proposals/examples"
 LISTING = EXAMPLES / "list-sn19.yaml"
 CHROMIUM = Path("/usr/bin/chromium")
-SIMULATED_KINDS = {"market-listing", "market-update", "upgrade", "protocol-params"}
+LP_WINDOW = EXAMPLES / "lp-window-q1.yaml"
+REFERRAL = EXAMPLES / "referral-launch.yaml"
+#: The warnings each example legitimately gets on the devnet, by check:
+#: - 7, every example: the devnet's LP epoch 0 starts at deployment, and propose + vote + the 2-day timelock delay take
+#:   8 days, so the execution lands 1 day into epoch 1's 48-hour deposit and withdrawal windows (LPs act in a window
+#:   whose terms change under them); `test_check_7_passes_when_the_execution_misses_the_windows` shows the pass;
+#: - 6, protocol-params: no user flow is defined for it yet;
+#: - 2, lp-window-q1: its schedule (7d epochs, 48 h windows) is the genesis schedule, so its three schedule keys change
+#:   nothing on the devnet (its caps do); `test_an_lp_window_that_changes_the_schedule...` shows the pass.
+WARNINGS = {"liquidation-split.yaml": {6}, "lp-window-q1.yaml": {2}}
 
 
 def simulate(*args: str, timeout: float = 180) -> Run:
@@ -59,20 +69,14 @@ def test_every_example_simulates_against_the_devnet(shared_devnet, tmp_path, exa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "report.json", "report.md"]
     by_number = checks(report)
     assert sorted(by_number) == list(range(1, 9))
-    if report["proposal"]["kind"] in SIMULATED_KINDS:
-        assert report["lifecycle"]["status"] == "pass" and report["lifecycle"]["delegatedToday"]["wouldPass"]
-        no_flows = report["proposal"]["kind"] == "protocol-params"  # no user flow is defined for it yet
-        expected = {n: "warn" if (n == 6 and no_flows) else "pass" for n in (1, 2, 3, 4, 5, 6, 8)}
-        assert {n: c["status"] for n, c in by_number.items() if n != 7} == expected
-        assert by_number[7]["skipped"] and "no LP module" in by_number[7]["summary"]
-        assert [s["step"] for s in report["lifecycle"]["steps"]][-2:] == ["queue", "execute"]
-    else:
-        # Kinds this deployment cannot run yet are reported as skipped, with the reason, never as passed.
-        assert report["lifecycle"]["skipped"] and all(c["skipped"] for c in report["checks"])
-        reason = report["lifecycle"]["message"]
-        assert {"lp-window": "no LP module", "referral-config": "no referral module"}.get(
-            report["proposal"]["kind"], "cannot be encoded"
-        ) in reason
+    # Every kind is simulated in full: nothing is skipped.
+    assert report["lifecycle"]["status"] == "pass" and report["lifecycle"]["delegatedToday"]["wouldPass"]
+    expected = {n: "warn" if n == 7 or n in WARNINGS.get(example, ()) else "pass" for n in range(1, 9)}
+    assert {n: c["status"] for n, c in by_number.items()} == expected
+    skipped = {n for n, c in by_number.items() if c["skipped"]}
+    assert skipped == ({6} if example == "liquidation-split.yaml" else set())  # no protocol-params flow yet
+    assert "lands inside epoch 1's open deposit window" in by_number[7]["summary"]
+    assert [s["step"] for s in report["lifecycle"]["steps"]][-2:] == ["queue", "execute"]
 
 
 def test_a_listing_maps_every_key_and_runs_the_user_flows(shared_devnet, tmp_path):
@@ -143,6 +147,135 @@ def test_a_listing_whose_oracle_cannot_follow_a_crash_fails_the_user_flows(share
     assert all(by_number[n]["status"] == "pass" for n in (1, 2, 3, 4, 5, 8))
 
 
+def test_an_lp_window_sets_the_next_epochs_schedule_and_deposits_follow_its_window(shared_devnet, tmp_path):
+    report = report_of(ok(simulate(str(LP_WINDOW), "--json", "--report-dir", str(tmp_path))))
+    by_number = checks(report)
+    assert [row["key"] for row in by_number[1]["rows"]] == [
+        "epoch_length", "deposit_window", "withdraw_window", "deposit_cap_per_account", "deposit_cap_total",
+    ]  # fmt: skip
+    assert all(row["match"] == "ok" for row in by_number[1]["rows"])
+    # The example restates the genesis schedule: each schedule key warns; the caps change at once.
+    verdicts = {row["key"]: (row["state"], row["verdict"]) for row in by_number[2]["rows"]}
+    assert verdicts == {
+        "epoch_length": ("lp.next_epoch.epoch_length", "WARN: changes nothing"),
+        "deposit_window": ("lp.next_epoch.deposit_window", "WARN: changes nothing"),
+        "withdraw_window": ("lp.next_epoch.withdrawal_window", "WARN: changes nothing"),
+        "deposit_cap_per_account": ("lp.deposit_cap_per_account", "ok"),
+        "deposit_cap_total": ("lp.deposit_cap_total", "ok"),
+    }
+    caps = {row["key"]: (row["before"], row["after"]) for row in by_number[2]["rows"]}
+    assert caps["deposit_cap_total"] == ("no cap", "100,000.0000 TAO")
+    attributions = sorted(row["attribution"] for row in by_number[3]["rows"] if row["contract"] == "MegaTAO")
+    assert attributions == [
+        "megatao.storage.lp: accountDepositCap, globalDepositCap",
+        "megatao.storage.lp: nextSchedule",
+    ]
+    assert {"EpochScheduleSet", "DepositCapsSet"} <= {row["event"] for row in by_number[4]["rows"]}
+    flows = {row["flow"]: row["detail"] for row in by_number[6]["rows"] if row["result"] == "ok"}
+    assert "epoch 2 began at" in flows["schedule"]
+    assert "deposit inside the window (its first second)" in flows
+    assert "deposit inside the window (its last second)" in flows
+    assert "DepositWindowClosed" in flows["deposit outside the window (the second it closes)"]
+    assert any("After the execution: epoch 7d, deposits 2d, withdrawals 2d from epoch 2" in note
+               for note in by_number[7]["notes"])  # fmt: skip
+
+
+def test_an_lp_window_that_changes_the_schedule_passes_and_check_7_passes_outside_the_windows(shared_devnet, tmp_path):
+    from governance.anvil import AnvilRpc
+
+    # Two days later the vote and the delay end 3 days into epoch 1, after its 48-hour windows closed.
+    node = AnvilRpc(shared_devnet.rpc_url)
+    node.increase_time(2 * 86400)
+    node.mine(1)
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(
+        LP_WINDOW.read_text()
+        .replace("epoch_length: 7d", "epoch_length: 14d")
+        .replace("deposit_window: 48h", "deposit_window: 72h")
+        .replace("withdraw_window: 48h", "withdraw_window: 24h")
+    )
+    report = report_of(ok(simulate(str(changed), "--json", "--report-dir", str(tmp_path / "report"))))
+    by_number = checks(report)
+    assert {n: c["status"] for n, c in by_number.items()} == {n: "pass" for n in range(1, 9)}
+    assert report["result"] == "pass"
+    rows = {row["key"]: (row["before"], row["after"]) for row in by_number[2]["rows"]}
+    assert rows["deposit_window"] == ("2d (172,800 s)", "3d (259,200 s)")
+    # The 72-hour window is the one in force: a deposit at its last second succeeds, at 72 h it reverts.
+    flows = {row["flow"]: row["detail"] for row in by_number[6]["rows"]}
+    assert "2d23h59m59s after the window opened" in flows["deposit inside the window (its last second)"]
+    assert "lands outside the LP windows" in by_number[7]["summary"]
+    windows = {row["what"]: row["detail"] for row in by_number[7]["rows"]}
+    assert windows["epoch 1 deposit window"] == "closed at the execution"
+
+
+def test_an_lp_window_whose_total_cap_is_below_the_lps_equity_fails_the_deposit_flow(cli, shared_devnet, tmp_path):
+    # Validation checks the caps' bounds and order, not the LPs' equity on chain (50,000 TAO on the devnet): a total
+    # cap of 10,000 TAO executes, and then no deposit fits.
+    low = tmp_path / "low-cap.yaml"
+    low.write_text(LP_WINDOW.read_text().replace('deposit_cap_total: "100000 TAO"', 'deposit_cap_total: "10000 TAO"'))
+    ok(cli("proposal", "validate", str(low), "--network", "devnet"))
+    run = simulate(str(low), "--json", "--report-dir", str(tmp_path / "report"))
+    assert run.code == 1, run.output
+    by_number = checks(report_of(run))
+    assert by_number[6]["status"] == "fail"
+    assert "GlobalDepositCapExceeded" in by_number[6]["summary"]
+    assert "the total cap of 10,000.0000 TAO is below the LPs' equity" in by_number[6]["summary"]
+    assert all(by_number[n]["status"] == "pass" for n in (1, 3, 4, 5, 8))
+
+
+def test_a_referral_config_pays_each_tier_exactly_to_the_wei(shared_devnet, tmp_path):
+    two = tmp_path / "two-tiers.yaml"
+    two.write_text(
+        REFERRAL.read_text().replace(
+            "builder_fee_share:",
+            "  - name: gold\n    referrer_share: 20%\n    referee_discount: 10%\n    discount_days: 90\n"
+            "builder_fee_share:",
+        )
+    )
+    report = report_of(ok(simulate(str(two), "--json", "--report-dir", str(tmp_path / "report"))))
+    by_number = checks(report)
+    assert {n: c["status"] for n, c in by_number.items() if n != 7} == {n: "pass" for n in (1, 2, 3, 4, 5, 6, 8)}
+    decoded = {row["key"]: (row["file"], row["calldata"]) for row in by_number[1]["rows"]}
+    assert decoded["tiers[1].referrer_share"] == (str(2 * 10**17), str(2 * 10**17))
+    assert decoded["tiers[1].name"][1] == "0x" + b"gold".ljust(32, b"\0").hex()
+    mapped = {row["state"]: (row["after"], row["verdict"]) for row in by_number[2]["rows"]}
+    assert mapped["referral.tiers[1].referee_discount"] == ("10%", "ok")
+    # The referral share of the fee split follows: the largest tier's 20% + 10%, plus the 5% builder share.
+    assert mapped["protocol.referral_fee_share"] == ("35%", "ok")
+    assert {row["attribution"].split(":")[0] for row in by_number[3]["rows"] if row["contract"] == "MegaTAO"} == {
+        "megatao.storage.referral",
+        "megatao.storage.fee",
+    }
+    shares = {"base": (10, 5), "gold": (20, 10)}
+    parts = re.compile(r"(F =|discount|referrer|builder|insurance|vault|charged) (\d+)")
+    for row in by_number[6]["rows"]:
+        tier = row["flow"].split("(")[1].rstrip(")")
+        numbers = {name: int(value) for name, value in parts.findall(row["detail"])}
+        fee = numbers["F ="]
+        referrer, discount = shares[tier]
+        assert numbers["discount"] == fee * discount // 100  # floor(F x share), share a whole percent
+        assert numbers["referrer"] == fee * referrer // 100
+        assert numbers["builder"] == fee * 5 // 100
+        assert numbers["charged"] == fee - numbers["discount"]
+        assert fee % 20 != 0  # the floors drop wei: the check is to the wei, not on round numbers
+
+
+def test_a_referral_tier_whose_discount_never_starts_fails_the_referred_trade(cli, shared_devnet, tmp_path):
+    # discount_days may be 0 (validation accepts 0..3650), but the discount lasts `discount_days` from the referee's
+    # first trade: with 0 it ends as it starts, and no referee ever gets the 5% the file configures. Only a trade
+    # shows it.
+    never = tmp_path / "never.yaml"
+    never.write_text(REFERRAL.read_text().replace("discount_days: 30", "discount_days: 0"))
+    ok(cli("proposal", "validate", str(never), "--network", "devnet"))
+    run = simulate(str(never), "--json", "--report-dir", str(tmp_path / "report"))
+    assert run.code == 1, run.output
+    by_number = checks(report_of(run))
+    assert by_number[6]["status"] == "fail"
+    assert "discount 0 wei, expected" in by_number[6]["summary"]
+    assert "discount_days is 0" in by_number[6]["summary"]
+    assert all(by_number[n]["status"] == "pass" for n in (1, 2, 3, 4, 5, 8))
+
+
 def test_the_same_inputs_and_fork_block_give_the_same_report(shared_devnet, tmp_path):
     from governance.anvil import AnvilRpc
 
@@ -162,7 +295,7 @@ def test_the_same_inputs_and_fork_block_give_the_same_report(shared_devnet, tmp_
 def test_text_output_and_exit_codes(shared_devnet, tmp_path):
     run = ok(simulate(str(EXAMPLES / "raise-chutes-oi.yaml"), "--report-dir", str(tmp_path)))
     assert "PASS 2 Semantic diff of protocol state" in run.stdout
-    assert "WARN 7 Execution time and the LP window calendar: skipped: the deployment has no LP module" in run.stdout
+    assert "WARN 7 Execution time and the LP window calendar: the execution at " in run.stdout
     assert_one_line_error(simulate(str(tmp_path / "missing.yaml")), "missing.yaml: no such file")
     assert_one_line_error(simulate(str(LISTING), "--fork-block", "99999999"), "--fork-block 99999999 is not a block")
     assert_one_line_error(simulate(str(LISTING), "--proposer", "nobody"), "--proposer 'nobody' is not an address")

@@ -4,6 +4,7 @@ CheckResult: pass / warn / fail, one line on what was found and one on what to d
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from eth_utils import to_checksum_address
 from web3 import Web3
@@ -11,11 +12,20 @@ from web3._utils.events import get_event_data
 
 from governance.markets import KIND_ALPHA, KIND_INDEX, alpha_market_id, index_market_id
 from governance.proposals.encode import PARAM_KEYS, STATUS_VALUES, Encoded
-from governance.proposals.models import MarketListing, MarketUpdate, Proposal, ProtocolParams, Upgrade
+from governance.proposals.models import (
+    LpWindow,
+    MarketListing,
+    MarketUpdate,
+    Proposal,
+    ProtocolParams,
+    ReferralConfig,
+    Upgrade,
+)
 from governance.simulation.report import CheckResult, skipped
-from governance.simulation.state import PARAM_UNITS, State, Value, diff
+from governance.simulation.state import PARAM_UNITS, LpCalendar, State, Value, diff
 from governance.simulation.storage import NamespaceMap, key32
 from governance.toolchain import abi
+from governance.units import format_duration
 
 BLOCK_GAS_LIMIT = 75_000_000
 GAS_FAIL_ABOVE = BLOCK_GAS_LIMIT // 2
@@ -23,14 +33,17 @@ GAS_WARN_ABOVE = BLOCK_GAS_LIMIT // 4
 
 #: Namespaces each kind of proposal is meant to write when it executes (checked by tracing each kind on the devnet:
 #: a listing writes the registry and seeds the new market's oracle state; an update only the registry; an upgrade
-#: the router's module table). The protocol-params, lp-window and referral-config rows are what their setters are
-#: documented to write (contracts/README.md), to be confirmed by a trace once they can be encoded.
+#: the router's module table; an lp-window the LP namespace only (`nextSchedule`, the caps' slot, and `schedule`
+#: when a pending schedule's epoch has begun); a referral-config the referral namespace (builder share and tier
+#: count, the tiers and their names) and the fee namespace (`tradingReferralShare`, which the referral setters keep
+#: equal to the largest tier's share + discount plus the builder share). The protocol-params row is what its setters
+#: are documented to write (contracts/README.md).
 EXPECTED_NAMESPACES = {
     "market-listing": {"market", "oracle"},
     "market-update": {"market"},
     "upgrade": {"router"},
     "protocol-params": {"fee", "vault"},
-    "lp-window": {"vault"},
+    "lp-window": {"lp"},
     "referral-config": {"referral", "fee"},
 }
 
@@ -194,7 +207,65 @@ def _expected_call(proposal: Proposal, index: int, protocol, fork_chain):
     if isinstance(proposal, ProtocolParams):
         calls = _protocol_params_calls(proposal)
         return calls[index] if index < len(calls) else None
+    if isinstance(proposal, LpWindow):
+        calls = _lp_window_calls(proposal)
+        return calls[index] if index < len(calls) else None
+    if isinstance(proposal, ReferralConfig):
+        calls = _referral_calls(proposal)
+        return calls[index] if index < len(calls) else None
     return None
+
+
+def _lp_window_calls(p: LpWindow) -> list:
+    """setEpochSchedule(epoch length, deposit window, withdrawal window), then setDepositCaps(account, global)."""
+
+    def schedule(args):
+        return [
+            ("epoch_length", p.epoch_length, args["epochLength"]),
+            ("deposit_window", p.deposit_window, args["depositWindow"]),
+            ("withdraw_window", p.withdraw_window, args["withdrawalWindow"]),
+        ]
+
+    def caps(args):
+        return [
+            ("deposit_cap_per_account", p.deposit_cap_per_account, args["accountCap"]),
+            ("deposit_cap_total", p.deposit_cap_total, args["globalCap"]),
+        ]
+
+    return [("setEpochSchedule", schedule), ("setDepositCaps", caps)]
+
+
+def _referral_calls(p: ReferralConfig) -> list:
+    """setBuilderFeeShare(0) (cleared while the table changes), setReferralTiers(the file's tiers, in order, names
+    as left-aligned ASCII), setBuilderFeeShare(the file's share)."""
+
+    def cleared(args):
+        return [("builder_fee_share (cleared while the tiers change)", 0, args["share"])]
+
+    def tiers(args):
+        got = list(args["tiers"])
+        rows = [("tiers (count)", len(p.tiers), len(got))]
+        for i, tier in enumerate(p.tiers):
+            name, share, discount, days = _tier_fields(got[i]) if i < len(got) else (None,) * 4
+            rows += [
+                (f"tiers[{i}].name", tier.name.encode("ascii").ljust(32, b"\0"), name),
+                (f"tiers[{i}].referrer_share", tier.referrer_share, share),
+                (f"tiers[{i}].referee_discount", tier.referee_discount, discount),
+                (f"tiers[{i}].discount_days", tier.discount_days, days),
+            ]
+        return rows
+
+    def share(args):
+        return [("builder_fee_share", p.builder_fee_share, args["share"])]
+
+    return [("setBuilderFeeShare", cleared), ("setReferralTiers", tiers), ("setBuilderFeeShare", share)]
+
+
+def _tier_fields(tier) -> tuple:
+    """(name, referrerShare, refereeDiscount, discountDays) of a decoded ReferralTier (a dict or a tuple)."""
+    if isinstance(tier, dict):
+        return tier["name"], tier["referrerShare"], tier["refereeDiscount"], tier["discountDays"]
+    return tuple(tier)
 
 
 def _protocol_params_calls(p: ProtocolParams) -> list:
@@ -252,6 +323,15 @@ class KeyTarget:
     key: str  # the file's key path
     path: str  # the state path it should set
     value: object  # the value it should have after execution (raw)
+    #: A value the keys determine without naming it (the referral share from the tiers and builder share, the tier
+    #: count): it must take `value`, but leaving it unchanged is no warning.
+    derived: bool = False
+
+
+def referral_share(p: ReferralConfig) -> int:
+    """The trading-fee split's referral share a referral-config leaves: the largest tier's referrer share + referee
+    discount, plus the builder share (`ReferralLogic.reservedShare`)."""
+    return max(t.referrer_share + t.referee_discount for t in p.tiers) + p.builder_fee_share
 
 
 def key_targets(proposal: Proposal, new_implementations: dict[str, str]) -> list[KeyTarget]:
@@ -292,6 +372,36 @@ def key_targets(proposal: Proposal, new_implementations: dict[str, str]) -> list
             KeyTarget(f"liquidation_fee_split.{k}", f"protocol.liquidation_fee_split.{k}", v) for k, v in split.items()
         ]
         return targets
+    if isinstance(proposal, LpWindow):
+        # The schedule takes effect at the next epoch boundary: its keys name the next epoch's schedule (the
+        # pending one after the execution); the caps hold at once.
+        return [
+            KeyTarget("epoch_length", "lp.next_epoch.epoch_length", proposal.epoch_length),
+            KeyTarget("deposit_window", "lp.next_epoch.deposit_window", proposal.deposit_window),
+            KeyTarget("withdraw_window", "lp.next_epoch.withdrawal_window", proposal.withdraw_window),
+            KeyTarget("deposit_cap_per_account", "lp.deposit_cap_per_account", proposal.deposit_cap_per_account),
+            KeyTarget("deposit_cap_total", "lp.deposit_cap_total", proposal.deposit_cap_total),
+        ]
+    if isinstance(proposal, ReferralConfig):
+        targets = [KeyTarget("tiers (count)", "referral.tier_count", len(proposal.tiers), derived=True)]
+        for i, tier in enumerate(proposal.tiers):
+            prefix = f"referral.tiers[{i}]"
+            targets += [
+                KeyTarget(f"tiers[{i}].name", f"{prefix}.name", tier.name),
+                KeyTarget(f"tiers[{i}].referrer_share", f"{prefix}.referrer_share", tier.referrer_share),
+                KeyTarget(f"tiers[{i}].referee_discount", f"{prefix}.referee_discount", tier.referee_discount),
+                KeyTarget(f"tiers[{i}].discount_days", f"{prefix}.discount_days", tier.discount_days),
+            ]
+        targets += [
+            KeyTarget("builder_fee_share", "referral.builder_fee_share", proposal.builder_fee_share),
+            KeyTarget(
+                "tiers + builder_fee_share (referral share of the fee split)",
+                "protocol.referral_fee_share",
+                referral_share(proposal),
+                derived=True,
+            ),
+        ]
+        return targets
     return []
 
 
@@ -308,6 +418,8 @@ def check_state(proposal: Proposal, before: State, after: State, new_implementat
         if new.raw != t.value:
             verdict = "FAIL: not the file's value"
             fails.append(f"{t.key} should set {t.path} to {expected.shown()}, it is {new.shown()}")
+        elif t.path not in changed_paths and t.derived:
+            verdict = "ok (follows from the keys; unchanged)"
         elif t.path not in changed_paths:
             verdict = "WARN: changes nothing"
             warns.append(f"{t.key} changes nothing ({t.path} is {old.shown()} already)")
@@ -364,9 +476,13 @@ def check_state(proposal: Proposal, before: State, after: State, new_implementat
 
 def _follows_from(path: str, claimed: set[str]) -> bool:
     """State that a key changes as a consequence: a listing creates a market's every row, an upgrade changes the
-    module's selectors with its implementation."""
+    module's selectors with its implementation, a new LP schedule says from when it is in force, a tier table that
+    shrinks removes the rows of its former tiers. Rows of one object (`markets.X`, `modules.X`, `lp.next_epoch`),
+    never of a whole section (`protocol`, `lp`)."""
     prefix = path.rsplit(".", 1)[0]
-    return any(c.rsplit(".", 1)[0] == prefix for c in claimed)
+    if path.startswith("referral.tiers[") and "referral.tier_count" in claimed:
+        return True
+    return "." in prefix and any(c.rsplit(".", 1)[0] == prefix for c in claimed)
 
 
 # ---------------------------------------------------------------- 3. raw storage diff
@@ -514,6 +630,8 @@ EXPECTED_EVENTS = {
     "market-listing": ["MarketListed"],
     "market-update": [],  # MarketParamsUpdated and/or MarketStatusSet, by the file's keys
     "upgrade": ["ModuleSet"],
+    "lp-window": ["EpochScheduleSet", "DepositCapsSet"],
+    "referral-config": ["BuilderFeeShareSet", "ReferralTierSet"],
 }
 
 
@@ -613,18 +731,87 @@ def check_roles(before: State, after: State) -> CheckResult:
 # ---------------------------------------------------------------- 7. timing
 
 
-def check_timing(queued_at: int, eta: int, lp_module: bool) -> CheckResult:
-    if not lp_module:
+def check_timing(
+    queued_at: int, eta: int, calendar: LpCalendar | str | None, after: LpCalendar | None = None
+) -> CheckResult:
+    """Where the execution (queue time + the timelock delay) lands in the LP calendar read before the vote:
+    inside an open deposit or withdrawal window warns (LPs decide in a window whose terms change under them).
+    `calendar`: None without an LP module, a string when it could not be read; `after`: the calendar after the
+    execution, shown when the proposal changed the schedule."""
+    if calendar is None:
         return skipped(
             7,
             "the deployment has no LP module, so there is no LP window calendar to compare with",
             "rerun once the LP module is deployed",
         )
-    return skipped(
-        7,
-        "the LP module is registered, but this version cannot read its calendar yet",
-        "compare the execution time with the LP windows by hand",
+    if isinstance(calendar, str):
+        return skipped(7, f"the LP calendar could not be read: {calendar}", "compare with the LP windows by hand")
+    e = calendar.at(eta)
+    following = calendar.at(e.end)
+    rows = [
+        {"what": "queued", "time": _when(queued_at), "detail": f"epoch {calendar.at(queued_at).epoch}"},
+        {"what": "execution lands (queue time + delay)", "time": _when(eta), "detail": f"epoch {e.epoch}"},
+        {
+            "what": f"epoch {e.epoch}",
+            "time": f"{_when(e.start)} .. {_when(e.end)}",
+            "detail": f"schedule {e.schedule}: epoch {format_duration(e.length)}, deposits "
+            f"{format_duration(e.deposit_window)}, withdrawals {format_duration(e.withdrawal_window)}",
+        },
+    ]
+    open_windows = []
+    for name, closes in (("deposit", e.deposit_closes), ("withdrawal", e.withdrawal_closes)):
+        is_open = e.start <= eta < closes
+        rows.append(
+            {
+                "what": f"epoch {e.epoch} {name} window",
+                "time": f"{_when(e.start)} .. {_when(closes)}",
+                "detail": "OPEN at the execution" if is_open else "closed at the execution",
+            }
+        )
+        if is_open:
+            open_windows.append(f"{name} window [{e.start}, {closes})")
+    rows.append(
+        {
+            "what": f"epoch {following.epoch} windows open",
+            "time": _when(following.start),
+            "detail": f"deposits until {following.deposit_closes}, withdrawals until {following.withdrawal_closes}",
+        }
     )
+    notes = [
+        "Windows are [start, start + window): open at the first second, closed at the end (contracts/README.md, LPs).",
+        f"Calendar read at {calendar.read_at}, before the vote; a pending schedule is applied from its epoch.",
+    ]
+    if after is not None and after.schedule["next_from"]:
+        s = after.schedule
+        notes.append(
+            f"After the execution: epoch {format_duration(s['next_epoch_length'])}, deposits "
+            f"{format_duration(s['next_deposit_window'])}, withdrawals {format_duration(s['next_withdrawal_window'])} "
+            f"from epoch {s['next_epoch']} (at {_when(s['next_from'])})."
+        )
+    if open_windows:
+        latest = max(e.deposit_closes if "deposit" in w else e.withdrawal_closes for w in open_windows)
+        return CheckResult(
+            7,
+            "warn",
+            f"the execution at {eta} lands inside epoch {e.epoch}'s open " + " and ".join(open_windows),
+            f"LPs act in that window under terms that change mid-window: if it matters, propose so that the "
+            f"execution lands at or after {latest} (and before {following.start})",
+            rows=rows,
+            notes=notes,
+        )
+    return CheckResult(
+        7,
+        "pass",
+        f"the execution at {eta} lands outside the LP windows: epoch {e.epoch}'s deposit window closed at "
+        f"{e.deposit_closes}, its withdrawal window at {e.withdrawal_closes}; the next open at {following.start}",
+        rows=rows,
+        notes=notes,
+    )
+
+
+def _when(t: int) -> str:
+    """A chain time: its timestamp and UTC date."""
+    return f"{t} ({datetime.fromtimestamp(t, UTC):%Y-%m-%d %H:%M:%S} UTC)"
 
 
 # ---------------------------------------------------------------- 8. gas

@@ -16,13 +16,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from web3.logs import DISCARD
+
+from governance.lp import STATUS_FIELDS, LpStatus, format_shares
+from governance.markets import ZERO_ADDRESS
 from governance.pools import ALPHA_PRECOMPILE, EMULATOR_CONTRACT, MECHANISM_DYNAMIC
-from governance.proposals.models import MarketListing, MarketUpdate, Proposal, Upgrade
+from governance.proposals.models import LpWindow, MarketListing, MarketUpdate, Proposal, ReferralConfig, Upgrade
 from governance.simulation.fork import Fork, Reverted, sim_address
 from governance.simulation.report import CheckResult, skipped
+from governance.simulation.state import read_schedule
 from governance.toolchain import abi
 from governance.trading import Trading
-from governance.units import format_fraction, format_tao
+from governance.units import format_duration, format_fraction, format_tao
 
 WAD = 10**18
 RAO = 10**9
@@ -227,26 +232,226 @@ def _update(fork, protocol, proposal: MarketUpdate, modules) -> FlowLog:
 def _upgrade(fork, protocol, proposal: Upgrade, modules) -> FlowLog:
     """The upgraded modules serve trading on the first active alpha market (by ticker)."""
     log = FlowLog()
+    tickers = _active_alpha_tickers(fork, protocol)
+    if not tickers:
+        log.rows.append({"flow": "trading", "result": "skipped", "detail": "no active alpha market to trade on"})
+        return log
+    _trading_flows(fork, protocol, tickers[0], log)
+    return log
+
+
+def _active_alpha_tickers(fork: Fork, protocol) -> list[str]:
     f = protocol.contract.functions
     tickers = []
     for market_id in fork.chain.guard(lambda: f.marketIds().call()):
         ticker, kind, status, *_ = fork.chain.guard(lambda i=market_id: f.market(i).call())
         if kind == 0 and status == 1:
             tickers.append(ticker)
-    if not tickers:
-        log.rows.append({"flow": "trading", "result": "skipped", "detail": "no active alpha market to trade on"})
+    return sorted(tickers)
+
+
+# ---------------------------------------------------------------- lp-window
+
+#: What each LP of the flow deposits: 1 TAO, the least a per-account cap may be, so only the window or the global
+#: cap can refuse it.
+LP_DEPOSIT = WAD
+
+
+def _lp_window(fork: Fork, protocol, proposal: LpWindow, modules) -> FlowLog | str:
+    """The new schedule in force from the next epoch boundary: deposits at the window's first and last seconds
+    succeed, a deposit at the second it closes reverts DepositWindowClosed (windows are [start, start + w))."""
+    if "lp" not in modules:
+        return "the deployment has no LP module"
+    log = FlowLog()
+    f = protocol.contract.functions
+    guard = fork.chain.guard
+    pending = read_schedule(protocol)
+    if not pending["next_from"]:
+        log.fail("schedule", "after the execution no schedule is pending for the next epoch")
         return log
-    _trading_flows(fork, protocol, sorted(tickers)[0], log)
+    start = pending["next_from"]
+    closes = start + proposal.deposit_window
+    deposits = FlowLog()
+
+    def deposit(flow: str, who: str, at: int) -> None:
+        lp = sim_address(who)
+        try:
+            sent = fork.send(lp, f.deposit(), LP_DEPOSIT, at=at)
+        except Reverted as exc:
+            deposits.fail(flow, f"a deposit of {format_tao(LP_DEPOSIT)} at {at} reverted: {exc.reason}" + _cap_hint(f))
+            return
+        status = LpStatus.from_tuple(lp, sent.timestamp, guard(lambda: f.lpStatus(lp).call()))
+        deposits.ok(
+            flow,
+            f"{format_tao(LP_DEPOSIT)} deposited at {sent.timestamp} ({format_duration(sent.timestamp - start)} "
+            f"after the window opened at {start}; it closes at {closes}): {format_shares(status.shares)} share(s)",
+        )
+
+    deposit("deposit inside the window (its first second)", "lp.first", start)
+    epoch, epoch_start = guard(lambda: f.currentEpoch().call())
+    in_force = read_schedule(protocol)
+    wanted = (proposal.epoch_length, proposal.deposit_window, proposal.withdraw_window)
+    got = (in_force["epoch_length"], in_force["deposit_window"], in_force["withdrawal_window"])
+    shown = ", ".join(format_duration(x) for x in got)
+    if (epoch, epoch_start) != (pending["next_epoch"], start) or got != wanted:
+        log.fail(
+            "schedule",
+            f"at {start} epoch {epoch} (start {epoch_start}) runs epoch, deposit and withdrawal windows of "
+            f"{shown}; the file sets {', '.join(format_duration(x) for x in wanted)} from epoch "
+            f"{pending['next_epoch']}",
+        )
+    else:
+        log.ok("schedule", f"epoch {epoch} began at {start} with the file's schedule (epoch, windows: {shown})")
+    log.rows += deposits.rows
+    log.fails += deposits.fails
+    if log.fails:
+        return log
+    deposits = log
+    deposit("deposit inside the window (its last second)", "lp.last", closes - 1)
+    if proposal.deposit_window >= proposal.epoch_length:
+        log.rows.append(
+            {"flow": "deposit outside the window", "result": "skipped", "detail": "the window spans the epoch"}
+        )
+        return log
+    flow = "deposit outside the window (the second it closes)"
+    try:
+        sent = fork.send(sim_address("lp.late"), f.deposit(), LP_DEPOSIT, at=closes)
+        log.fail(flow, f"a deposit at {sent.timestamp}, when the window had closed, succeeded")
+    except Reverted as exc:
+        if exc.reason.startswith("DepositWindowClosed"):
+            log.ok(flow, f"a deposit at {closes} reverts: {exc.reason}")
+        else:
+            log.fail(flow, f"a deposit at {closes} reverted with {exc.reason}, not DepositWindowClosed")
     return log
 
 
-def _needs_module(module: str, what: str) -> Callable:
-    def flow(fork, protocol, proposal, modules) -> str:
-        if module not in modules:
-            return f"the deployment has no {what} module"
-        return f"the {what} module is registered, but this version has no {what} flows yet"
+def _cap_hint(f) -> str:
+    """Why a deposit may not fit: the global cap below the LPs' equity (which validation cannot know)."""
+    try:
+        status = f.lpStatus(ZERO_ADDRESS).call()
+    except Exception:  # a view that reverts says nothing more
+        return ""
+    values = dict(zip(STATUS_FIELDS, status, strict=True))
+    equity, cap = values["deposit_equity"], values["global_deposit_cap"]
+    if equity + LP_DEPOSIT > cap:
+        return (
+            f" (the total cap of {format_tao(cap)} is below the LPs' equity of {format_tao(max(equity, 0))} "
+            "plus the deposit: no deposit fits)"
+        )
+    return ""
 
-    return flow
+
+# ---------------------------------------------------------------- referral-config
+
+
+#: The referred trades' leverage: the notional and the fee it gives are not round, so each floor(F x share) drops wei
+#: (at a 0.25% taker fee on 10 TAO, F = 24,999,999,999,552,949 wei).
+REFERRAL_LEVERAGE = 1_987_654_321_987_654_321
+
+
+def _referral(fork: Fork, protocol, proposal: ReferralConfig, modules) -> FlowLog | str:
+    """For each tier: a referrer registers a code (given the tier by the owner), a referee binds to it and opens a
+    small long naming a registered builder; the fee must split exactly as ReferralLogic says: of the taker fee F
+    (rounded up), the referee's discount floor(F x d), the referrer's floor(F x r), the builder's floor(F x b),
+    the insurance fund's floor(F x i), the vault the rest."""
+    if "referral" not in modules:
+        return "the deployment has no referral module"
+    log = FlowLog()
+    tickers = _active_alpha_tickers(fork, protocol)
+    if not tickers:
+        log.rows.append({"flow": "referred trade", "result": "skipped", "detail": "no active alpha market to trade"})
+        return log
+    market = Market(fork, protocol, tickers[0])
+    f = market.f
+    guard = fork.chain.guard
+    owner = guard(lambda: f.owner().call())
+    insurance, _ = guard(lambda: f.tradingFeeSplit().call())
+    builder = sim_address("referral.builder")
+    try:
+        fork.send(builder, f.registerBuilder())
+    except Reverted as exc:
+        log.fail("referred trade", f"registering the flow's builder reverted: {exc.reason}")
+        return log
+    events = protocol.contract.events
+    leverage = min(REFERRAL_LEVERAGE, market.max_leverage)
+    notional = min(SMALL_NOTIONAL, market.max_oi // (4 * len(proposal.tiers)))
+    value = notional * WAD // leverage // RAO * RAO
+    for index, tier in enumerate(proposal.tiers):
+        flow = f"referred trade, tier {index} ({tier.name})"
+        referrer, referee = sim_address(f"referral.referrer.{index}"), sim_address(f"referral.referee.{index}")
+        code = f"MEGATAO_SIM_{index}".encode().ljust(32, b"\0")
+        try:
+            fork.send(referrer, f.registerReferralCode(code))
+            if index:
+                fork.send(owner, f.setReferralCodeTier(code, index))
+            fork.send(referee, f.bindReferralCode(code))
+        except Reverted as exc:
+            log.fail(flow, f"registering, tiering or binding the code reverted: {exc.reason}")
+            continue
+        rewards_before = _rewards(fork, f, referrer)
+        try:
+            sent = fork.send(
+                referee, f.openPositionWithBuilder(market.market_id, True, leverage, MAX_SLIPPAGE, builder), value
+            )
+        except Reverted as exc:
+            log.fail(flow, f"the referee's open reverted: {exc.reason}")
+            continue
+        fee = -(-(value * leverage // WAD) * market.taker // WAD)  # F: the taker fee on the notional, rounded up
+        want = {
+            "discount": fee * tier.referee_discount // WAD,
+            "referrer": fee * tier.referrer_share // WAD,
+            "builder": fee * proposal.builder_fee_share // WAD,
+            "insurance": fee * insurance // WAD,
+        }
+        want["charged"] = fee - want["discount"]
+        want["vault"] = want["charged"] - want["referrer"] - want["builder"] - want["insurance"]
+        booked = _one(events.ReferralFeeBooked().process_receipt(sent.receipt, errors=DISCARD))
+        split = _one(events.TradingFeeBooked().process_receipt(sent.receipt, errors=DISCARD))
+        opened = _one(events.PositionOpened().process_receipt(sent.receipt, errors=DISCARD))
+        if booked is None or split is None or opened is None:
+            log.fail(flow, "the open emitted no ReferralFeeBooked, TradingFeeBooked or PositionOpened")
+            continue
+        got = {
+            "discount": booked["discount"],
+            "referrer": booked["toReferrer"],
+            "builder": booked["toBuilder"],
+            "insurance": split["toInsurance"],
+            "charged": opened["fee"],
+            "vault": split["toVault"],
+            "referrer rewards accrued": _rewards(fork, f, referrer) - rewards_before,
+        }
+        want["referrer rewards accrued"] = want["referrer"]
+        wrong = [f"{k} {got[k]} wei, expected {want[k]}" for k in want if got[k] != want[k]]
+        if booked["referrer"] != referrer:
+            wrong.append(f"paid referrer {booked['referrer']}, not {referrer}")
+        if split["toReferral"] != got["referrer"] + got["builder"]:
+            wrong.append(f"the referral bucket got {split['toReferral']} wei, not referrer + builder")
+        if wrong:
+            hint = ""
+            if got["discount"] == 0 and want["discount"] and tier.discount_days == 0:
+                hint = (
+                    f" (discount_days is 0: the {format_fraction(tier.referee_discount)} discount ends at the "
+                    "referee's first trade, so no referee ever gets it)"
+                )
+            log.fail(flow, f"taker fee {fee} wei: " + "; ".join(wrong) + hint)
+            continue
+        log.ok(
+            flow,
+            f"taker fee F = {fee} wei on {format_tao(value * leverage // WAD)}: discount {got['discount']} "
+            f"(floor F x {format_fraction(tier.referee_discount)}), referrer {got['referrer']} "
+            f"(floor F x {format_fraction(tier.referrer_share)}, accrued), builder {got['builder']} "
+            f"(floor F x {format_fraction(proposal.builder_fee_share)}), insurance {got['insurance']}, "
+            f"vault {got['vault']}; charged {got['charged']}",
+        )
+    return log
+
+
+def _rewards(fork: Fork, f, account: str) -> int:
+    return fork.chain.guard(lambda: f.referralAccount(account).call())[3]
+
+
+def _one(logs) -> dict | None:
+    return dict(logs[0]["args"]) if len(logs) == 1 else None
 
 
 #: kind -> flow. A flow returns a FlowLog, or a string: why it was skipped.
@@ -254,8 +459,14 @@ FLOWS: dict[str, Callable] = {
     "market-listing": _listing,
     "market-update": _update,
     "upgrade": _upgrade,
-    "lp-window": _needs_module("lp", "LP"),
-    "referral-config": _needs_module("referral", "referral"),
+    "lp-window": _lp_window,
+    "referral-config": _referral,
+}
+#: What to do when a kind's flows fail.
+TRADING_ACTION = "users could not trade this market as intended after the execution: revise the parameters"
+ACTIONS = {
+    "lp-window": "LPs could not deposit as the file intends after the execution: revise the windows or the caps",
+    "referral-config": "referred trades do not pay what the file configures: revise the tiers",
 }
 
 
@@ -271,7 +482,7 @@ def check_flows(fork: Fork, protocol, proposal: Proposal, modules: set[str]) -> 
             6,
             "fail",
             "; ".join(outcome.fails[:2]),
-            "users could not trade this market as intended after the execution: revise the parameters",
+            ACTIONS.get(proposal.kind, TRADING_ACTION),
             rows=outcome.rows,
         )
     done = ", ".join(dict.fromkeys(r["flow"] for r in outcome.rows if r["result"] == "ok"))

@@ -93,8 +93,11 @@ class Fork:
             self.node.set_balance(address, SENDER_BALANCE)
         return address
 
-    def send(self, sender: str, function: ContractFunction, value: int = 0, gas: int = TX_GAS) -> Sent:
-        """Send `function` from `sender` (impersonated) in the next block; raise Reverted with the decoded reason."""
+    def send(
+        self, sender: str, function: ContractFunction, value: int = 0, gas: int = TX_GAS, at: int | None = None
+    ) -> Sent:
+        """Send `function` from `sender` (impersonated) in the next block, 12 s after the last one or at timestamp
+        `at` (after the last block's); raise Reverted with the decoded reason."""
         sender = self.impersonate(sender)
         what = function.fn_name
         try:
@@ -102,7 +105,7 @@ class Fork:
         except Web3Exception as exc:
             raise SimulationError(f"cannot build {what} on the fork: {exc}") from None
         _, last = self.latest()
-        self.node.set_next_block_timestamp(last + BLOCK_TIME_SECONDS)
+        self.node.set_next_block_timestamp(last + BLOCK_TIME_SECONDS if at is None else max(at, last + 1))
         tx_hash = self.chain.guard(lambda: self.w3.eth.send_transaction(tx))
         receipt = self.chain.guard(lambda: self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=60))
         block = self.node.block(hex(receipt["blockNumber"]))

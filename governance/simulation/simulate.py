@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from web3 import Web3
+from web3.exceptions import ContractCustomError, ContractLogicError
 
 from governance.chain import Chain
 from governance.deployments import read_deployment
@@ -20,12 +21,13 @@ from governance.progress import SILENT, Progress
 from governance.proposals.encode import ENCODERS, encode_proposal
 from governance.proposals.models import MarketListing, Proposal, Upgrade
 from governance.proposals.validate import validate_file
+from governance.reverts import describe_revert
 from governance.simulation import checks
 from governance.simulation.flows import check_flows
 from governance.simulation.fork import Fork, SimulationError, deploy, forked, sim_address
 from governance.simulation.lifecycle import EXECUTOR, run_lifecycle
 from governance.simulation.report import CheckResult, Report, skipped
-from governance.simulation.state import ZERO, protocol_state, role_state
+from governance.simulation.state import ZERO, LpCalendar, protocol_state, read_calendar, role_state
 from governance.toolchain import abi, deployed_bytecode
 
 ABI_SOURCES = (
@@ -167,6 +169,7 @@ def _simulate_on(
     role_accounts = [gov.address, gov.timelock_address, ZERO, guardian, protocol.address, EXECUTOR]
     state_before = protocol_state(protocol)
     roles_before = role_state(gov, role_accounts)
+    calendar = _calendar(protocol) if LP_MODULE in module_ids else None
 
     with progress.step("governance lifecycle: propose, vote, queue, execute"):
         life = run_lifecycle(fork, gov, encoded, proposer)
@@ -233,12 +236,23 @@ def _simulate_on(
             }
             results.append(checks.check_events(proposal, life.execute.receipt, names))
             results.append(checks.check_roles(roles_before, role_state(gov, role_accounts)))
-    results.append(checks.check_timing(life.queued_at, life.eta, LP_MODULE in module_ids))
+    after = _calendar(protocol) if proposal.kind == "lp-window" and isinstance(calendar, LpCalendar) else None
+    after = after if isinstance(after, LpCalendar) else None
+    results.append(checks.check_timing(life.queued_at, life.eta, calendar, after))
     results.append(checks.check_gas(life.execute.gas_used))
     if life.ok:
         with progress.step("user flows after execution"):
             results.append(check_flows(fork, protocol, proposal, set(module_ids)))
     return Report(file_info, source_info, lifecycle, results)
+
+
+def _calendar(protocol) -> LpCalendar | str:
+    """The LP calendar now, or why it cannot be read (an LP module that reverts its views)."""
+    try:
+        return read_calendar(protocol)
+    except (ContractCustomError, ContractLogicError) as exc:
+        data = exc.data if isinstance(getattr(exc, "data", None), str | bytes) else None
+        return f"the LP module's calendar views revert ({describe_revert(data, all_abis()) if data else exc})"
 
 
 def _unsupported(kind: str, modules: set[str]) -> str:

@@ -12,9 +12,22 @@ from eth_utils import keccak
 from governance.markets import STATUS_NAMES
 from governance.protocol import PARAM_FIELDS
 from governance.toolchain import abi
-from governance.units import format_fraction, format_leverage, format_tao
+from governance.units import format_duration, format_fraction, format_leverage, format_tao
 
 ZERO = "0x0000000000000000000000000000000000000000"
+#: A deposit cap of 2^128 - 1 wei: no cap (the LP module's genesis).
+NO_CAP = 2**128 - 1
+#: `epochSchedule()` field order (ILpModule.EpochSchedule).
+SCHEDULE_FIELDS = (
+    "epoch_length",
+    "deposit_window",
+    "withdrawal_window",
+    "next_epoch_length",
+    "next_deposit_window",
+    "next_withdrawal_window",
+    "next_from",
+    "next_epoch",
+)
 
 #: Unit of each market parameter, by its field name.
 PARAM_UNITS = {
@@ -46,7 +59,11 @@ class Value:
         if self.unit == "x":
             return format_leverage(self.raw)
         if self.unit == "TAO":
-            return format_tao(self.raw, 4)
+            return "no cap" if self.raw >= NO_CAP else format_tao(self.raw, 4)
+        if self.unit == "duration":
+            return f"{format_duration(self.raw)} ({self.raw:,} s)"
+        if self.unit == "days":
+            return f"{self.raw:,} days"
         if self.unit == "MEGA":
             return f"{self.raw / 10**18:,.0f} MEGA"
         if self.unit == "s":
@@ -92,12 +109,61 @@ def protocol_state(protocol) -> State:
     state["protocol.collateral_cap_per_account"] = Value(account_cap, "TAO")
     state["protocol.collateral_cap_total"] = Value(total_cap, "TAO")
     state["protocol.opens_paused"] = Value(guard(lambda: f.opensPaused().call()), "")
+    names = []
     for module_id in guard(lambda: f.moduleIds().call()):
         name = module_id.rstrip(b"\0").decode(errors="replace")
+        names.append(name)
         implementation = guard(lambda m=module_id: f.moduleImplementation(m).call())
         selectors = guard(lambda m=module_id: f.moduleSelectors(m).call())
         state[f"modules.{name}.implementation"] = Value(implementation, "address")
         state[f"modules.{name}.selectors"] = Value(",".join(sorted("0x" + s.hex() for s in selectors)), "")
+    if "lp" in names:
+        state.update(lp_state(protocol))
+    if "referral" in names:
+        state.update(referral_state(protocol))
+    return state
+
+
+def read_schedule(protocol) -> dict[str, int]:
+    """`epochSchedule()` by field name: the schedule in force, and the one set for the next epoch (`next_from`
+    0: none)."""
+    raw = protocol.chain.guard(lambda: protocol.contract.functions.epochSchedule().call())
+    return dict(zip(SCHEDULE_FIELDS, raw, strict=True))
+
+
+def lp_state(protocol) -> State:
+    """The schedule of the next epoch (the pending one governance set, which takes effect at the next epoch boundary,
+    or else the one in force) and the deposit caps (in force at once). Only values that time alone does not change:
+    check 2 compares before the vote with after the execution, days apart, and a pending schedule may come into force
+    in between (the next epoch's schedule stays the same when it does). The current epoch, its start and the
+    schedule in force are check 7's."""
+    s = read_schedule(protocol)
+    account_cap, total_cap = protocol.chain.guard(lambda: protocol.contract.functions.depositCaps().call())
+    pending = s["next_from"] != 0
+    state: State = {}
+    for name in ("epoch_length", "deposit_window", "withdrawal_window"):
+        state[f"lp.next_epoch.{name}"] = Value(s[f"next_{name}"] if pending else s[name], "duration")
+    state["lp.deposit_cap_per_account"] = Value(account_cap, "TAO")
+    state["lp.deposit_cap_total"] = Value(total_cap, "TAO")
+    return state
+
+
+def referral_state(protocol) -> State:
+    """The referral tier table (each tier's name, referrer share, referee discount, discount days) and the builder
+    share. The trading-fee split's referral share, which the referral setters maintain, is
+    `protocol.referral_fee_share`."""
+    f = protocol.contract.functions
+    guard = protocol.chain.guard
+    tiers = guard(lambda: f.referralTiers().call())
+    state: State = {
+        "referral.tier_count": Value(len(tiers), ""),
+        "referral.builder_fee_share": Value(guard(lambda: f.builderFeeShare().call()), "%"),
+    }
+    for i, (name, share, discount, days) in enumerate(tiers):
+        state[f"referral.tiers[{i}].name"] = Value(bytes(name).rstrip(b"\0").decode("ascii", errors="replace"), "")
+        state[f"referral.tiers[{i}].referrer_share"] = Value(share, "%")
+        state[f"referral.tiers[{i}].referee_discount"] = Value(discount, "%")
+        state[f"referral.tiers[{i}].discount_days"] = Value(days, "days")
     return state
 
 
@@ -138,3 +204,67 @@ def diff(before: State, after: State) -> list[tuple[str, Value, Value]]:
         if old.raw != new.raw:
             rows.append((path, old, new))
     return rows
+
+
+@dataclass(frozen=True)
+class EpochWindows:
+    """One LP epoch: its number, start and schedule, and where its windows end (`[start, start + window)`)."""
+
+    epoch: int
+    start: int
+    length: int
+    deposit_window: int
+    withdrawal_window: int
+    schedule: str  # "in force" or "pending (set by governance)"
+
+    @property
+    def end(self) -> int:
+        return self.start + self.length
+
+    @property
+    def deposit_closes(self) -> int:
+        return self.start + self.deposit_window
+
+    @property
+    def withdrawal_closes(self) -> int:
+        return self.start + self.withdrawal_window
+
+
+@dataclass(frozen=True)
+class LpCalendar:
+    """The LP calendar as read at `read_at`: the epoch then and its start, the schedule in force and the pending
+    one (`next_from` 0: none), from which every later epoch follows (LpLogic.epochOf, rollSchedule)."""
+
+    read_at: int
+    epoch: int
+    start: int
+    schedule: dict[str, int]
+
+    def at(self, t: int) -> EpochWindows:
+        """The epoch containing time `t` (at or after `read_at`) and its windows."""
+        s = self.schedule
+        if s["next_from"] and t >= s["next_from"]:
+            length = s["next_epoch_length"]
+            k = (t - s["next_from"]) // length
+            return EpochWindows(
+                s["next_epoch"] + k,
+                s["next_from"] + k * length,
+                length,
+                s["next_deposit_window"],
+                s["next_withdrawal_window"],
+                "pending at the read (set by governance)",
+            )
+        length = s["epoch_length"]
+        k = (t - self.start) // length
+        return EpochWindows(
+            self.epoch + k, self.start + k * length, length, s["deposit_window"], s["withdrawal_window"], "in force"
+        )
+
+
+def read_calendar(protocol) -> LpCalendar:
+    """The LP calendar now (`currentEpoch()`, `epochSchedule()` and the latest block's time)."""
+    f = protocol.contract.functions
+    guard = protocol.chain.guard
+    epoch, start = guard(lambda: f.currentEpoch().call())
+    now = guard(lambda: protocol.chain.w3.eth.get_block("latest")["timestamp"])
+    return LpCalendar(now, epoch, start, read_schedule(protocol))

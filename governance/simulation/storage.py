@@ -31,7 +31,8 @@ NAMESPACES = (
     ("funding", "megatao.storage.funding", "FundingStorageLayout"),
     ("vault", "megatao.storage.vault", "VaultStorageLayout"),
     ("fee", "megatao.storage.fee", "FeeStorageLayout"),
-    ("referral", "megatao.storage.referral", None),
+    ("lp", "megatao.storage.lp", "LpStorageLayout"),
+    ("referral", "megatao.storage.referral", "ReferralStorageLayout"),
     ("order", "megatao.storage.order", None),
 )
 #: Slots a reserved namespace (no layout yet) may use directly.
@@ -52,6 +53,7 @@ class _Field:
     encoding: str  # inplace, mapping, dynamic_array
     size_slots: int  # for inplace; for mapping: the value's size; for arrays: the element's size in slots (>= 1)
     members: list[tuple[int, str]] = field(default_factory=list)  # (relative slot, "a, b") of a struct value
+    element_slots: int = 0  # a fixed-size array in place: its element's size in slots (0: not an array)
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,9 @@ class NamespaceMap:
                 element = info.get("base", "")
                 size = _slots_of(types, element) if element in types else 1
                 fields.append(_Field(member["label"], absolute, "dynamic_array", size))
+            elif "base" in info:  # a fixed-size array: its elements in place
+                size, element = _slots_of(types, member["type"]), _slots_of(types, info["base"])
+                fields.append(_Field(member["label"], absolute, "inplace", size, [], element))
             else:
                 fields.append(_Field(member["label"], absolute, "inplace", _slots_of(types, member["type"])))
         return fields
@@ -122,11 +127,17 @@ class NamespaceMap:
             offset = slot - root
             if not self.fields[name] and 0 <= offset < RESERVED_SPAN:
                 return Attribution(name, f"slot +{offset} (reserved namespace, no layout)")
+            labels = []  # fields packed into one slot are named together
             for f in self.fields[name]:
                 if f.encoding == "dynamic_array" and f.slot == slot:
                     return Attribution(name, f"{f.label}.length")
                 if f.encoding == "inplace" and f.slot <= slot < f.slot + f.size_slots:
-                    return Attribution(name, f.label if f.size_slots == 1 else f"{f.label} (slot +{slot - f.slot})")
+                    if f.element_slots:
+                        labels.append(f"{f.label}[{(slot - f.slot) // f.element_slots}]")
+                    else:
+                        labels.append(f.label if f.size_slots == 1 else f"{f.label} (slot +{slot - f.slot})")
+            if labels:
+                return Attribution(name, ", ".join(labels))
         for name in self.roots:
             for f in self.fields[name]:
                 if f.encoding == "mapping":
