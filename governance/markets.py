@@ -21,6 +21,18 @@ from governance.paths import display, genesis_dir
 KIND_ALPHA = 0
 KIND_INDEX = 1
 STATUS_NAMES = {0: "none", 1: "active", 2: "reduce-only", 3: "delisted"}
+#: The fields of the registry's `MarketParams` struct, in order, by the names proposals and this module use.
+PARAM_KEYS = (
+    "max_leverage",
+    "maintenance_margin",
+    "partial_liquidation_band",
+    "taker_fee",
+    "maker_fee",
+    "max_funding_rate_8h",
+    "price_band",
+    "max_open_interest",
+    "min_pool_tao",
+)
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 
 
@@ -41,17 +53,7 @@ class MarketParameters(BaseModel):
 
     def as_tuple(self) -> tuple[int, ...]:
         """The `MarketParams` struct, in its field order."""
-        return (
-            self.max_leverage,
-            self.maintenance_margin,
-            self.partial_liquidation_band,
-            self.taker_fee,
-            self.maker_fee,
-            self.max_funding_rate_8h,
-            self.price_band,
-            self.max_open_interest,
-            self.min_pool_tao,
-        )
+        return tuple(getattr(self, key) for key in PARAM_KEYS)
 
 
 class AlphaMarket(MarketParameters):

@@ -8,20 +8,11 @@ from governance.chain import Chain
 from governance.deploy import ENTRY_CONTRACT, PROTOCOL_INTERFACE
 from governance.deployments import read_deployment
 from governance.errors import InputError, did_you_mean
-from governance.markets import KIND_ALPHA, STATUS_NAMES
+from governance.markets import KIND_ALPHA, PARAM_KEYS, STATUS_NAMES
 from governance.toolchain import abi
 
-PARAM_FIELDS = (
-    "max_leverage",
-    "maintenance_margin",
-    "partial_liquidation_band",
-    "taker_fee",
-    "maker_fee",
-    "max_funding_rate_8h",
-    "price_band",
-    "max_open_interest",
-    "min_pool_tao",
-)
+#: The `MarketParams` struct's fields, in order, by the names proposals use.
+PARAM_FIELDS = PARAM_KEYS
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from eth_utils import keccak, to_checksum_address
 from web3 import Web3
 
 from governance.errors import InputError
-from governance.markets import KIND_ALPHA, KIND_INDEX, ZERO_ADDRESS
+from governance.markets import KIND_ALPHA, KIND_INDEX, PARAM_KEYS, ZERO_ADDRESS
 from governance.proposals.models import (
     ListedMarket,
     LpWindow,
@@ -25,17 +25,6 @@ from governance.toolchain import abi
 from governance.units import format_duration, format_fraction, format_tao
 
 STATUS_VALUES = {"active": 1, "reduce-only": 2, "delisted": 3}
-PARAM_KEYS = (
-    "max_leverage",
-    "maintenance_margin",
-    "partial_liquidation_band",
-    "taker_fee",
-    "maker_fee",
-    "max_funding_rate_8h",
-    "price_band",
-    "max_open_interest",
-    "min_pool_tao",
-)
 
 
 @dataclass(frozen=True)
