@@ -401,23 +401,13 @@ class MtsosOracleClient:
         )
 
     def explain_revert(self, exc: Exception) -> str:
-        """The custom error in a revert, by name and in words; the raw data when it is not one of the oracle's."""
-        from eth_abi import decode
-        from web3 import Web3
+        """The custom error in a revert, with its arguments and in words; the raw text when it is none of the ABI's."""
+        from governance.reverts import describe_revert
 
         data = getattr(exc, "data", None)
-        raw = data if isinstance(data, str) else str(exc)
-        for item in self.abi:
-            if item.get("type") != "error":
-                continue
-            types = [arg["type"] for arg in item.get("inputs", [])]
-            selector = Web3.keccak(text=f"{item['name']}({','.join(types)})").hex().removeprefix("0x")[:8]
-            if raw.removeprefix("0x").startswith(selector):
-                args = decode(types, bytes.fromhex(raw.removeprefix("0x")[8:])) if types else ()
-                return f"{item['name']}: {_ERROR_WORDS.get(item['name'], 'see IMtsosOracle')}" + (
-                    f" ({', '.join(_show(arg) for arg in args)})" if args else ""
-                )
-        return raw
+        text = describe_revert(data, self.abi) if isinstance(data, str) else str(exc)
+        name = text.split("(")[0]
+        return f"{text}: {_ERROR_WORDS[name]}" if name in _ERROR_WORDS else text
 
 
 _ERROR_WORDS = {
@@ -426,9 +416,3 @@ _ERROR_WORDS = {
     "SumAlphaPriceOutOfRange": "getSumAlphaPrice() answered more than the oracle stores",
     "MtsosOracleNotInitialized": "the oracle has no EMA yet",
 }
-
-
-def _show(value: object) -> str:
-    if isinstance(value, bytes):
-        return "0x" + value.hex() if value else "no revert data"
-    return str(value)

@@ -135,9 +135,9 @@ class Governance:
     # ------------------------------------------------------------------ encoding and lookup
 
     def context(self) -> Context:
-        functions = self.protocol.contract.functions
-        ids = {m.ticker: m.market_id for m in self.protocol.markets()}
-        current = {t: tuple(self.read(lambda i=i: functions.marketParams(i).call())) for t, i in ids.items()}
+        markets = self.protocol.markets()
+        ids = {m.ticker: m.market_id for m in markets}
+        current = {m.ticker: tuple(m.params.values()) for m in markets}
         return Context(
             protocol=self.protocol.address,
             governor=self.address,
@@ -170,30 +170,31 @@ class Governance:
     def find_by_description(self, description: str) -> OnChainProposal | None:
         """The latest proposal whose description is `description` (how a file names a proposal whose calls depend
         on deployments made at submission, such as an upgrade's new implementations)."""
-        event = self.governor.events.ProposalCreated()
-        found = None
-        for log in self.read(lambda: event.get_logs(from_block=0)):
-            args = log["args"]
-            if args["description"] == description:
-                found = OnChainProposal(
-                    args["proposalId"], list(args["targets"]), list(args["values"]), list(args["calldatas"]),
-                    args["description"],
-                )  # fmt: skip
-        return found
+        matches = [p for p in self.created() if p.description == description]
+        return matches[-1] if matches else None
 
     def exists(self, proposal_id: int) -> bool:
         return self.read(lambda: self.governor.functions.proposalSnapshot(proposal_id).call()) != 0
 
+    def created(self) -> list[OnChainProposal]:
+        """Every proposal the Governor has recorded, oldest first, from its ProposalCreated events."""
+        event = self.governor.events.ProposalCreated()
+        return [
+            OnChainProposal(
+                log["args"]["proposalId"],
+                list(log["args"]["targets"]),
+                list(log["args"]["values"]),
+                list(log["args"]["calldatas"]),
+                log["args"]["description"],
+            )  # fmt: skip
+            for log in self.read(lambda: event.get_logs(from_block=0))
+        ]
+
     def find(self, proposal_id: int) -> OnChainProposal:
         """The proposal's calls and description, from its ProposalCreated event."""
-        event = self.governor.events.ProposalCreated()
-        for log in self.read(lambda: event.get_logs(from_block=0)):
-            args = log["args"]
-            if args["proposalId"] == proposal_id:
-                return OnChainProposal(
-                    proposal_id, list(args["targets"]), list(args["values"]), list(args["calldatas"]),
-                    args["description"],
-                )  # fmt: skip
+        for proposal in self.created():
+            if proposal.proposal_id == proposal_id:
+                return proposal
         raise InputError(f"no proposal {proposal_id} on the Governor at {self.address}")
 
     def status(self, proposal_id: int) -> Status:

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from eth_abi import encode
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from web3 import Web3
@@ -17,6 +16,7 @@ from web3 import Web3
 from governance.errors import InputError
 from governance.fields import Fraction, Leverage, TaoAmount
 from governance.paths import display, genesis_dir
+from governance.proposals.source import read_source
 
 KIND_ALPHA = 0
 KIND_INDEX = 1
@@ -110,12 +110,7 @@ def load_genesis_markets(path: Path | None = None) -> list[AlphaMarket]:
 def load_genesis(path: Path | None = None) -> Genesis:
     """The alpha and index markets of `proposals/genesis/markets.yaml`, defaults filled in, checked."""
     path = path or genesis_dir() / "markets.yaml"
-    try:
-        data = yaml.safe_load(path.read_text())
-    except OSError as exc:
-        raise InputError(f"{display(path)}: cannot read ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{display(path)}: not valid YAML ({exc})") from None
+    data = read_source(path).data
     if not isinstance(data, dict) or data.get("version") != 1:
         raise InputError(f"{display(path)}: expected a mapping with `version: 1`, `defaults` and `markets`")
     unknown = set(data) - {"version", "defaults", "markets", "index_markets"}

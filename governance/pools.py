@@ -10,13 +10,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from eth_account.signers.local import LocalAccount
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from governance.chain import Chain
 from governance.errors import InputError, NetworkError
 from governance.paths import display, genesis_dir
+from governance.proposals.source import read_source
 from governance.toolchain import abi
 
 ALPHA_PRECOMPILE = "0x0000000000000000000000000000000000000808"
@@ -55,12 +55,7 @@ class PoolSeedFile(BaseModel):
 def load_pool_seeds(path: Path | None = None) -> list[PoolSeed]:
     """The pools of `proposals/genesis/devnet-pools.yaml` (or `path`), checked; errors name the file and key."""
     path = path or genesis_dir() / "devnet-pools.yaml"
-    try:
-        data = yaml.safe_load(path.read_text())
-    except OSError as exc:
-        raise InputError(f"{display(path)}: cannot read ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{display(path)}: not valid YAML ({exc})") from None
+    data = read_source(path).data
     try:
         seeds = PoolSeedFile.model_validate(data).pools
     except ValidationError as exc:
