@@ -83,6 +83,7 @@ class AnvilProcess:
         fork_url: str | None = None,
         fork_block: int | None = None,
         balance_tao: int = 10_000,
+        extra_args: tuple[str, ...] = (),
     ) -> AnvilProcess:
         """Start anvil detached from this process (it outlives the command) and wait until it answers.
 
@@ -106,6 +107,7 @@ class AnvilProcess:
             args += ["--fork-url", fork_url]
             if fork_block is not None:
                 args += ["--fork-block-number", str(fork_block)]
+        args += extra_args
         log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(log_path, "w") as log:
             process = subprocess.Popen(

@@ -103,8 +103,9 @@ class UpResult:
     seconds: float
 
 
-def up(port: int | None = None, progress: Progress = SILENT) -> UpResult:
-    """Start the devnet and deploy on it, or report the one already running. A failure leaves no process behind."""
+def up(port: int | None = None, progress: Progress = SILENT, anvil_args: tuple[str, ...] = ()) -> UpResult:
+    """Start the devnet and deploy on it, or report the one already running. A failure leaves no process behind.
+    `anvil_args` go to anvil as they are (e.g. `--steps-tracing` for opcode traces)."""
     started = time.monotonic()
     existing = running_devnet()
     if existing:
@@ -120,7 +121,11 @@ def up(port: int | None = None, progress: Progress = SILENT) -> UpResult:
     port = port if port is not None else free_port()
     with progress.step(f"starting anvil on 127.0.0.1:{port}"):
         anvil = AnvilProcess.launch(
-            port, state_dir() / "anvil.log", chain_id=DEVNET_CHAIN_ID, balance_tao=DEV_BALANCE_TAO
+            port,
+            state_dir() / "anvil.log",
+            chain_id=DEVNET_CHAIN_ID,
+            balance_tao=DEV_BALANCE_TAO,
+            extra_args=anvil_args,
         )
     state = DevnetState(
         pid=anvil.pid,

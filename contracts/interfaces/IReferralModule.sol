@@ -75,11 +75,13 @@ interface IReferralModule is IReferralErrors {
 
     /// @notice A fee of `positionId`'s trade: `discount` not charged to the trader (0 when the fee was not covered),
     ///         `toReferrer` accrued to `referrer`, `toBuilder` to `builder` (the vault's `TradingFeeBooked` has the
-    ///         insurance and vault parts, `toReferral` = `toReferrer + toBuilder`).
+    ///         insurance and vault parts, `toReferral` = `toReferrer + toBuilder`). Indexed by the accounts paid;
+    ///         `positionId` is data (the trade's position events are indexed by it), one topic less on every referred
+    ///         trade.
     event ReferralFeeBooked(
-        bytes32 indexed positionId,
         address indexed referrer,
         address indexed builder,
+        bytes32 positionId,
         uint256 discount,
         uint256 toReferrer,
         uint256 toBuilder

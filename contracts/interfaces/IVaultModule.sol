@@ -25,16 +25,6 @@ struct VaultTotals {
     uint256 interestIndex;
 }
 
-/// @notice Cumulative fees per bucket, wei.
-struct FeeTotals {
-    uint256 tradingToVault;
-    uint256 tradingToInsurance;
-    uint256 tradingToReferral;
-    uint256 liquidationToKeepers;
-    uint256 liquidationToInsurance;
-    uint256 liquidationToVault;
-}
-
 /// @notice A market's trading state.
 struct MarketTradingState {
     /// @dev Open interest per side, wei of entry notional.
@@ -150,9 +140,6 @@ interface IVaultModule is IVaultErrors {
 
     /// @notice The vault's buckets, utilization, breaker and interest.
     function vaultTotals() external view returns (VaultTotals memory);
-
-    /// @notice Cumulative fees per bucket.
-    function feeTotals() external view returns (FeeTotals memory);
 
     /// @notice Total open notional / reserves, WAD.
     function utilization() external view returns (uint256);

@@ -156,9 +156,9 @@ library Constants {
     /// @dev Smallest collateral cap (per account or global, gov), wei: 1 TAO.
     uint256 internal constant MIN_COLLATERAL_CAP = 1e18;
 
-    /// @dev Largest collateral cap (per account or global, gov), wei: the 128-bit field's size, which is also the
-    ///      genesis value of both caps (no cap until governance sets one).
-    uint256 internal constant MAX_COLLATERAL_CAP = type(uint128).max;
+    /// @dev Largest collateral cap (per account or global, gov), wei: the 96-bit field's size (7.9e10 TAO, beyond
+    ///      the supply), which is also the genesis value of both caps (no cap until governance sets one).
+    uint256 internal constant MAX_COLLATERAL_CAP = type(uint96).max;
 
     // ------------------------------------------------------------------ referral program (section 8): bounds of the
     // governance parameters the referral setters enforce (all inclusive)

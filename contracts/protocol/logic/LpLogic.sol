@@ -21,8 +21,8 @@ import {OracleLogic} from "../modules/OracleModule.sol";
 /// @dev Internal library of the LP module, the vault module (`fundVault`) and the trading modules (`trackExposure`,
 ///      through `TradingLogic.updateOpenInterest`).
 ///      Equity is O(markets with open positions): per market, the side's PnL at a price is
-///      `longSize x price - longOI` (longs), `shortOI - shortSize x price` (shorts), from two sums kept on every
-///      size change. Each side is valued at two prices: the one accepted before this block (which nothing in this
+///      `longSize x price - longOI` (longs), `shortOI - shortSize x price` (shorts), from the two sums each side's
+///      slot of `PositionStorage.OpenInterest` keeps. Each side is valued at two prices: the one accepted before this block (which nothing in this
 ///      block can move) and the one an oracle update would accept now (which follows the spot through the band).
 ///      Withdrawal equity takes, per side, the larger trader PnL and counts it only when positive (a gain, in full;
 ///      a side's net loss counts zero); deposit equity takes the smaller trader PnL, gains and losses. So a price
@@ -35,23 +35,21 @@ library LpLogic {
 
     // ---------------------------------------------------------------- exposure (written by every trade)
 
-    /// @notice Moves `isLong`'s size sum in `marketId` from `oldSize` to `newSize` (a position's absolute size before
-    ///         and after); keeps the list of markets with open positions.
-    function trackExposure(MarketId marketId, bool isLong, uint256 oldSize, uint256 newSize) internal {
-        if (oldSize == newSize) return;
+    /// @notice After `isLong`'s size sum in `marketId` moved from `sizeBefore` to `sizeAfter` (the other side's being
+    ///         `otherSize`): resets an emptied side's unsettled funding, keeps the list of markets with open positions.
+    function trackExposure(MarketId marketId, bool isLong, uint256 sizeBefore, uint256 sizeAfter, uint256 otherSize)
+        internal
+    {
+        if (sizeBefore == sizeAfter) return;
         LpStorage.Layout storage $ = LpStorage.load();
-        LpStorage.Exposure storage e = $.exposure[marketId];
-        uint256 longSize = e.longSize;
-        uint256 shortSize = e.shortSize;
-        bool wasActive = longSize != 0 || shortSize != 0;
-        if (isLong) longSize = longSize + newSize - oldSize;
-        else shortSize = shortSize + newSize - oldSize;
-        e.longSize = longSize.toUint128();
-        e.shortSize = shortSize.toUint128();
         // An empty side owes nothing: the rounding of its accruals and settlements starts again from zero.
-        if (isLong && longSize == 0) e.longFundingOwed = 0;
-        if (!isLong && shortSize == 0) e.shortFundingOwed = 0;
-        bool active = longSize != 0 || shortSize != 0;
+        if (sizeAfter == 0) {
+            LpStorage.Exposure storage e = $.exposure[marketId];
+            if (isLong) e.longFundingOwed = 0;
+            else e.shortFundingOwed = 0;
+        }
+        bool wasActive = sizeBefore != 0 || otherSize != 0;
+        bool active = sizeAfter != 0 || otherSize != 0;
         if (active == wasActive) return;
         if (active) {
             $.activeMarkets.push(marketId);
@@ -104,14 +102,14 @@ library LpLogic {
             uint256 priceBefore = OracleLogic.referencePrice(OracleStorage.load().prices[marketId]);
             (, uint256 priceNow,) = OracleLogic.preview(marketId);
             // A side's claim on the vault: its PnL less the funding it owes (plus what it has earned, unsettled).
-            (int256 hi, int256 lo) = _sidePnl(e.longSize, oi.long, priceBefore, priceNow, true);
+            (int256 hi, int256 lo) = _sidePnl(oi.longSize, oi.long, priceBefore, priceNow, true);
             int256 funding = e.longFundingOwed;
             (hi, lo) = (hi - funding, lo - funding);
             pnlLow += lo;
             // Positive in this branch.
             // forge-lint: disable-next-line(unsafe-typecast)
             if (hi > 0) gains += uint256(hi);
-            (hi, lo) = _sidePnl(e.shortSize, oi.short, priceBefore, priceNow, false);
+            (hi, lo) = _sidePnl(oi.shortSize, oi.short, priceBefore, priceNow, false);
             funding = e.shortFundingOwed;
             (hi, lo) = (hi - funding, lo - funding);
             pnlLow += lo;

@@ -58,38 +58,22 @@ library PositionLogic {
         return PositionMath.notional(p.size, p.entryPrice);
     }
 
-    /// @notice Lists a new position in its account (at most 50).
-    function addToAccount(address account, MarketId marketId, PositionStorage.Position storage p) internal {
+    /// @notice Counts a new position in its account (at most 50).
+    function addToAccount(address account) internal {
         MarginStorage.Account storage a = MarginStorage.load().accounts[account];
         uint256 count = a.positionCount;
         if (count >= Constants.MAX_POSITIONS_PER_ACCOUNT) {
             revert IPositionErrors.TooManyPositions(account, Constants.MAX_POSITIONS_PER_ACCOUNT);
         }
-        a.markets[count] = marketId;
         // Count + 1 <= 50, checked above.
         // forge-lint: disable-next-line(unsafe-typecast)
         a.positionCount = uint8(count + 1);
-        // Count + 1 <= 50, checked above.
-        // forge-lint: disable-next-line(unsafe-typecast)
-        p.accountSlot = uint8(count + 1);
     }
 
-    /// @notice Removes a closed position from its account's list (swap with the last, pop).
-    function removeFromAccount(address account, PositionStorage.Position storage p) internal {
+    /// @notice Uncounts a closed position from its account.
+    function removeFromAccount(address account) internal {
         MarginStorage.Account storage a = MarginStorage.load().accounts[account];
-        uint256 last = a.positionCount - 1;
-        uint256 index = p.accountSlot - 1;
-        if (index != last) {
-            MarketId moved = a.markets[last];
-            a.markets[index] = moved;
-            // Index < positionCount <= 50.
-            // forge-lint: disable-next-line(unsafe-typecast)
-            PositionStorage.load().positions[id(account, moved)].accountSlot = uint8(index + 1);
-        }
-        a.markets[last] = MarketId.wrap(bytes32(0));
-        // Last < positionCount <= 50.
-        // forge-lint: disable-next-line(unsafe-typecast)
-        a.positionCount = uint8(last);
+        a.positionCount -= 1;
     }
 
     /// @notice Sets a position's margin from `oldMargin` to `newMargin`, moving the account's collateral and the
@@ -204,13 +188,17 @@ library PositionLogic {
         }
     }
 
-    /// @notice The markets where `account` holds a position.
+    /// @notice The markets where `account` holds a position, in listing order (a view: it reads every market).
     function markets(address account) internal view returns (MarketId[] memory list) {
-        MarginStorage.Account storage a = MarginStorage.load().accounts[account];
-        uint256 count = a.positionCount;
+        uint256 count = MarginStorage.load().accounts[account].positionCount;
         list = new MarketId[](count);
-        for (uint256 i; i < count; ++i) {
-            list[i] = a.markets[i];
+        if (count == 0) return list;
+        MarketId[] storage all = MarketStorage.load().marketIds;
+        mapping(bytes32 => PositionStorage.Position) storage positions = PositionStorage.load().positions;
+        uint256 found;
+        for (uint256 i; i < all.length && found < count; ++i) {
+            MarketId marketId = all[i];
+            if (positions[id(account, marketId)].size != 0) list[found++] = marketId;
         }
     }
 }

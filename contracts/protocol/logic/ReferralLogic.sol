@@ -81,7 +81,7 @@ library ReferralLogic {
         if (toReferrer != 0) _credit(f.referrer, toReferrer);
         if (toBuilder != 0) _credit(f.builder, toBuilder);
         if (f.referrer != address(0) || f.builder != address(0)) {
-            emit IReferralModule.ReferralFeeBooked(positionId, f.referrer, f.builder, f.discount, toReferrer, toBuilder);
+            emit IReferralModule.ReferralFeeBooked(f.referrer, f.builder, positionId, f.discount, toReferrer, toBuilder);
         }
         VaultLogic.bookTradingFee(positionId, toInsurance, toReferrer + toBuilder, toVault);
     }

@@ -56,8 +56,17 @@ library TradingLogic {
     function begin(MarketId marketId, Mode mode) internal returns (Context memory c) {
         MarketStorage.Market storage m = MarketStorage.listed(marketId);
         c.marketId = marketId;
-        c.params = m.params;
         bool increase = mode == Mode.Increase;
+        if (increase) {
+            c.params = m.params;
+        } else {
+            // The caps (the params' third slot) bound increases only: a decrease or a liquidation leaves them unread.
+            MarketParams storage p = m.params;
+            (c.params.maxLeverage, c.params.maintenanceMargin, c.params.partialLiquidationBand) =
+                (p.maxLeverage, p.maintenanceMargin, p.partialLiquidationBand);
+            (c.params.takerFee, c.params.makerFee, c.params.maxFundingRate8h, c.params.priceBand) =
+                (p.takerFee, p.makerFee, p.maxFundingRate8h, p.priceBand);
+        }
         if (increase) {
             MarketStatus status = m.status;
             if (status != MarketStatus.Active) revert IPositionErrors.MarketNotActive(marketId, status);
@@ -142,11 +151,21 @@ library TradingLogic {
         uint256 oldSize,
         uint256 newSize
     ) internal {
-        LpLogic.trackExposure(c.marketId, isLong, oldSize, newSize);
         PositionStorage.OpenInterest storage oi = PositionStorage.load().openInterest[c.marketId];
         VaultStorage.Layout storage v = VaultStorage.load();
-        if (isLong) oi.long = (c.longOI + newNotional - oldNotional).toUint128();
-        else oi.short = (c.shortOI + newNotional - oldNotional).toUint128();
+        uint256 sizeBefore;
+        uint256 sizeAfter;
+        uint256 otherSize;
+        if (isLong) {
+            (sizeBefore, otherSize) = (oi.longSize, oi.shortSize);
+            sizeAfter = sizeBefore + newSize - oldSize;
+            (oi.long, oi.longSize) = ((c.longOI + newNotional - oldNotional).toUint128(), sizeAfter.toUint128());
+        } else {
+            (sizeBefore, otherSize) = (oi.shortSize, oi.longSize);
+            sizeAfter = sizeBefore + newSize - oldSize;
+            (oi.short, oi.shortSize) = ((c.shortOI + newNotional - oldNotional).toUint128(), sizeAfter.toUint128());
+        }
+        LpLogic.trackExposure(c.marketId, isLong, sizeBefore, sizeAfter, otherSize);
         v.totalOpenNotional = (v.totalOpenNotional + newNotional - oldNotional).toUint128();
     }
 

@@ -6,10 +6,9 @@ import {IVaultModule} from "../../interfaces/IVaultModule.sol";
 import {Bittensor} from "../../libraries/Bittensor.sol";
 import {InterestMath} from "../../libraries/math/InterestMath.sol";
 import {LiquidationMath} from "../../libraries/math/LiquidationMath.sol";
-import {FeeStorage} from "../storage/FeeStorage.sol";
 import {VaultStorage} from "../storage/VaultStorage.sol";
 
-/// @title The vault's bookkeeping, on the `megatao.storage.vault` and `megatao.storage.fee` namespaces.
+/// @title The vault's bookkeeping, on the `megatao.storage.vault` namespace.
 /// @dev Internal library of the trading modules. Every function moves TAO between buckets without creating or losing
 ///      a wei: reserves, margins owed (written by `PositionLogic`), insurance fund, claims owed, referral balance
 ///      (credited by `ReferralLogic`, paid out by the referral module's claims).
@@ -50,32 +49,20 @@ library VaultLogic {
 
     /// @notice Books the parts of a trading fee that `ReferralLogic` routed (the discount, never charged, is not
     ///         among them): `toInsurance` to the insurance fund, `toReferral` (referrer and builder rewards) to the
-    ///         referral balance, `toVault` to the reserves; cumulative totals per bucket.
+    ///         referral balance, `toVault` to the reserves. The event is the record per bucket.
     function bookTradingFee(bytes32 positionId, uint256 toInsurance, uint256 toReferral, uint256 toVault) internal {
-        FeeStorage.Layout storage f = FeeStorage.load();
         VaultStorage.Layout storage v = VaultStorage.load();
         v.reserves = (v.reserves + toVault).toUint128();
-        f.tradingToVault = (f.tradingToVault + toVault).toUint128();
-        if (toInsurance != 0) {
-            v.insuranceFund = (v.insuranceFund + toInsurance).toUint128();
-            f.tradingToInsurance = (f.tradingToInsurance + toInsurance).toUint128();
-        }
-        if (toReferral != 0) {
-            f.referralBalance = (f.referralBalance + toReferral).toUint128();
-            f.tradingToReferral = (f.tradingToReferral + toReferral).toUint128();
-        }
+        if (toInsurance != 0) v.insuranceFund = (v.insuranceFund + toInsurance).toUint128();
+        if (toReferral != 0) v.referralBalance = (v.referralBalance + toReferral).toUint88();
         emit IVaultModule.TradingFeeBooked(positionId, toInsurance, toReferral, toVault);
     }
 
     /// @notice Books a liquidation fee's insurance and vault shares (the keeper's is paid by the caller).
-    function bookLiquidationFee(uint256 toKeeper, uint256 toInsurance, uint256 toVault) internal {
-        FeeStorage.Layout storage f = FeeStorage.load();
+    function bookLiquidationFee(uint256 toInsurance, uint256 toVault) internal {
         VaultStorage.Layout storage v = VaultStorage.load();
         v.reserves = (v.reserves + toVault).toUint128();
         v.insuranceFund = (v.insuranceFund + toInsurance).toUint128();
-        f.liquidationToKeepers = (f.liquidationToKeepers + toKeeper).toUint128();
-        f.liquidationToInsurance = (f.liquidationToInsurance + toInsurance).toUint128();
-        f.liquidationToVault = (f.liquidationToVault + toVault).toUint128();
     }
 
     /// @notice Settles a position leaving the book between its margin and the reserves.
@@ -131,7 +118,7 @@ library VaultLogic {
             return;
         }
         v.claimable[to] += amount;
-        v.claimsOwed = (v.claimsOwed + amount).toUint128();
+        v.claimsOwed = (v.claimsOwed + amount).toUint88();
         emit IVaultModule.PayoutCredited(to, amount);
     }
 

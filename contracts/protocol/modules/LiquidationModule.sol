@@ -215,7 +215,7 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
         TradingLogic.Context memory c,
         Liquidation memory l
     ) private returns (uint256 toTrader, uint256 badDebt) {
-        PositionLogic.removeFromAccount(account, p);
+        PositionLogic.removeFromAccount(account);
         PositionLogic.setMargin(account, p, l.margin, 0);
         delete PositionStorage.load().positions[l.positionId];
         TradingLogic.updateOpenInterest(c, l.size > 0, l.notional, 0, l.sizeAbs, 0);
@@ -229,7 +229,7 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
 
     /// @dev Books the fee, re-evaluates the circuit breaker, pays the keeper (sent) and the trader (sent with a gas limit, credited if that fails).
     function _finish(Liquidation memory l, address keeper, address account, uint256 toTrader) private {
-        VaultLogic.bookLiquidationFee(l.toKeeper, l.toInsurance, l.toVault);
+        VaultLogic.bookLiquidationFee(l.toInsurance, l.toVault);
         emit LiquidationFeeBooked(l.positionId, l.toKeeper, l.toInsurance, l.toVault);
         VaultLogic.updateCircuitBreaker();
         VaultLogic.payOut(account, toTrader, VaultLogic.TRADER_PAYOUT_GAS);

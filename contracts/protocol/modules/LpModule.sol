@@ -11,6 +11,7 @@ import {Constants} from "../../libraries/Constants.sol";
 import {InterestMath} from "../../libraries/math/InterestMath.sol";
 import {MegaTAOLpToken} from "../../tokens/MegaTAOLpToken.sol";
 import {LpStorage} from "../storage/LpStorage.sol";
+import {PositionStorage} from "../storage/PositionStorage.sol";
 import {VaultStorage} from "../storage/VaultStorage.sol";
 import {LpLogic} from "../logic/LpLogic.sol";
 import {TradingLogic} from "../logic/TradingLogic.sol";
@@ -361,8 +362,8 @@ contract LpModule is ILpModule, ModuleBase, ReentrancyGuardTransient {
         onlyDelegateCall
         returns (uint256 longSize, uint256 shortSize)
     {
-        LpStorage.Exposure storage e = LpStorage.load().exposure[marketId];
-        return (e.longSize, e.shortSize);
+        PositionStorage.OpenInterest storage oi = PositionStorage.load().openInterest[marketId];
+        return (oi.longSize, oi.shortSize);
     }
 
     /// @inheritdoc ILpModule

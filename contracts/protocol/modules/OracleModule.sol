@@ -47,16 +47,16 @@ library OracleLogic {
             state.blockStartPrice = state.lastPrice;
             state.lastBlock = uint64(block.number);
         }
-        state.lastPrice = price.toUint128();
+        state.lastPrice = price.toUint96();
         emit IOracleModule.PriceUpdated(marketId, spotPrice, price, clamped);
     }
 
     /// @notice Seeds a new market: its index oracle (zero for alpha) and its first accepted price.
     function initialize(MarketId marketId, IIndexOracle oracle, uint256 price) internal {
         OracleStorage.PriceState storage state = OracleStorage.load().prices[marketId];
-        uint128 price128 = price.toUint128();
-        state.lastPrice = price128;
-        state.blockStartPrice = price128;
+        uint96 price96 = price.toUint96();
+        state.lastPrice = price96;
+        state.blockStartPrice = price96;
         state.lastBlock = uint64(block.number);
         if (address(oracle) != address(0)) {
             state.indexOracle = oracle;
@@ -91,7 +91,7 @@ library OracleLogic {
         (bool ok, bytes memory data) = address(oracle).staticcall(abi.encodeCall(IIndexOracle.price, ()));
         if (!ok || data.length < 32) revert IOracleErrors.IndexOracleUnavailable(address(oracle));
         price = abi.decode(data, (uint256));
-        if (price > type(uint128).max) revert IOracleErrors.IndexOracleUnavailable(address(oracle));
+        if (price > type(uint96).max) revert IOracleErrors.IndexOracleUnavailable(address(oracle));
         if (price == 0) revert IOracleErrors.OraclePriceZero(marketId);
     }
 

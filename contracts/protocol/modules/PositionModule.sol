@@ -88,7 +88,7 @@ abstract contract PositionTrading is IPositionErrors, ModuleBase, ReentrancyGuar
         TradingLogic.checkIncrease(c, isLong, notional);
         _checkHealthy(c, margin.toInt256() + PositionMath.pnl(f.size, f.price, c.price), notional);
 
-        PositionLogic.addToAccount(msg.sender, marketId, p);
+        PositionLogic.addToAccount(msg.sender);
         p.size = f.size.toInt112();
         p.entryPrice = f.price.toUint96();
         p.lastIncreaseBlock = uint40(block.number);
@@ -212,7 +212,7 @@ abstract contract PositionTrading is IPositionErrors, ModuleBase, ReentrancyGuar
         d.fee = d.referral.gross - d.referral.discount;
         int256 equity = _equityAndSettle(id, p, d, c);
 
-        PositionLogic.removeFromAccount(msg.sender, p);
+        PositionLogic.removeFromAccount(msg.sender);
         PositionLogic.setMargin(msg.sender, p, d.margin, 0);
         delete PositionStorage.load().positions[id];
         TradingLogic.updateOpenInterest(c, isLong, d.notional, 0, SignedMath.abs(size), 0);
@@ -336,11 +336,10 @@ contract PositionModule is IPositionModule, PositionTrading {
         TradingLogic.checkRaoMultiple(msg.value);
         if (msg.value == 0) revert InvalidMarginAmount(0, 0);
         (bytes32 id, PositionStorage.Position storage p) = PositionLogic.existing(msg.sender, marketId);
-        (int256 fundingIndex, uint256 interestIndex) = TradingLogic.accrue(marketId);
+        // Margin only grows: no price, no accrual, no settlement. What the position owes is measured from its index
+        // snapshots whatever its margin, and is settled at its next trade.
         uint256 oldMargin = p.margin;
-        uint256 newMargin = PositionLogic.settle(
-            msg.sender, marketId, id, p, PositionLogic.entryNotional(p), fundingIndex, interestIndex, msg.value
-        );
+        uint256 newMargin = oldMargin + msg.value;
         PositionLogic.setMargin(msg.sender, p, oldMargin, newMargin);
         emit MarginAdded(id, msg.value, newMargin);
     }

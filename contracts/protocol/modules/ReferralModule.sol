@@ -7,6 +7,7 @@ import {IVaultModule} from "../../interfaces/IVaultModule.sol";
 import {Bittensor} from "../../libraries/Bittensor.sol";
 import {Constants} from "../../libraries/Constants.sol";
 import {FeeStorage} from "../storage/FeeStorage.sol";
+import {VaultStorage} from "../storage/VaultStorage.sol";
 import {ReferralStorage} from "../storage/ReferralStorage.sol";
 import {ReferralLogic} from "../logic/ReferralLogic.sol";
 import {ModuleBase} from "./ModuleBase.sol";
@@ -87,11 +88,11 @@ contract ReferralModule is IReferralModule, ModuleBase, ReentrancyGuardTransient
         uint256 rewards = a.rewards;
         amount = rewards - rewards % Bittensor.WEI_PER_RAO;
         if (amount == 0) revert NoReferralRewards(msg.sender);
-        FeeStorage.Layout storage f = FeeStorage.load();
-        // amount <= rewards <= referralBalance (the sum of all rewards) < 2^128; totalClaimed <= all fees booked.
+        VaultStorage.Layout storage v = VaultStorage.load();
+        // amount <= rewards <= referralBalance (the sum of all rewards) < 2^88; totalClaimed <= all fees booked.
         // forge-lint: disable-start(unsafe-typecast)
         a.rewards = uint128(rewards - amount);
-        f.referralBalance = uint128(f.referralBalance - amount);
+        v.referralBalance = uint88(v.referralBalance - amount);
         r.totalClaimed = uint128(r.totalClaimed + amount);
         // forge-lint: disable-end(unsafe-typecast)
         emit ReferralRewardsClaimed(msg.sender, amount);

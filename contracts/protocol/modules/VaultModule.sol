@@ -3,7 +3,7 @@ pragma solidity 0.8.30;
 
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {MarketId, MarketKind, MarketStatus} from "../../types/MarketId.sol";
-import {IVaultModule, VaultTotals, FeeTotals, MarketTradingState} from "../../interfaces/IVaultModule.sol";
+import {IVaultModule, VaultTotals, MarketTradingState} from "../../interfaces/IVaultModule.sol";
 import {ILiquidationModule} from "../../interfaces/ILiquidationModule.sol";
 import {Constants} from "../../libraries/Constants.sol";
 import {FeeStorage} from "../storage/FeeStorage.sol";
@@ -36,7 +36,7 @@ contract VaultModule is IVaultModule, ModuleBase, ReentrancyGuardTransient {
 
     /// @inheritdoc ModuleBase
     function exportedSelectors() external pure virtual override returns (bytes4[] memory selectors) {
-        selectors = new bytes4[](15);
+        selectors = new bytes4[](14);
         selectors[0] = IVaultModule.fundVault.selector;
         selectors[1] = IVaultModule.claim.selector;
         selectors[2] = IVaultModule.claimable.selector;
@@ -48,10 +48,9 @@ contract VaultModule is IVaultModule, ModuleBase, ReentrancyGuardTransient {
         selectors[8] = IVaultModule.utilizationLimits.selector;
         selectors[9] = IVaultModule.collateralCaps.selector;
         selectors[10] = IVaultModule.vaultTotals.selector;
-        selectors[11] = IVaultModule.feeTotals.selector;
-        selectors[12] = IVaultModule.utilization.selector;
-        selectors[13] = IVaultModule.marketTradingState.selector;
-        selectors[14] = IVaultModule.circuitBreakerTripped.selector;
+        selectors[11] = IVaultModule.utilization.selector;
+        selectors[12] = IVaultModule.marketTradingState.selector;
+        selectors[13] = IVaultModule.circuitBreakerTripped.selector;
     }
 
     /// @notice Sets the genesis parameters of PROTOCOL.md sections 5 to 7: trading-fee split insurance 10% /
@@ -71,8 +70,8 @@ contract VaultModule is IVaultModule, ModuleBase, ReentrancyGuardTransient {
         f.liquidationVaultShare = uint64(Constants.GENESIS_LIQUIDATION_VAULT_SHARE);
         v.maxUtilizationForIncrease = uint64(Constants.MAX_UTILIZATION_FOR_INCREASE);
         v.circuitBreakerUtilization = uint64(Constants.CIRCUIT_BREAKER_UTILIZATION);
-        v.accountCollateralCap = uint128(Constants.MAX_COLLATERAL_CAP);
-        v.globalCollateralCap = uint128(Constants.MAX_COLLATERAL_CAP);
+        v.accountCollateralCap = uint96(Constants.MAX_COLLATERAL_CAP);
+        v.globalCollateralCap = uint96(Constants.MAX_COLLATERAL_CAP);
         emit VaultInitialized(VERSION);
         emit TradingFeeSplitSet(
             Constants.GENESIS_TRADING_FEE_INSURANCE_SHARE, Constants.GENESIS_TRADING_FEE_REFERRAL_SHARE
@@ -106,9 +105,9 @@ contract VaultModule is IVaultModule, ModuleBase, ReentrancyGuardTransient {
         amount = v.claimable[msg.sender];
         if (amount == 0) revert NothingToClaim(msg.sender);
         delete v.claimable[msg.sender];
-        // amount <= claimsOwed, a uint128 value.
+        // amount <= claimsOwed, a uint88 value.
         // forge-lint: disable-next-line(unsafe-typecast)
-        v.claimsOwed = uint128(v.claimsOwed - amount);
+        v.claimsOwed = uint88(v.claimsOwed - amount);
         emit Claimed(msg.sender, amount);
         (bool ok,) = msg.sender.call{value: amount}("");
         if (!ok) revert ClaimTransferFailed(msg.sender, amount);
@@ -178,10 +177,10 @@ contract VaultModule is IVaultModule, ModuleBase, ReentrancyGuardTransient {
             revert CollateralCapOutOfBounds(accountCap, Constants.MIN_COLLATERAL_CAP, globalCap);
         }
         VaultStorage.Layout storage v = VaultStorage.load();
-        // Both at most 2^128 - 1, checked above.
+        // Both at most 2^96 - 1, checked above.
         // forge-lint: disable-start(unsafe-typecast)
-        v.accountCollateralCap = uint128(accountCap);
-        v.globalCollateralCap = uint128(globalCap);
+        v.accountCollateralCap = uint96(accountCap);
+        v.globalCollateralCap = uint96(globalCap);
         // forge-lint: disable-end(unsafe-typecast)
         emit CollateralCapsSet(accountCap, globalCap);
     }
@@ -218,22 +217,11 @@ contract VaultModule is IVaultModule, ModuleBase, ReentrancyGuardTransient {
         t.insuranceFund = v.insuranceFund;
         t.marginsOwed = v.marginsOwed;
         t.claimsOwed = v.claimsOwed;
-        t.referralBalance = FeeStorage.load().referralBalance;
+        t.referralBalance = v.referralBalance;
         t.totalOpenNotional = v.totalOpenNotional;
         t.utilization = VaultLogic.utilization();
         t.circuitBreakerTripped = v.circuitBreakerTripped;
         (t.interestIndex, t.interestRatePerYear) = AccrualLogic.interestIndexNow();
-    }
-
-    /// @inheritdoc IVaultModule
-    function feeTotals() external view onlyDelegateCall returns (FeeTotals memory t) {
-        FeeStorage.Layout storage f = FeeStorage.load();
-        t.tradingToVault = f.tradingToVault;
-        t.tradingToInsurance = f.tradingToInsurance;
-        t.tradingToReferral = f.tradingToReferral;
-        t.liquidationToKeepers = f.liquidationToKeepers;
-        t.liquidationToInsurance = f.liquidationToInsurance;
-        t.liquidationToVault = f.liquidationToVault;
     }
 
     /// @inheritdoc IVaultModule

@@ -1,31 +1,22 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-/// @title Storage of the fees: trading-fee split, liquidation fee and split, cumulative totals per bucket.
+/// @title Storage of the fees: the trading-fee split, the liquidation fee and its split.
 /// @dev ERC-7201 namespace `megatao.storage.fee`. Append fields only; never reorder or retype. Shares and rates
-///      are WAD (1e18 = 100%), amounts wei.
+///      are WAD (1e18 = 100%). What each fee booked where is in the events (`TradingFeeBooked`,
+///      `LiquidationFeeBooked`), not in storage: cumulative totals would cost every trade two more slot writes.
 library FeeStorage {
     /// @custom:storage-location erc7201:megatao.storage.fee
     struct Layout {
-        /// @dev Slot 0 (gov): the trading-fee split (the vault takes the rest) and the liquidation fee.
+        /// @dev Slot 0 (gov), read by every trade and liquidation: the trading-fee split (the vault takes the rest),
+        ///      the liquidation fee and its keeper share.
         uint64 tradingInsuranceShare;
         uint64 tradingReferralShare;
         uint64 liquidationFee;
-        /// @dev Slot 1 (gov): the liquidation-fee split; the three sum to 100%.
         uint64 liquidationKeeperShare;
+        /// @dev Slot 1 (gov): the rest of the liquidation-fee split; the three shares sum to 100%.
         uint64 liquidationInsuranceShare;
         uint64 liquidationVaultShare;
-        /// @dev Slot 2: cumulative trading fees booked to the vault and the insurance fund.
-        uint128 tradingToVault;
-        uint128 tradingToInsurance;
-        /// @dev Slot 3: cumulative trading fees booked to the referral program, and its balance held for it (the
-        ///      referral issue pays referrers out of it).
-        uint128 tradingToReferral;
-        uint128 referralBalance;
-        /// @dev Slot 4-5: cumulative liquidation fees paid to keepers, the insurance fund and the vault.
-        uint128 liquidationToKeepers;
-        uint128 liquidationToInsurance;
-        uint128 liquidationToVault;
     }
 
     /// @dev The namespace id.

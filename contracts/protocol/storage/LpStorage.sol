@@ -27,14 +27,11 @@ library LpStorage {
         uint40 lastRedeemBlock;
     }
 
-    /// @dev A market's open positions, per side (2 slots): the sum of their sizes (absolute). With the open interest
-    ///      (the sum of entry notionals) it gives the side's PnL at any price: `longSize x price - longOI`,
-    ///      `shortOI - shortSize x price`. And the funding the side's positions owe and have not settled (signed wei,
-    ///      negative: earned): every accrual adds each side's flow on its open interest, every settlement takes off
-    ///      what the position settled; it restarts at zero when the side empties.
+    /// @dev A market's unsettled funding per side (1 slot; the sides' size sums are in `PositionStorage.OpenInterest`):
+    ///      the funding the side's positions owe and have not settled (signed wei, negative: earned). Every accrual
+    ///      adds each side's flow on its open interest, every settlement takes off what the position settled; it
+    ///      restarts at zero when the side empties.
     struct Exposure {
-        uint128 longSize;
-        uint128 shortSize;
         int128 longFundingOwed;
         int128 shortFundingOwed;
     }

@@ -8,14 +8,13 @@ import {MarketId} from "../../types/MarketId.sol";
 ///      `PositionStorage`); the per-account cross margin PROTOCOL.md section 5 announces appends its fields here.
 ///      Append fields only; never reorder or retype.
 library MarginStorage {
-    /// @dev One account: 1 slot for its header, plus its market list.
+    /// @dev One account: 1 slot, written by every open, close and margin change. Its positions are not listed
+    ///      in storage (a list entry would cost each open a fresh slot): the views find them by market.
     struct Account {
         /// @dev Open positions, at most `Constants.MAX_POSITIONS_PER_ACCOUNT`.
         uint8 positionCount;
         /// @dev Sum of its positions' margins, wei (what the per-account collateral cap bounds).
         uint128 collateral;
-        /// @dev Its markets with an open position, at indices 0..positionCount-1 (swap-and-pop on close).
-        mapping(uint256 index => MarketId marketId) markets;
     }
 
     /// @custom:storage-location erc7201:megatao.storage.margin

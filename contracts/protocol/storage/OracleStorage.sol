@@ -9,13 +9,13 @@ import {IIndexOracle} from "../../interfaces/IOracleModule.sol";
 library OracleStorage {
     /// @dev One market's price state: 2 slots. Prices are TAO per unit x 1e18.
     struct PriceState {
-        /// @dev The last accepted price.
-        uint128 lastPrice;
-        /// @dev The accepted price when block `lastBlock` began: the band's reference for updates in that block.
-        uint128 blockStartPrice;
-        /// @dev The block of the last accepted price.
+        /// @dev Slot 0, read and written by every trade: the last accepted price; the accepted price when block
+        ///      `lastBlock` began (the band's reference for updates in that block); the block of the last accepted
+        ///      price. uint96 prices go to 7.9e10 TAO per unit.
+        uint96 lastPrice;
+        uint96 blockStartPrice;
         uint64 lastBlock;
-        /// @dev Index markets only.
+        /// @dev Slot 1: index markets only.
         IIndexOracle indexOracle;
     }
 

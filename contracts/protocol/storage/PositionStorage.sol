@@ -18,18 +18,23 @@ library PositionStorage {
         uint96 entryPrice;
         /// @dev The block of the last open or increase: no close or reduce in that block (flash-loan guard).
         uint40 lastIncreaseBlock;
-        /// @dev 1 + the position's index in its account's market list (`MarginStorage.Account.markets`).
-        uint8 accountSlot;
         /// @dev Slot 1: margin after the last settlement, and the indices it was settled at.
         uint96 margin;
         int80 fundingIndex;
         uint80 interestIndex;
     }
 
-    /// @dev A market's open interest per side, in wei of entry notional (the sum of its positions'). 1 slot.
+    /// @dev A market's book per side (2 slots, one per side, so that a trade writes one): the open interest, in wei
+    ///      of entry notional (the sum of its positions'), and the sum of its positions' absolute sizes. Together they
+    ///      give the side's PnL at any price, `longSize x price - long` and `short - shortSize x price`, which prices
+    ///      the LPs' shares (`LpLogic.equity`).
     struct OpenInterest {
+        /// @dev Slot 0: the long side.
         uint128 long;
+        uint128 longSize;
+        /// @dev Slot 1: the short side.
         uint128 short;
+        uint128 shortSize;
     }
 
     /// @custom:storage-location erc7201:megatao.storage.position

@@ -5,7 +5,7 @@ pragma solidity 0.8.30;
 /// @dev ERC-7201 namespace `megatao.storage.vault`. Append fields only; never reorder or retype.
 ///      Every wei the entry contract holds belongs to exactly one bucket: `reserves` (the vault's own capital, the
 ///      LPs' equity floor), `marginsOwed` (traders' margins), `insuranceFund`, `claimsOwed` (payouts waiting for
-///      `claim`), and the referral balance of `FeeStorage`. The LP issue appends the LP share fields (total shares,
+///      `claim`) and `referralBalance`. The LP issue appends the LP share fields (total shares,
 ///      epochs, pending withdrawals) after the last field below; `reserves` stays the capital they price against.
 library VaultStorage {
     /// @custom:storage-location erc7201:megatao.storage.vault
@@ -16,16 +16,20 @@ library VaultStorage {
         /// @dev Slot 1: the sum of all positions' margins, and the insurance fund (wei).
         uint128 marginsOwed;
         uint128 insuranceFund;
-        /// @dev Slot 2: payouts credited for `claim` (wei); the circuit breaker; the initialization version.
-        uint128 claimsOwed;
+        /// @dev Slot 2, read by every trade: payouts credited for `claim` and the referral program's balance (the
+        ///      referrers' and builders' rewards not claimed), wei (uint88 holds 3e8 TAO, over the 21M supply); the
+        ///      circuit breaker, the initialization version and the breaker's level (gov, WAD), which is all a trade
+        ///      reads to re-evaluate the breaker.
+        uint88 claimsOwed;
+        uint88 referralBalance;
         bool circuitBreakerTripped;
         uint8 version;
-        /// @dev Slot 3 (gov): the utilization limit on increases and the circuit-breaker level, WAD.
-        uint64 maxUtilizationForIncrease;
         uint64 circuitBreakerUtilization;
-        /// @dev Slot 4 (gov): per-account and global caps on collateral (margins), wei.
-        uint128 accountCollateralCap;
-        uint128 globalCollateralCap;
+        /// @dev Slot 3 (gov), read by every increase: the utilization limit on increases, WAD; per-account and global
+        ///      caps on collateral (margins), wei (uint96: 7.9e10 TAO, the "no cap" maximum).
+        uint64 maxUtilizationForIncrease;
+        uint96 accountCollateralCap;
+        uint96 globalCollateralCap;
         /// @dev Payouts credited to each account, wei.
         mapping(address account => uint256) claimable;
     }

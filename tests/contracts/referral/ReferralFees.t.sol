@@ -5,7 +5,7 @@ import {ReferralFixture} from "./ReferralFixture.t.sol";
 import {TaoRefuser} from "../trading/TradingFixture.t.sol";
 import {IReferralModule, ReferralTier, ReferralAccount} from "../../../contracts/interfaces/IReferralModule.sol";
 import {IReferralErrors} from "../../../contracts/libraries/errors/ReferralErrors.sol";
-import {IVaultModule, VaultTotals, FeeTotals} from "../../../contracts/interfaces/IVaultModule.sol";
+import {IVaultModule, VaultTotals} from "../../../contracts/interfaces/IVaultModule.sol";
 import {PositionInfo} from "../../../contracts/interfaces/IPositionViewModule.sol";
 import {ReferralLogic} from "../../../contracts/protocol/logic/ReferralLogic.sol";
 
@@ -37,9 +37,9 @@ contract ReferralFeesTest is ReferralFixture {
         uint256 builder;
     }
 
-    function _snap() internal view returns (Snapshot memory s) {
+    function _snap() internal returns (Snapshot memory s) {
         s.v = protocol.vaultTotals();
-        s.f = protocol.feeTotals();
+        s.f = _feeTotals();
         s.referrer = _rewards(alice);
         s.builder = _rewards(frontend);
     }
@@ -55,7 +55,7 @@ contract ReferralFeesTest is ReferralFixture {
         vm.expectEmit(address(router));
         emit IReferralModule.RefereeFirstTrade(bob);
         vm.expectEmit(address(router));
-        emit IReferralModule.ReferralFeeBooked(id, alice, address(0), 0.00125e18, 0.0025e18, 0);
+        emit IReferralModule.ReferralFeeBooked(alice, address(0), id, 0.00125e18, 0.0025e18, 0);
         vm.expectEmit(address(router));
         emit IVaultModule.TradingFeeBooked(id, 0.0025e18, 0.0025e18, 0.01875e18);
         _open(bob, chutes, true, 5e18, 2e18);
@@ -75,7 +75,7 @@ contract ReferralFeesTest is ReferralFixture {
         Snapshot memory s0 = _snap();
         bytes32 id = keccak256(abi.encode(carol, chutes));
         vm.expectEmit(address(router));
-        emit IReferralModule.ReferralFeeBooked(id, address(0), frontend, 0, 0, 0.00125e18);
+        emit IReferralModule.ReferralFeeBooked(address(0), frontend, id, 0, 0, 0.00125e18);
         vm.expectEmit(address(router));
         emit IVaultModule.TradingFeeBooked(id, 0.0025e18, 0.00125e18, 0.02125e18);
         _openWithBuilder(carol, chutes, true, 5e18, 2e18, frontend);
@@ -162,7 +162,7 @@ contract ReferralFeesTest is ReferralFixture {
         vm.warp(t0 + 30 days - 1);
         assertEq(protocol.referralAccount(bob).discountNow, 0.05e18);
         vm.expectEmit(address(router));
-        emit IReferralModule.ReferralFeeBooked(id, alice, address(0), 0.000125e18, 0.00025e18, 0);
+        emit IReferralModule.ReferralFeeBooked(alice, address(0), id, 0.000125e18, 0.00025e18, 0);
         vm.prank(bob);
         protocol.increasePosition{value: 1e18}(chutes, 1e18, ANY_SLIPPAGE);
 
@@ -170,7 +170,7 @@ contract ReferralFeesTest is ReferralFixture {
         vm.warp(t0 + 30 days);
         assertEq(protocol.referralAccount(bob).discountNow, 0);
         vm.expectEmit(address(router));
-        emit IReferralModule.ReferralFeeBooked(id, alice, address(0), 0, 0.00025e18, 0);
+        emit IReferralModule.ReferralFeeBooked(alice, address(0), id, 0, 0.00025e18, 0);
         vm.prank(bob);
         protocol.increasePosition{value: 1e18}(chutes, 1e18, ANY_SLIPPAGE);
         _assertSolvent();
@@ -285,7 +285,7 @@ contract ReferralFeesTest is ReferralFixture {
         _assertSolvent();
     }
 
-    function _checkRouted(Snapshot memory s0, uint256 gross, uint256 rs, uint256 ds, uint256 bs) internal view {
+    function _checkRouted(Snapshot memory s0, uint256 gross, uint256 rs, uint256 ds, uint256 bs) internal {
         Snapshot memory s1 = _snap();
         uint256 toReferrer = s1.referrer - s0.referrer;
         uint256 toBuilder = s1.builder - s0.builder;

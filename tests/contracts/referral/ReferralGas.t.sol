@@ -46,7 +46,7 @@ contract ReferralGasTest is ReferralFixture {
         vm.roll(block.number + 1);
         vm.warp(block.timestamp + 1 hours);
         vm.prank(bob);
-        protocol.addMargin{value: 1e18}(chutes);
+        protocol.increasePosition{value: 1e18}(chutes, 2e18, ANY_SLIPPAGE); // accrues the market
         vm.roll(block.number + 1);
         vm.warp(block.timestamp + 1 hours);
         assertGt(_rewards(alice), 0, "the referrer has earned before");

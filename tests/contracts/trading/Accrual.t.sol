@@ -31,13 +31,13 @@ contract AccrualTest is TradingFixture {
         _open(bob, chutes, false, 30e18, 2e18);
         vm.warp(block.timestamp + 48 hours);
         assertEq(_position(alice, chutes).accruedFunding, 0.75e18, "4 periods of 8 h, not 6");
-        // A touch settles it into the margin and restarts the gap.
+        // A trade settles it into the margin and restarts the gap.
         uint256 margin = _position(alice, chutes).margin;
         vm.prank(alice);
-        protocol.addMargin{value: 1e18}(chutes);
+        protocol.removeMargin(chutes, 1e18);
         PositionInfo memory p = _position(alice, chutes);
         assertEq(p.accruedFunding, 0);
-        assertLt(p.margin, margin + 1e18 - 0.75e18, "funding and interest paid");
+        assertLt(p.margin, margin - 1e18 - 0.75e18, "funding and interest paid");
         vm.warp(block.timestamp + 8 hours);
         assertEq(_position(alice, chutes).accruedFunding, 0.1875e18);
         _assertSolvent();

@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {TradingFixture, TaoRefuser} from "./TradingFixture.t.sol";
 import {ILiquidationModule} from "../../../contracts/interfaces/ILiquidationModule.sol";
 import {PositionInfo} from "../../../contracts/interfaces/IPositionViewModule.sol";
-import {IVaultModule, FeeTotals} from "../../../contracts/interfaces/IVaultModule.sol";
+import {IVaultModule} from "../../../contracts/interfaces/IVaultModule.sol";
 import {ILiquidationErrors} from "../../../contracts/libraries/errors/LiquidationErrors.sol";
 import {IPositionErrors} from "../../../contracts/libraries/errors/PositionErrors.sol";
 import {IRouterErrors} from "../../../contracts/libraries/errors/RouterErrors.sol";
@@ -107,7 +107,7 @@ contract LiquidationModuleTest is TradingFixture {
         vm.prank(keeper);
         protocol.liquidate(alice, chutes);
 
-        FeeTotals memory f = protocol.feeTotals();
+        FeeTotals memory f = _feeTotals();
         assertEq(f.liquidationToKeepers, toKeeper);
         assertEq(f.liquidationToInsurance, toInsurance);
         assertEq(f.liquidationToVault, fee - toKeeper - toInsurance);

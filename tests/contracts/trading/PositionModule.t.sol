@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {TradingFixture, TaoRefuser} from "./TradingFixture.t.sol";
 import {IPositionModule} from "../../../contracts/interfaces/IPositionModule.sol";
 import {PositionInfo, AccountSummary} from "../../../contracts/interfaces/IPositionViewModule.sol";
-import {IVaultModule, VaultTotals, FeeTotals, MarketTradingState} from "../../../contracts/interfaces/IVaultModule.sol";
+import {IVaultModule, VaultTotals, MarketTradingState} from "../../../contracts/interfaces/IVaultModule.sol";
 import {IPositionErrors} from "../../../contracts/libraries/errors/PositionErrors.sol";
 import {IMarketErrors} from "../../../contracts/libraries/errors/MarketErrors.sol";
 import {IRouterErrors} from "../../../contracts/libraries/errors/RouterErrors.sol";
@@ -23,13 +23,13 @@ contract PositionModuleTest is TradingFixture {
         assertEq(id, keccak256(abi.encode(alice, chutes)));
         assertEq(p.entryNotional, 10e18, "entry notional");
         assertEq(p.margin, 4.975e18, "margin after the open fee");
-        FeeTotals memory f = protocol.feeTotals();
+        FeeTotals memory f = _feeTotals();
         assertEq(f.tradingToVault + f.tradingToInsurance + f.tradingToReferral, 0.025e18, "open fee");
         assertEq(f.tradingToInsurance, 0.0025e18, "10% to the insurance fund");
 
         vm.roll(block.number + 1);
         _close(alice, chutes);
-        f = protocol.feeTotals();
+        f = _feeTotals();
         assertEq(f.tradingToVault + f.tradingToInsurance + f.tradingToReferral, 0.05e18, "open + close fee");
         _assertSolvent();
     }
@@ -427,20 +427,30 @@ contract PositionModuleTest is TradingFixture {
 
     // ---------------------------------------------------------------- margin
 
-    function test_addMargin_increasesMarginAndSettles() public {
+    /// Adding margin settles nothing: the accrued funding and interest stay owed (measured from the position's index
+    /// snapshots) and are settled at its next trade; its margin ratio improves by the amount.
+    function test_addMargin_increasesMarginLeavesAccrualOwed() public {
         _open(alice, chutes, true, 5e18, 2e18);
         _open(bob, chutes, false, 1e18, 2e18);
         vm.warp(block.timestamp + 8 hours);
-        vm.expectEmit(true, false, false, false, address(router));
-        emit IPositionModule.PositionSettled(keccak256(abi.encode(alice, chutes)), 0, 0);
+        PositionInfo memory before = _position(alice, chutes);
+        assertGt(before.accruedFunding + int256(before.accruedInterest), 0, "owes after 8 hours");
+        vm.expectEmit(address(router));
+        emit IPositionModule.MarginAdded(keccak256(abi.encode(alice, chutes)), 1e18, 5.975e18);
         vm.prank(alice);
         protocol.addMargin{value: 1e18}(chutes);
         PositionInfo memory p = _position(alice, chutes);
-        assertLt(p.margin, 5.975e18, "funding and interest settled");
-        assertGt(p.margin, 5.9e18);
-        assertEq(p.accruedFunding, 0);
-        assertEq(p.accruedInterest, 0);
+        assertEq(p.margin, 5.975e18, "margin + amount");
+        assertEq(p.accruedFunding, before.accruedFunding, "funding still owed");
+        assertEq(p.accruedInterest, before.accruedInterest, "interest still owed");
+        assertEq(p.equity, before.equity + 1e18, "equity + amount");
         assertEq(protocol.accountSummary(alice).collateral, p.margin);
+        _assertSolvent();
+
+        vm.roll(block.number + 1);
+        uint256 balance = alice.balance;
+        _close(alice, chutes);
+        assertLt(alice.balance - balance, 5.975e18, "the close settles what was owed");
         _assertSolvent();
     }
 

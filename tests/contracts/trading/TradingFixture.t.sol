@@ -8,7 +8,9 @@ import {PositionViewModule} from "../../../contracts/protocol/modules/PositionVi
 import {LiquidationModule} from "../../../contracts/protocol/modules/LiquidationModule.sol";
 import {VaultModule} from "../../../contracts/protocol/modules/VaultModule.sol";
 import {PositionInfo} from "../../../contracts/interfaces/IPositionViewModule.sol";
-import {VaultTotals} from "../../../contracts/interfaces/IVaultModule.sol";
+import {Vm} from "forge-std/Vm.sol";
+import {IVaultModule, VaultTotals} from "../../../contracts/interfaces/IVaultModule.sol";
+import {ILiquidationModule} from "../../../contracts/interfaces/ILiquidationModule.sol";
 import {MarketId} from "../../../contracts/types/MarketId.sol";
 
 /// @dev A contract that refuses TAO: payouts to it are credited for `claim`.
@@ -66,6 +68,8 @@ abstract contract TradingFixture is ProtocolFixture {
         _fundVault(VAULT_FUNDS);
         vm.deal(alice, 100_000e18);
         vm.deal(bob, 100_000e18);
+        // The fee buckets are recorded by events only: `_feeTotals` sums them from here on.
+        vm.recordLogs();
     }
 
     function _fundVault(uint256 amount) internal {
@@ -106,6 +110,43 @@ abstract contract TradingFixture is ProtocolFixture {
             }
         }
         revert("price did not converge");
+    }
+
+    /// @dev Trading fees booked per bucket since `setUp` (`TradingFeeBooked` events), and liquidation fees
+    ///      (`LiquidationFeeBooked`): what cumulative counters in storage would hold.
+    struct FeeTotals {
+        uint256 tradingToVault;
+        uint256 tradingToInsurance;
+        uint256 tradingToReferral;
+        uint256 liquidationToKeepers;
+        uint256 liquidationToInsurance;
+        uint256 liquidationToVault;
+    }
+
+    FeeTotals private feesSoFar;
+
+    /// @dev Adds the fee events recorded since the last call (the recording starts at the end of `setUp`); a test
+    ///      that drains the recorded logs itself (`vm.getRecordedLogs`) takes its fees out of these totals.
+    function _feeTotals() internal returns (FeeTotals memory) {
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].emitter != address(router) || logs[i].topics.length == 0) continue;
+            bytes32 topic = logs[i].topics[0];
+            if (topic == IVaultModule.TradingFeeBooked.selector) {
+                (uint256 toInsurance, uint256 toReferral, uint256 toVault) =
+                    abi.decode(logs[i].data, (uint256, uint256, uint256));
+                feesSoFar.tradingToInsurance += toInsurance;
+                feesSoFar.tradingToReferral += toReferral;
+                feesSoFar.tradingToVault += toVault;
+            } else if (topic == ILiquidationModule.LiquidationFeeBooked.selector) {
+                (uint256 toKeeper, uint256 toInsurance, uint256 toVault) =
+                    abi.decode(logs[i].data, (uint256, uint256, uint256));
+                feesSoFar.liquidationToKeepers += toKeeper;
+                feesSoFar.liquidationToInsurance += toInsurance;
+                feesSoFar.liquidationToVault += toVault;
+            }
+        }
+        return feesSoFar;
     }
 
     function _position(address who, MarketId id) internal view returns (PositionInfo memory) {

@@ -20,8 +20,8 @@ contract VaultModuleTest is TradingFixture {
         assertEq(limit, 0.8e18);
         assertEq(breaker, 0.9e18);
         (uint256 accountCap, uint256 globalCap) = protocol.collateralCaps();
-        assertEq(accountCap, type(uint128).max);
-        assertEq(globalCap, type(uint128).max);
+        assertEq(accountCap, type(uint96).max);
+        assertEq(globalCap, type(uint96).max);
     }
 
     function test_RevertWhen_initialize_twice() public {
@@ -182,15 +182,15 @@ contract VaultModuleTest is TradingFixture {
     function test_RevertWhen_setCollateralCaps_outOfBounds() public {
         vm.startPrank(owner);
         vm.expectRevert(
-            abi.encodeWithSelector(IVaultErrors.CollateralCapOutOfBounds.selector, 1e18 - 1, 1e18, type(uint128).max)
+            abi.encodeWithSelector(IVaultErrors.CollateralCapOutOfBounds.selector, 1e18 - 1, 1e18, type(uint96).max)
         );
         protocol.setCollateralCaps(1e18, 1e18 - 1);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IVaultErrors.CollateralCapOutOfBounds.selector, uint256(type(uint128).max) + 1, 1e18, type(uint128).max
+                IVaultErrors.CollateralCapOutOfBounds.selector, uint256(type(uint96).max) + 1, 1e18, type(uint96).max
             )
         );
-        protocol.setCollateralCaps(1e18, uint256(type(uint128).max) + 1);
+        protocol.setCollateralCaps(1e18, uint256(type(uint96).max) + 1);
         vm.expectRevert(abi.encodeWithSelector(IVaultErrors.CollateralCapOutOfBounds.selector, 11e18, 1e18, 10e18));
         protocol.setCollateralCaps(11e18, 10e18);
         vm.expectRevert(abi.encodeWithSelector(IVaultErrors.CollateralCapOutOfBounds.selector, 0, 1e18, 10e18));

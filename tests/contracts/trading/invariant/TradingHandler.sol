@@ -271,8 +271,8 @@ contract TradingHandler is Test {
                 lastDiscount = pendingDiscount;
                 (pendingDiscount, pendingReferral) = (0, 0);
             } else if (topic == REFERRAL_BOOKED) {
-                (uint256 discount, uint256 toReferrer, uint256 toBuilder) =
-                    abi.decode(logs[i].data, (uint256, uint256, uint256));
+                (, uint256 discount, uint256 toReferrer, uint256 toBuilder) =
+                    abi.decode(logs[i].data, (bytes32, uint256, uint256, uint256));
                 ghostDiscounts += discount;
                 ghostToReferrers += toReferrer;
                 ghostToBuilders += toBuilder;

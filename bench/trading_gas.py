@@ -1,0 +1,226 @@
+"""Gas of each user-facing operation as real transactions on a fresh devnet: each is its own transaction in its own
+block, so every account and slot starts cold, as on the chain. The figures are the receipts' `gasUsed` (after
+refunds) and that less the intrinsic gas (21,000 plus calldata), which is what the operation itself costs.
+
+The devnet is the full deployment (LP, referral and builder modules included, the vault seeded by an LP deposit,
+the MTSOS oracle), on the Alpha precompile emulator, whose own storage reads (about 4k to 7k gas per trade) the
+native precompile does not have; `--profile` shows them apart.
+
+Usage: .venv/bin/python bench/trading_gas.py [--profile OPERATION] [--json]
+  --profile open   also lists every storage read and write of that transaction, attributed to its namespace field
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from governance.anvil import BLOCK_TIME_SECONDS, AnvilRpc  # noqa: E402
+
+WAD = 10**18
+ANY_SLIPPAGE = WAD // 5
+
+#: The issue's goals, on the operation's own gas (the receipt's less the intrinsic gas).
+GOALS = {
+    "open": 150_000,
+    "close": 120_000,
+    "liquidate (full)": 130_000,
+    "liquidate (partial)": 130_000,
+    "add margin": 60_000,
+    "lp deposit": 90_000,
+    "lp request withdrawal": 70_000,
+    "lp claim": 80_000,
+}
+
+
+def intrinsic_gas(data: bytes) -> int:
+    zeros = data.count(0)
+    return 21_000 + 4 * zeros + 16 * (len(data) - zeros)
+
+
+class Bench:
+    def __init__(self):
+        from governance.accounts import dev_account
+        from governance.chain import Chain
+        from governance.networks import resolve_endpoint
+        from governance.pools import AlphaPrecompile
+        from governance.protocol import Protocol
+
+        self.chain = Chain(resolve_endpoint("devnet"))
+        self.protocol = Protocol(self.chain)
+        self.f = self.protocol.contract.functions
+        self.alpha = AlphaPrecompile(self.chain)
+        self.account = dev_account
+        self.rows: list[dict] = []
+        self.receipts: dict[str, dict] = {}
+
+    def market(self, ticker: str) -> bytes:
+        return self.protocol.market_by_ticker(ticker).market_id
+
+    def send(self, function, who: int, value: int = 0, name: str | None = None) -> dict:
+        if name:
+            # A block's time later: the measured transaction is the market's first in its block, and accrues.
+            AnvilRpc(self.chain.url).increase_time(BLOCK_TIME_SECONDS)
+        receipt = self.chain.transact(function, self.account(who), value=value)
+        if name:
+            tx = self.chain.w3.eth.get_transaction(receipt["transactionHash"])
+            own = receipt["gasUsed"] - intrinsic_gas(bytes(tx["input"]))
+            self.rows.append({"operation": name, "gasUsed": receipt["gasUsed"], "own": own, "goal": GOALS.get(name)})
+            self.receipts[name] = receipt
+        return receipt
+
+    def advance(self, seconds: int) -> None:
+        from governance import devnet
+
+        devnet.advance(seconds)
+
+
+def run(bench: Bench) -> None:
+    f = bench.f
+    chutes, lium, mtsos = bench.market("CHUTES"), bench.market("LIUM"), bench.market("MTSOS")
+    # The market trades already: both sides open, the traders hold positions elsewhere, the indices have accrued.
+    bench.send(f.openPosition(chutes, False, 2 * WAD, ANY_SLIPPAGE), 5, 20 * WAD)
+    bench.send(f.openPosition(chutes, True, 2 * WAD, ANY_SLIPPAGE), 6, 10 * WAD)
+    bench.send(f.openPosition(lium, True, 2 * WAD, ANY_SLIPPAGE), 7, 1 * WAD)
+    bench.send(f.openPosition(mtsos, True, 2 * WAD, ANY_SLIPPAGE), 8, 1 * WAD)
+    bench.advance(3600)
+    bench.send(f.increasePosition(chutes, 2 * WAD, ANY_SLIPPAGE), 5, WAD)
+    bench.advance(3600)
+
+    bench.send(f.openPosition(chutes, True, 2 * WAD, ANY_SLIPPAGE), 7, 5 * WAD, "open")
+    bench.send(f.openPosition(chutes, True, 3 * WAD, ANY_SLIPPAGE), 9, 5 * WAD, "open, the account's first position")
+    bench.advance(3600)
+    bench.send(f.addMargin(chutes), 7, WAD, "add margin")
+    bench.send(f.increasePosition(chutes, 2 * WAD, ANY_SLIPPAGE), 7, WAD, "increase")
+    bench.advance(3600)
+    size = bench.protocol.contract.functions.position(bench.account(7).address, chutes).call()[3]
+    bench.send(f.reducePosition(chutes, abs(size) // 2, ANY_SLIPPAGE), 7, 0, "reduce")
+    bench.send(f.removeMargin(chutes, WAD // 2), 7, 0, "remove margin")
+    bench.send(f.closePosition(chutes, ANY_SLIPPAGE), 7, 0, "close")
+
+    # Referral: account 2 registers a code, account 3 binds to it and trades; account 4 names a builder.
+    code = b"BENCH".ljust(32, b"\0")
+    bench.send(f.registerReferralCode(code), 2)
+    bench.send(f.bindReferralCode(code), 3)
+    bench.send(f.registerBuilder(), 2)
+    bench.send(f.openPosition(lium, True, 2 * WAD, ANY_SLIPPAGE), 3, WAD)  # starts the discount clock
+    bench.send(f.openPosition(chutes, True, 2 * WAD, ANY_SLIPPAGE), 3, 5 * WAD, "open with a referrer")
+    bench.send(f.openPosition(lium, True, 2 * WAD, ANY_SLIPPAGE), 4, WAD)
+    bench.send(
+        f.openPositionWithBuilder(chutes, True, 2 * WAD, ANY_SLIPPAGE, bench.account(2).address),
+        4,
+        5 * WAD,
+        "open through a builder",
+    )
+
+    # Liquidations: account 9's 3x long, after CHUTES falls (the price band lets 20% through per block).
+    netuid = bench.protocol.market_by_ticker("CHUTES").netuid
+    pool = bench.alpha.read(netuid)
+    for factor in (85, 75):
+        bench.alpha.set_pool(netuid, pool.tao_in_rao * factor // 100, pool.alpha_in_rao, bench.account(0))
+        bench.send(f.updatePrice(chutes), 0)
+    bench.send(f.liquidate(bench.account(9).address, chutes), 1, 0, "liquidate (full)")
+
+    # LP: the vault's genesis epoch has its deposit and withdrawal-request windows open.
+    bench.send(f.deposit(), 1, 100 * WAD, "lp deposit")
+    bench.send(f.requestWithdrawal(10 * WAD), 1, 0, "lp request withdrawal")
+    epoch_length = bench.protocol.contract.functions.epochSchedule().call()[0]
+    bench.advance(epoch_length)
+    bench.send(f.claimWithdrawal(), 1, 0, "lp claim")
+
+
+def profile(bench: Bench, name: str) -> list[str]:
+    """Every SLOAD and SSTORE of `name`'s transaction with its cost, attributed to the namespace field it is."""
+    from eth_utils import keccak
+
+    from governance.anvil import rpc
+    from governance.simulation.storage import NamespaceMap, key32
+
+    receipt = bench.receipts[name]
+    tx_hash = "0x" + receipt["transactionHash"].hex().removeprefix("0x")
+    options = {"disableStorage": True, "enableMemory": False, "disableStack": False}
+    trace = rpc(bench.chain.url, "debug_traceTransaction", [tx_hash, options], timeout=120)
+    keys: dict[bytes, str] = {}
+    markets = {m.market_id: m.ticker for m in bench.protocol.markets()}
+    for market_id, ticker in markets.items():
+        keys[market_id] = ticker
+        for i in range(10):
+            address = bench.account(i).address
+            keys[key32(address)] = f"devnet:{i}"
+            keys[keccak(key32(address) + market_id)] = f"position(devnet:{i}, {ticker})"
+    namespaces = NamespaceMap()
+    entry = int(bench.protocol.address, 16)
+    contexts = [entry]
+    lines = []
+    totals: Counter[str] = Counter()
+    previous_depth = 1
+    pending_call = None
+    for log in trace["structLogs"]:
+        depth = log["depth"]
+        if depth > previous_depth and pending_call is not None:
+            contexts.append(pending_call)
+        while depth < len(contexts):
+            contexts.pop()
+        previous_depth = depth
+        op = log["op"]
+        stack = log.get("stack") or []
+        pending_call = None
+        if op in ("CALL", "STATICCALL"):
+            pending_call = int(stack[-2], 16)
+        elif op in ("DELEGATECALL", "CALLCODE"):
+            pending_call = contexts[-1]
+        if op not in ("SLOAD", "SSTORE"):
+            if op.startswith("LOG"):
+                totals["events"] += log["gasCost"]
+            continue
+        slot = int(stack[-1], 16)
+        if contexts[-1] == entry:
+            where = namespaces.attribute(slot, keys)
+            label = f"{where.namespace or '?'}: {where.label}"
+        else:
+            label = f"contract {contexts[-1]:#042x} slot {slot:#x}"
+        totals[op] += log["gasCost"]
+        lines.append(f"  {op:6} {log['gasCost']:>6}  {label}")
+    lines.append(f"  totals: {dict(totals)}")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profile", action="append", default=[], metavar="OPERATION")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["MEGATAO_STATE_DIR"] = f"{tmp}/state"
+        os.environ["MEGATAO_DEPLOYMENTS_DIR"] = f"{tmp}/deployments"
+        from governance import devnet
+
+        devnet.up(anvil_args=("--steps-tracing",) if args.profile else ())
+        try:
+            bench = Bench()
+            run(bench)
+            profiles = {name: profile(bench, name) for name in args.profile}
+        finally:
+            devnet.down()
+    if args.json:
+        print(json.dumps(bench.rows, indent=2))
+        return
+    print(f"{'operation':40} {'gasUsed':>9} {'own gas':>9} {'goal':>9}")
+    for row in bench.rows:
+        goal = f"{row['goal']:,}" if row["goal"] else ""
+        print(f"{row['operation']:40} {row['gasUsed']:>9,} {row['own']:>9,} {goal:>9}")
+    for name, lines in profiles.items():
+        print(f"\n{name}:")
+        print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
