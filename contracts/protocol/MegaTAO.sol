@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {IMegaTAO} from "../interfaces/IMegaTAO.sol";
 import {RouterStorage} from "./storage/RouterStorage.sol";
+import {VaultStorage} from "./storage/VaultStorage.sol";
 
 /// @title MegaTAO: the protocol's single entry contract.
 /// @notice Holds all of the protocol's state and TAO. Its own functions manage ownership, the guardian and the module
@@ -81,23 +82,24 @@ contract MegaTAO is IMegaTAO {
 
     /// @inheritdoc IMegaTAO
     function opensPaused() external view returns (bool) {
-        return RouterStorage.load().opensPaused;
+        return VaultStorage.load().opensPaused;
     }
 
     /// @inheritdoc IMegaTAO
     function pauseOpens() external {
         RouterStorage.Layout storage $ = RouterStorage.load();
         if (msg.sender != $.guardian && msg.sender != $.owner) revert GuardianUnauthorizedAccount(msg.sender);
-        if ($.opensPaused) revert OpensAlreadyPaused();
-        $.opensPaused = true;
+        VaultStorage.Layout storage v = VaultStorage.load();
+        if (v.opensPaused) revert OpensAlreadyPaused();
+        v.opensPaused = true;
         emit OpensPaused(msg.sender);
     }
 
     /// @inheritdoc IMegaTAO
     function unpauseOpens() external onlyOwner {
-        RouterStorage.Layout storage $ = RouterStorage.load();
-        if (!$.opensPaused) revert OpensNotPaused();
-        $.opensPaused = false;
+        VaultStorage.Layout storage v = VaultStorage.load();
+        if (!v.opensPaused) revert OpensNotPaused();
+        v.opensPaused = false;
         emit OpensUnpaused(msg.sender);
     }
 

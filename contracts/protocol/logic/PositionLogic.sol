@@ -167,15 +167,15 @@ library PositionLogic {
         r.entryNotional = entryNotional(p);
         r.margin = p.margin;
         r.lastIncreaseBlock = p.lastIncreaseBlock;
-        (int256 fundingIndex,) = AccrualLogic.fundingIndexNow(marketId, m.params.maxFundingRate8h);
+        (int256 fundingIndex,) = AccrualLogic.fundingIndexNow(marketId, m.maxFundingRate8h);
         (uint256 interestIndex,) = AccrualLogic.interestIndexNow();
         (r.accruedFunding, r.accruedInterest) = AccrualLogic.owed(p, r.entryNotional, fundingIndex, interestIndex);
         (, r.markPrice,) = OracleLogic.preview(marketId);
         r.unrealizedPnl = PositionMath.pnl(size, r.entryPrice, r.markPrice);
         r.equity = MarginMath.equity(r.margin, r.unrealizedPnl, r.accruedFunding, r.accruedInterest);
         r.marginRatio = MarginMath.marginRatio(r.equity, r.entryNotional);
-        uint256 mm = m.params.maintenanceMargin;
-        r.liquidationStatus = MarginMath.status(r.marginRatio, mm, m.params.partialLiquidationBand);
+        uint256 mm = m.maintenanceMargin;
+        r.liquidationStatus = MarginMath.status(r.marginRatio, mm, m.partialLiquidationBand);
         int256 net = r.margin.toInt256() - r.accruedFunding - r.accruedInterest.toInt256();
         if (net > 0) {
             // Net > 0 in this branch.

@@ -6,6 +6,7 @@ import {IReferralModule} from "../../interfaces/IReferralModule.sol";
 import {IReferralErrors} from "../../libraries/errors/ReferralErrors.sol";
 import {Constants} from "../../libraries/Constants.sol";
 import {FeeStorage} from "../storage/FeeStorage.sol";
+import {MarginStorage} from "../storage/MarginStorage.sol";
 import {ReferralStorage} from "../storage/ReferralStorage.sol";
 import {VaultLogic} from "./VaultLogic.sol";
 
@@ -31,13 +32,14 @@ library ReferralLogic {
 
     /// @notice Quotes the fee `gross` of `trader`'s trade naming `builder` (0: none). Reverts unless `builder` is 0 or
     ///         a registered builder other than the trader.
-    /// @dev Reads the trader's referee slot on every trade; the rest only when it has a referrer or names a builder.
+    /// @dev Reads the trader's account flag (a slot the trade reads anyway); the referral storage only when it has a
+    ///      referrer or names a builder.
     function quote(address trader, address builder, uint256 gross) internal view returns (Fee memory f) {
         f.gross = gross;
         ReferralStorage.Layout storage r = ReferralStorage.load();
-        ReferralStorage.Referee storage e = r.referees[trader];
-        address referrer = e.referrer;
-        if (referrer != address(0)) {
+        if (MarginStorage.load().accounts[trader].referred) {
+            ReferralStorage.Referee storage e = r.referees[trader];
+            address referrer = e.referrer;
             f.referrer = referrer;
             ReferralStorage.Tier memory t = tierOf(r, r.accounts[referrer].tier);
             f.referrerShare = t.referrerShare;

@@ -13,7 +13,6 @@ import {InterestMath} from "../../libraries/math/InterestMath.sol";
 import {SlippageMath} from "../../libraries/math/SlippageMath.sol";
 import {MarketStorage} from "../storage/MarketStorage.sol";
 import {PositionStorage} from "../storage/PositionStorage.sol";
-import {RouterStorage} from "../storage/RouterStorage.sol";
 import {VaultStorage} from "../storage/VaultStorage.sol";
 import {OracleLogic} from "../modules/OracleModule.sol";
 import {AccrualLogic} from "./AccrualLogic.sol";
@@ -57,21 +56,21 @@ library TradingLogic {
         MarketStorage.Market storage m = MarketStorage.listed(marketId);
         c.marketId = marketId;
         bool increase = mode == Mode.Increase;
+        (c.params.maxLeverage, c.params.maintenanceMargin, c.params.partialLiquidationBand) =
+        (m.maxLeverage, m.maintenanceMargin, m.partialLiquidationBand);
+        (c.params.takerFee, c.params.makerFee, c.params.maxFundingRate8h, c.params.priceBand) =
+        (m.takerFee, m.makerFee, m.maxFundingRate8h, m.priceBand);
+        // The caps bound increases only: a decrease or a liquidation leaves their slot unread.
         if (increase) {
-            c.params = m.params;
-        } else {
-            // The caps (the params' third slot) bound increases only: a decrease or a liquidation leaves them unread.
-            MarketParams storage p = m.params;
-            (c.params.maxLeverage, c.params.maintenanceMargin, c.params.partialLiquidationBand) =
-                (p.maxLeverage, p.maintenanceMargin, p.partialLiquidationBand);
-            (c.params.takerFee, c.params.makerFee, c.params.maxFundingRate8h, c.params.priceBand) =
-                (p.takerFee, p.makerFee, p.maxFundingRate8h, p.priceBand);
+            (c.params.maxOpenInterestPerSide, c.params.liquidityThreshold) =
+            (m.maxOpenInterestPerSide, m.liquidityThreshold);
         }
         if (increase) {
             MarketStatus status = m.status;
             if (status != MarketStatus.Active) revert IPositionErrors.MarketNotActive(marketId, status);
-            if (RouterStorage.load().opensPaused) revert IPositionErrors.OpensArePaused();
-            if (VaultStorage.load().circuitBreakerTripped) revert IPositionErrors.CircuitBreakerActive();
+            VaultStorage.Layout storage v = VaultStorage.load();
+            if (v.opensPaused) revert IPositionErrors.OpensArePaused();
+            if (v.circuitBreakerTripped) revert IPositionErrors.CircuitBreakerActive();
         }
         (c.price, c.clamped) = OracleLogic.update(marketId);
         if (increase && c.clamped) revert IPositionErrors.OraclePriceClamped(marketId, c.price);
@@ -95,7 +94,7 @@ library TradingLogic {
     /// @notice Accrues a market's funding and the interest without a price (margin changes).
     function accrue(MarketId marketId) internal returns (int256 fundingIndex, uint256 interestIndex) {
         PositionStorage.OpenInterest storage oi = PositionStorage.load().openInterest[marketId];
-        uint256 maxFunding8h = MarketStorage.load().markets[marketId].params.maxFundingRate8h;
+        uint256 maxFunding8h = MarketStorage.load().markets[marketId].maxFundingRate8h;
         fundingIndex = AccrualLogic.accrueFunding(marketId, maxFunding8h, oi.long, oi.short);
         interestIndex = AccrualLogic.accrueInterest();
     }

@@ -201,9 +201,7 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
         p.size = newSize.toInt112();
         PositionLogic.snapshot(p, c.fundingIndex, c.interestIndex);
         PositionLogic.setMargin(account, p, l.margin, newMargin.toUint256());
-        TradingLogic.updateOpenInterest(
-            c, l.size > 0, l.notional, newNotional, l.sizeAbs, SignedMath.abs(newSize)
-        );
+        TradingLogic.updateOpenInterest(c, l.size > 0, l.notional, newNotional, l.sizeAbs, SignedMath.abs(newSize));
         return true;
     }
 

@@ -103,7 +103,9 @@ contract LpModule is ILpModule, ModuleBase, ReentrancyGuardTransient {
         (uint256 epoch, uint256 start) = LpLogic.epochOf(s);
         // Windows are measured in chain time by design.
         // forge-lint: disable-next-line(block-timestamp)
-        if (block.timestamp >= start + s.depositWindow) revert DepositWindowClosed(block.timestamp, start + s.epochLength);
+        if (block.timestamp >= start + s.depositWindow) {
+            revert DepositWindowClosed(block.timestamp, start + s.epochLength);
+        }
         LpStorage.Account storage a = $.accounts[msg.sender];
         if (a.lastRedeemBlock == block.number) revert DepositInRedeemBlock(msg.sender);
         LpLogic.adoptOrphanCapital();
@@ -381,12 +383,10 @@ contract LpModule is ILpModule, ModuleBase, ReentrancyGuardTransient {
     /// @dev The caps on a deposit of `msg.value` into `equityBefore` with `supply` shares: the LPs' equity after it
     ///      within the global cap, the caller's shares (free and escrowed) at the deposit value plus it within the
     ///      per-account cap.
-    function _checkCaps(
-        LpStorage.Layout storage $,
-        LpStorage.Account storage a,
-        int256 equityBefore,
-        uint256 supply
-    ) private view {
+    function _checkCaps(LpStorage.Layout storage $, LpStorage.Account storage a, int256 equityBefore, uint256 supply)
+        private
+        view
+    {
         // Positive in this branch.
         // forge-lint: disable-next-line(unsafe-typecast)
         uint256 before = equityBefore > 0 ? uint256(equityBefore) : 0;

@@ -77,7 +77,7 @@ contract MarketModule is IMarketModule, ModuleBase {
         }
 
         MarketStorage.Market storage m = $.markets[marketId];
-        m.params = listing.params;
+        MarketStorage.setParams(m, listing.params);
         m.ticker = ticker;
         m.kind = kind;
         m.status = MarketStatus.Active;
@@ -93,8 +93,8 @@ contract MarketModule is IMarketModule, ModuleBase {
     function updateMarketParams(MarketId marketId, MarketParams calldata params) external onlyDelegateCall onlyOwner {
         MarketStorage.Market storage m = MarketStorage.listed(marketId);
         MarketBounds.check(params, m.kind);
-        MarketParams memory previous = m.params;
-        m.params = params;
+        MarketParams memory previous = MarketStorage.params(m);
+        MarketStorage.setParams(m, params);
         emit MarketParamsUpdated(marketId, previous, params);
     }
 
@@ -118,13 +118,13 @@ contract MarketModule is IMarketModule, ModuleBase {
             status: m.status,
             netuid: m.netuid,
             listedAt: m.listedAt,
-            params: m.params
+            params: MarketStorage.params(m)
         });
     }
 
     /// @inheritdoc IMarketModule
     function marketParams(MarketId marketId) external view onlyDelegateCall returns (MarketParams memory) {
-        return MarketStorage.listed(marketId).params;
+        return MarketStorage.params(MarketStorage.listed(marketId));
     }
 
     /// @inheritdoc IMarketModule

@@ -35,7 +35,7 @@ library OracleLogic {
         MarketStorage.Market storage market = MarketStorage.load().markets[marketId];
         if (market.kind == MarketKind.Index) return (spotPrice, spotPrice, false);
         OracleStorage.PriceState storage state = OracleStorage.load().prices[marketId];
-        (price, clamped) = PriceBand.clamp(referencePrice(state), spotPrice, market.params.priceBand);
+        (price, clamped) = PriceBand.clamp(referencePrice(state), spotPrice, market.priceBand);
     }
 
     /// @notice Reads the spot and accepts it within the band; stores and returns the accepted price.
@@ -159,7 +159,7 @@ contract OracleModule is IOracleModule, ModuleBase {
     function isBelowLiquidityThreshold(MarketId marketId) external view onlyDelegateCall returns (bool) {
         MarketStorage.Market storage market = MarketStorage.listed(marketId);
         if (market.kind != MarketKind.Alpha) return false;
-        return OracleLogic.poolTao(market.netuid) < market.params.liquidityThreshold;
+        return OracleLogic.poolTao(market.netuid) < market.liquidityThreshold;
     }
 
     /// @inheritdoc IOracleModule

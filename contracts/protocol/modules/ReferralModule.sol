@@ -7,6 +7,7 @@ import {IVaultModule} from "../../interfaces/IVaultModule.sol";
 import {Bittensor} from "../../libraries/Bittensor.sol";
 import {Constants} from "../../libraries/Constants.sol";
 import {FeeStorage} from "../storage/FeeStorage.sol";
+import {MarginStorage} from "../storage/MarginStorage.sol";
 import {VaultStorage} from "../storage/VaultStorage.sol";
 import {ReferralStorage} from "../storage/ReferralStorage.sol";
 import {ReferralLogic} from "../logic/ReferralLogic.sol";
@@ -70,6 +71,7 @@ contract ReferralModule is IReferralModule, ModuleBase, ReentrancyGuardTransient
         address current = e.referrer;
         if (current != address(0)) revert ReferrerAlreadySet(msg.sender, current);
         e.referrer = referrer;
+        MarginStorage.load().accounts[msg.sender].referred = true;
         emit ReferrerSet(msg.sender, referrer, code);
     }
 

@@ -240,11 +240,10 @@ contract VaultModule is IVaultModule, ModuleBase, ReentrancyGuardTransient {
         PositionStorage.OpenInterest storage oi = PositionStorage.load().openInterest[marketId];
         s.longOpenInterest = oi.long;
         s.shortOpenInterest = oi.short;
-        (s.fundingIndex, s.fundingRate8h) = AccrualLogic.fundingIndexNow(marketId, m.params.maxFundingRate8h);
+        (s.fundingIndex, s.fundingRate8h) = AccrualLogic.fundingIndexNow(marketId, m.maxFundingRate8h);
         (, s.price, s.priceClamped) = OracleLogic.preview(marketId);
         s.status = m.status;
-        s.belowLiquidityThreshold =
-            m.kind == MarketKind.Alpha && OracleLogic.poolTao(m.netuid) < m.params.liquidityThreshold;
+        s.belowLiquidityThreshold = m.kind == MarketKind.Alpha && OracleLogic.poolTao(m.netuid) < m.liquidityThreshold;
         s.reduceOnly =
             s.status != MarketStatus.Active || s.belowLiquidityThreshold || VaultStorage.load().circuitBreakerTripped;
     }

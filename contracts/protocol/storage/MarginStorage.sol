@@ -15,6 +15,9 @@ library MarginStorage {
         uint8 positionCount;
         /// @dev Sum of its positions' margins, wei (what the per-account collateral cap bounds).
         uint128 collateral;
+        /// @dev Bound to a referrer (`ReferralStorage.referees`), set once by the referral module: a trade reads the
+        ///      referee record only then, not on every trade of the accounts that have none.
+        bool referred;
     }
 
     /// @custom:storage-location erc7201:megatao.storage.margin

@@ -19,10 +19,9 @@ library RouterStorage {
         /// @dev Ownable2Step semantics: the owner (the TimelockController under governance) and the proposed one.
         address owner;
         address pendingOwner;
-        /// @dev May pause opens, nothing else.
+        /// @dev May pause opens, nothing else. The pause itself is `VaultStorage.opensPaused`, next to the circuit
+        ///      breaker that every increase reads.
         address guardian;
-        /// @dev Opens (new positions, increases) are paused; the position module reads it.
-        bool opensPaused;
         /// @dev The dispatch table read by the fallback: one SLOAD per call.
         mapping(bytes4 selector => address implementation) implementationOf;
         /// @dev Which module serves a selector (for clash checks and views).

@@ -18,12 +18,13 @@ library VaultStorage {
         uint128 insuranceFund;
         /// @dev Slot 2, read by every trade: payouts credited for `claim` and the referral program's balance (the
         ///      referrers' and builders' rewards not claimed), wei (uint88 holds 3e8 TAO, over the 21M supply); the
-        ///      circuit breaker, the initialization version and the breaker's level (gov, WAD), which is all a trade
-        ///      reads to re-evaluate the breaker.
+        ///      two switches that stop increases, the circuit breaker and the guardian's pause of opens (written by
+        ///      the entry contract's `pauseOpens`/`unpauseOpens`, kept here so an increase reads one slot for both);
+        ///      and the breaker's level (gov, WAD), which is all a trade reads to re-evaluate the breaker.
         uint88 claimsOwed;
         uint88 referralBalance;
         bool circuitBreakerTripped;
-        uint8 version;
+        bool opensPaused;
         uint64 circuitBreakerUtilization;
         /// @dev Slot 3 (gov), read by every increase: the utilization limit on increases, WAD; per-account and global
         ///      caps on collateral (margins), wei (uint96: 7.9e10 TAO, the "no cap" maximum).
@@ -32,6 +33,8 @@ library VaultStorage {
         uint96 globalCollateralCap;
         /// @dev Payouts credited to each account, wei.
         mapping(address account => uint256) claimable;
+        /// @dev The initialization version.
+        uint8 version;
     }
 
     /// @dev The namespace id.

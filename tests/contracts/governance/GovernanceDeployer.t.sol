@@ -10,6 +10,7 @@ import {MegaTAOToken} from "../../../contracts/governance/MegaTAOToken.sol";
 import {MegaTAOGovernor} from "../../../contracts/governance/MegaTAOGovernor.sol";
 import {GovernanceDeployer} from "../../../contracts/governance/GovernanceDeployer.sol";
 import {GovernanceDefaults} from "../../../contracts/governance/GovernanceDefaults.sol";
+import {Built} from "../utils/Built.sol";
 
 /// @dev The state after the handover of `GovernanceFixture`: who holds what.
 contract GovernanceHandoverTest is GovernanceFixture {
@@ -53,13 +54,14 @@ contract GovernanceHandoverTest is GovernanceFixture {
     }
 
     function test_handover_EmitsTimelockDeployedAndHandedOver() public {
-        MegaTAO protocol2 = new MegaTAO(owner);
+        MegaTAO protocol2 = MegaTAO(Built.deploy("MegaTAO", abi.encode(owner)));
         vm.startPrank(owner);
         vm.expectEmit(false, true, false, false);
         emit GovernanceDeployer.TimelockDeployed(address(0), owner);
-        GovernanceDeployer deployer2 = new GovernanceDeployer();
+        GovernanceDeployer deployer2 = GovernanceDeployer(Built.deploy("GovernanceDeployer"));
         TimelockController timelock2 = deployer2.timelock();
-        MegaTAOGovernor governor2 = new MegaTAOGovernor(token, timelock2, guardianAccount);
+        MegaTAOGovernor governor2 =
+            MegaTAOGovernor(Built.deploy("MegaTAOGovernor", abi.encode(token, timelock2, guardianAccount)));
         protocol2.transferOwnership(address(timelock2));
         address[] memory owned = new address[](1);
         owned[0] = address(protocol2);
@@ -73,12 +75,13 @@ contract GovernanceHandoverTest is GovernanceFixture {
     }
 
     function test_handover_AcceptsSeveralOwnedContracts() public {
-        MegaTAO first = new MegaTAO(owner);
-        MegaTAO second = new MegaTAO(owner);
+        MegaTAO first = MegaTAO(Built.deploy("MegaTAO", abi.encode(owner)));
+        MegaTAO second = MegaTAO(Built.deploy("MegaTAO", abi.encode(owner)));
         vm.startPrank(owner);
-        GovernanceDeployer deployer2 = new GovernanceDeployer();
+        GovernanceDeployer deployer2 = GovernanceDeployer(Built.deploy("GovernanceDeployer"));
         TimelockController timelock2 = deployer2.timelock();
-        MegaTAOGovernor governor2 = new MegaTAOGovernor(token, timelock2, guardianAccount);
+        MegaTAOGovernor governor2 =
+            MegaTAOGovernor(Built.deploy("MegaTAOGovernor", abi.encode(token, timelock2, guardianAccount)));
         first.transferOwnership(address(timelock2));
         second.transferOwnership(address(timelock2));
         address[] memory owned = new address[](2);
@@ -134,11 +137,11 @@ contract GovernanceDeployerTest is Test {
         // Not forge's default timestamp of 1, which TimelockController reserves as its "done" mark.
         vm.warp(1_750_000_000);
         vm.startPrank(deployerAccount);
-        protocol = new MegaTAO(deployerAccount);
-        token = new MegaTAOToken(deployerAccount);
-        governanceDeployer = new GovernanceDeployer();
+        protocol = MegaTAO(Built.deploy("MegaTAO", abi.encode(deployerAccount)));
+        token = MegaTAOToken(Built.deploy("MegaTAOToken", abi.encode(deployerAccount)));
+        governanceDeployer = GovernanceDeployer(Built.deploy("GovernanceDeployer"));
         timelock = governanceDeployer.timelock();
-        governor = new MegaTAOGovernor(token, timelock, guardian);
+        governor = MegaTAOGovernor(Built.deploy("MegaTAOGovernor", abi.encode(token, timelock, guardian)));
         vm.stopPrank();
     }
 
@@ -181,8 +184,9 @@ contract GovernanceDeployerTest is Test {
 
     function test_RevertWhen_GovernorUsesAnotherTimelock() public {
         vm.startPrank(deployerAccount);
-        GovernanceDeployer other = new GovernanceDeployer();
-        MegaTAOGovernor wrongGovernor = new MegaTAOGovernor(token, other.timelock(), guardian);
+        GovernanceDeployer other = GovernanceDeployer(Built.deploy("GovernanceDeployer"));
+        MegaTAOGovernor wrongGovernor =
+            MegaTAOGovernor(Built.deploy("MegaTAOGovernor", abi.encode(token, other.timelock(), guardian)));
         protocol.transferOwnership(address(timelock));
         vm.expectRevert(
             abi.encodeWithSelector(

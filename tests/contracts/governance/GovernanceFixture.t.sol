@@ -16,6 +16,7 @@ import {PositionModule} from "../../../contracts/protocol/modules/PositionModule
 import {PositionViewModule} from "../../../contracts/protocol/modules/PositionViewModule.sol";
 import {LiquidationModule} from "../../../contracts/protocol/modules/LiquidationModule.sol";
 import {VaultModule} from "../../../contracts/protocol/modules/VaultModule.sol";
+import {Built} from "../utils/Built.sol";
 
 /// @dev The protocol of `ProtocolFixture`, with the trading modules and 10,000 TAO of vault capital, handed to governance exactly as a deployment does it (see
 ///      contracts/governance/README.md): `owner` is the deploying account, `guardianAccount` the guardian of both the
@@ -76,18 +77,18 @@ abstract contract GovernanceFixture is ProtocolFixture {
 
         // The trading modules and the vault's capital, registered by the deploying account before the handover.
         vm.startPrank(owner);
-        _register(address(new PositionModule()), "");
-        _register(address(new PositionViewModule()), "");
-        _register(address(new LiquidationModule()), "");
-        _register(address(new VaultModule()), abi.encodeCall(VaultModule.initialize, ()));
+        _register(Built.deploy("PositionModule"), "");
+        _register(Built.deploy("PositionViewModule"), "");
+        _register(Built.deploy("LiquidationModule"), "");
+        _register(Built.deploy("VaultModule"), abi.encodeCall(VaultModule.initialize, ()));
         vm.deal(owner, VAULT_CAPITAL);
         protocol.fundVault{value: VAULT_CAPITAL}();
 
         // The deployment sequence of contracts/governance/README.md, all from the deploying account.
-        token = new MegaTAOToken(owner);
-        governanceDeployer = new GovernanceDeployer();
+        token = MegaTAOToken(Built.deploy("MegaTAOToken", abi.encode(owner)));
+        governanceDeployer = GovernanceDeployer(Built.deploy("GovernanceDeployer"));
         timelock = governanceDeployer.timelock();
-        governor = new MegaTAOGovernor(token, timelock, guardianAccount);
+        governor = MegaTAOGovernor(Built.deploy("MegaTAOGovernor", abi.encode(token, timelock, guardianAccount)));
         router.setGuardian(guardianAccount);
         router.transferOwnership(address(timelock));
         address[] memory owned = new address[](1);

@@ -11,6 +11,7 @@ import {IMegaTAO} from "../../../contracts/interfaces/IMegaTAO.sol";
 import {IMarketModule, MarketInfo, MarketListing, MarketParams} from "../../../contracts/interfaces/IMarketModule.sol";
 import {IOracleModule, IIndexOracle} from "../../../contracts/interfaces/IOracleModule.sol";
 import {MarketId, MarketIdLibrary, MarketKind, MarketStatus} from "../../../contracts/types/MarketId.sol";
+import {Built} from "../utils/Built.sol";
 
 /// @dev Proposals through the whole path: propose, vote (directly and by signed ballots), queue, timelock, execute.
 contract GovernanceLifecycleTest is GovernanceFixture {
@@ -205,7 +206,7 @@ contract GovernanceLifecycleTest is GovernanceFixture {
 
     function test_lifecycle_UpgradesModule() public {
         _pass(_listingProposal(_sn19Listing(), "List SN19"));
-        MarketModule upgraded = new MarketModule();
+        MarketModule upgraded = MarketModule(Built.deploy("MarketModule"));
         bytes32 moduleId = upgraded.MODULE_ID();
         Proposal memory upgrade = _protocolCall(
             abi.encodeCall(IMegaTAO.setModule, (moduleId, address(upgraded), upgraded.exportedSelectors(), bytes(""))),

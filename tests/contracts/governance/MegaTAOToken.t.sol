@@ -5,6 +5,7 @@ import {Test} from "forge-std/Test.sol";
 import {Votes} from "@openzeppelin/contracts/governance/utils/Votes.sol";
 import {MegaTAOToken} from "../../../contracts/governance/MegaTAOToken.sol";
 import {GovernanceDefaults} from "../../../contracts/governance/GovernanceDefaults.sol";
+import {Built} from "../utils/Built.sol";
 
 contract MegaTAOTokenTest is Test {
     bytes32 internal constant PERMIT_TYPEHASH =
@@ -21,7 +22,7 @@ contract MegaTAOTokenTest is Test {
     function setUp() public {
         vm.warp(1_750_000_000);
         (alice, aliceKey) = makeAddrAndKey("alice");
-        token = new MegaTAOToken(holder);
+        token = MegaTAOToken(Built.deploy("MegaTAOToken", abi.encode(holder)));
     }
 
     function test_constructor_MintsWholeSupplyToInitialHolder() public view {

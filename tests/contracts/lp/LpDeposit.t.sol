@@ -10,6 +10,7 @@ import {IPositionErrors} from "../../../contracts/libraries/errors/PositionError
 import {IRouterErrors} from "../../../contracts/libraries/errors/RouterErrors.sol";
 import {MegaTAO} from "../../../contracts/protocol/MegaTAO.sol";
 import {IMegaTAOProtocol} from "../../../contracts/interfaces/IMegaTAOProtocol.sol";
+import {Built} from "../utils/Built.sol";
 
 /// `deposit`: shares at the deposit value, the deposit window's edges, caps, the same-block rule.
 contract LpDepositTest is LpFixture {
@@ -130,7 +131,7 @@ contract LpDepositTest is LpFixture {
     }
 
     function test_RevertWhen_deposit_moduleNotInitialized() public {
-        MegaTAO entry = new MegaTAO(owner);
+        MegaTAO entry = MegaTAO(Built.deploy("MegaTAO", abi.encode(owner)));
         bytes32 id = lpModule.MODULE_ID();
         bytes4[] memory selectors = lpModule.exportedSelectors();
         vm.prank(owner);
@@ -176,8 +177,8 @@ contract LpInitializeTest is LpFixture {
     }
 
     function test_RevertWhen_initialize_tokenBoundElsewhere() public {
-        MegaTAO entry = new MegaTAO(owner);
-        MegaTAOLpToken other = new MegaTAOLpToken(address(router));
+        MegaTAO entry = MegaTAO(Built.deploy("MegaTAO", abi.encode(owner)));
+        MegaTAOLpToken other = MegaTAOLpToken(Built.deploy("MegaTAOLpToken", abi.encode(address(router))));
         bytes32 id = lpModule.MODULE_ID();
         bytes4[] memory selectors = lpModule.exportedSelectors();
         vm.expectRevert(abi.encodeWithSelector(ILpErrors.LpTokenNotBound.selector, address(other), address(router)));
@@ -196,7 +197,7 @@ contract LpInitializeTest is LpFixture {
         vm.expectRevert(abi.encodeWithSelector(IRouterErrors.NotDelegateCall.selector, address(lpModule)));
         vm.prank(stranger);
         lpModule.initialize(address(lpToken));
-        MegaTAO entry = new MegaTAO(owner);
+        MegaTAO entry = MegaTAO(Built.deploy("MegaTAO", abi.encode(owner)));
         bytes32 id = lpModule.MODULE_ID();
         bytes4[] memory selectors = lpModule.exportedSelectors();
         vm.expectRevert(abi.encodeWithSelector(IRouterErrors.OwnableUnauthorizedAccount.selector, stranger));
@@ -205,8 +206,8 @@ contract LpInitializeTest is LpFixture {
     }
 
     function test_initialize_emptyVaultMintsNothing() public {
-        MegaTAO entry = new MegaTAO(owner);
-        MegaTAOLpToken token = new MegaTAOLpToken(address(entry));
+        MegaTAO entry = MegaTAO(Built.deploy("MegaTAO", abi.encode(owner)));
+        MegaTAOLpToken token = MegaTAOLpToken(Built.deploy("MegaTAOLpToken", abi.encode(address(entry))));
         bytes32 id = lpModule.MODULE_ID();
         bytes4[] memory selectors = lpModule.exportedSelectors();
         vm.prank(owner);

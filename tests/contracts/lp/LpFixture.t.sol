@@ -5,6 +5,7 @@ import {TradingFixture} from "../trading/TradingFixture.t.sol";
 import {LpModule} from "../../../contracts/protocol/modules/LpModule.sol";
 import {MegaTAOLpToken} from "../../../contracts/tokens/MegaTAOLpToken.sol";
 import {RequestStatus} from "../../../contracts/interfaces/ILpModule.sol";
+import {Built} from "../utils/Built.sol";
 
 /// @dev TradingFixture plus the LP module, initialized at `t0` (epoch 0 starts then) with its LP token. The
 ///      fixture's 1,000 TAO of `fundVault` capital (added before the module) became the owner's shares at
@@ -22,8 +23,8 @@ abstract contract LpFixture is TradingFixture {
 
     function setUp() public virtual override {
         super.setUp();
-        lpModule = new LpModule();
-        lpToken = new MegaTAOLpToken(address(router));
+        lpModule = LpModule(Built.deploy("LpModule"));
+        lpToken = MegaTAOLpToken(Built.deploy("MegaTAOLpToken", abi.encode(address(router))));
         t0 = block.timestamp;
         vm.startPrank(owner);
         router.setModule(

@@ -5,6 +5,7 @@ import {Test} from "forge-std/Test.sol";
 import {AlphaPrecompileEmulator} from "../../../contracts/emulators/AlphaPrecompileEmulator.sol";
 import {Bittensor} from "../../../contracts/libraries/Bittensor.sol";
 import {MtsosOracle} from "../../../contracts/oracles/MtsosOracle.sol";
+import {Built} from "../utils/Built.sol";
 
 /// @dev The Alpha precompile emulator at 0x0808 and a fresh MtsosOracle. `_setSum` makes `getSumAlphaPrice()` answer
 ///      any multiple of 1e9 wei below `MAX_SUM`: the emulator counts only dynamic non-root subnets priced below
@@ -27,7 +28,7 @@ abstract contract MtsosOracleFixture is Test {
     function setUp() public virtual {
         vm.etch(Bittensor.ALPHA_PRECOMPILE, address(new AlphaPrecompileEmulator()).code);
         alpha = AlphaPrecompileEmulator(Bittensor.ALPHA_PRECOMPILE);
-        oracle = new MtsosOracle();
+        oracle = MtsosOracle(Built.deploy("MtsosOracle"));
         vm.warp(1_773_087_480); // 2026-03-09 20:18 UTC, the first published reading (16:18 US Eastern, EDT)
     }
 

@@ -9,13 +9,14 @@ import {IOracleErrors} from "../../../contracts/libraries/errors/OracleErrors.so
 import {MtsosOracle} from "../../../contracts/oracles/MtsosOracle.sol";
 import {MarketId} from "../../../contracts/types/MarketId.sol";
 import {Bittensor} from "../../../contracts/libraries/Bittensor.sol";
+import {Built} from "../utils/Built.sol";
 
 contract MtsosOracleProtocolTest is ProtocolFixture {
     MtsosOracle internal mtsosOracle;
 
     function setUp() public override {
         super.setUp();
-        mtsosOracle = new MtsosOracle();
+        mtsosOracle = MtsosOracle(Built.deploy("MtsosOracle"));
     }
 
     function test_RevertWhen_listingOnAnOracleWithoutPrice() public {

@@ -7,6 +7,7 @@ import {IIndexOracle} from "../../../contracts/interfaces/IOracleModule.sol";
 import {PositionInfo} from "../../../contracts/interfaces/IPositionViewModule.sol";
 import {MarginMath} from "../../../contracts/libraries/math/MarginMath.sol";
 import {Bittensor} from "../../../contracts/libraries/Bittensor.sol";
+import {Built} from "../utils/Built.sol";
 
 /// @dev The MTSOS market on the real MTSOS oracle: it opens, closes and liquidates at the 7-day EMA of the sum of
 ///      alpha prices, not at the spot, so a one-block spike moves neither entries nor liquidations.
@@ -15,7 +16,7 @@ contract MtsosTradingTest is TradingFixture {
 
     function setUp() public override {
         super.setUp();
-        mtsosOracle = new MtsosOracle();
+        mtsosOracle = MtsosOracle(Built.deploy("MtsosOracle"));
         mtsosOracle.update(); // the sum of the fixture's two pools, 0.04 + 0.04 TAO: the EMA starts at the spot
         vm.prank(owner);
         protocol.setIndexOracle(mtsos, IIndexOracle(address(mtsosOracle)));

@@ -10,6 +10,7 @@ import {IOracleModule} from "../../../contracts/interfaces/IOracleModule.sol";
 import {MarketModule} from "../../../contracts/protocol/modules/MarketModule.sol";
 import {ModuleBase} from "../../../contracts/protocol/modules/ModuleBase.sol";
 import {MarketId, MarketStatus} from "../../../contracts/types/MarketId.sol";
+import {Built} from "../utils/Built.sol";
 
 /// @dev A test module with its own namespace: V1 counts by one.
 contract CounterV1 is ModuleBase {
@@ -124,7 +125,7 @@ contract MegaTAOTest is ProtocolFixture {
     function test_constructor_setsOwnerAndEmits() public {
         vm.expectEmit(true, true, true, true);
         emit IMegaTAO.OwnershipTransferred(address(0), stranger);
-        MegaTAO fresh = new MegaTAO(stranger);
+        MegaTAO fresh = MegaTAO(Built.deploy("MegaTAO", abi.encode(stranger)));
         assertEq(fresh.owner(), stranger);
         assertEq(fresh.pendingOwner(), address(0));
         assertEq(fresh.guardian(), address(0));

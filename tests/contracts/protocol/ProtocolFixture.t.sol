@@ -11,6 +11,7 @@ import {IMegaTAOProtocol} from "../../../contracts/interfaces/IMegaTAOProtocol.s
 import {MarketParams, MarketListing} from "../../../contracts/interfaces/IMarketModule.sol";
 import {IIndexOracle} from "../../../contracts/interfaces/IOracleModule.sol";
 import {MarketId, MarketKind} from "../../../contracts/types/MarketId.sol";
+import {Built} from "../utils/Built.sol";
 
 /// @dev An index oracle whose price the test sets; it can also be made to revert.
 contract MockIndexOracle is IIndexOracle {
@@ -64,10 +65,10 @@ abstract contract ProtocolFixture is Test {
         alpha.setPool(CHUTES, POOL_TAO_RAO, POOL_ALPHA, Bittensor.MECHANISM_DYNAMIC);
         alpha.setPool(LIUM, POOL_TAO_RAO, POOL_ALPHA, Bittensor.MECHANISM_DYNAMIC);
 
-        router = new MegaTAO(owner);
+        router = MegaTAO(Built.deploy("MegaTAO", abi.encode(owner)));
         protocol = IMegaTAOProtocol(address(router));
-        marketModule = new MarketModule();
-        oracleModule = new OracleModule();
+        marketModule = MarketModule(Built.deploy("MarketModule"));
+        oracleModule = OracleModule(Built.deploy("OracleModule"));
         indexOracle = new MockIndexOracle(MTSOS_PRICE);
 
         vm.startPrank(owner);

@@ -6,6 +6,7 @@ import {ReferralModule} from "../../../contracts/protocol/modules/ReferralModule
 import {PositionBuilderModule} from "../../../contracts/protocol/modules/PositionBuilderModule.sol";
 import {ReferralTier} from "../../../contracts/interfaces/IReferralModule.sol";
 import {MarketId} from "../../../contracts/types/MarketId.sol";
+import {Built} from "../utils/Built.sol";
 
 /// @dev TradingFixture plus the referral module and the position builder module; a referrer with code `ALICE_1`
 ///      (alice), a registered builder (frontend), and the launch tier table of proposals/examples/referral-launch.yaml:
@@ -23,8 +24,8 @@ abstract contract ReferralFixture is TradingFixture {
 
     function setUp() public virtual override {
         super.setUp();
-        referralModule = new ReferralModule();
-        builderModule = new PositionBuilderModule();
+        referralModule = ReferralModule(Built.deploy("ReferralModule"));
+        builderModule = PositionBuilderModule(Built.deploy("PositionBuilderModule"));
         vm.startPrank(owner);
         router.setModule(referralModule.MODULE_ID(), address(referralModule), referralModule.exportedSelectors(), "");
         router.setModule(builderModule.MODULE_ID(), address(builderModule), builderModule.exportedSelectors(), "");

@@ -12,6 +12,7 @@ import {IPositionModule} from "../../../contracts/interfaces/IPositionModule.sol
 import {ILiquidationModule} from "../../../contracts/interfaces/ILiquidationModule.sol";
 import {IVaultModule} from "../../../contracts/interfaces/IVaultModule.sol";
 import {MarketId} from "../../../contracts/types/MarketId.sol";
+import {Built} from "../utils/Built.sol";
 
 /// Gas of each user-facing operation through the entry contract, measured as a user's transaction sees it: every
 /// account and storage slot cold (`vm.cool`) as at the start of a transaction, in a market and a vault that already
@@ -228,7 +229,7 @@ contract GasScalingTest is TradingFixture {
     /// @dev A second entry contract with the same module implementations, CHUTES listed, the vault funded, and the
     ///      fixture's four positions in CHUTES (with the indices accrued once).
     function _deploy() internal returns (IMegaTAOProtocol p) {
-        MegaTAO entry = new MegaTAO(owner);
+        MegaTAO entry = MegaTAO(Built.deploy("MegaTAO", abi.encode(owner)));
         p = IMegaTAOProtocol(address(entry));
         vm.startPrank(owner);
         entry.setModule(marketModule.MODULE_ID(), address(marketModule), marketModule.exportedSelectors(), "");

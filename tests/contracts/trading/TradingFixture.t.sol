@@ -12,6 +12,7 @@ import {Vm} from "forge-std/Vm.sol";
 import {IVaultModule, VaultTotals} from "../../../contracts/interfaces/IVaultModule.sol";
 import {ILiquidationModule} from "../../../contracts/interfaces/ILiquidationModule.sol";
 import {MarketId} from "../../../contracts/types/MarketId.sol";
+import {Built} from "../utils/Built.sol";
 
 /// @dev A contract that refuses TAO: payouts to it are credited for `claim`.
 contract TaoRefuser {
@@ -42,10 +43,10 @@ abstract contract TradingFixture is ProtocolFixture {
 
     function setUp() public virtual override {
         super.setUp();
-        positionModule = new PositionModule();
-        positionViewModule = new PositionViewModule();
-        liquidationModule = new LiquidationModule();
-        vaultModule = new VaultModule();
+        positionModule = PositionModule(Built.deploy("PositionModule"));
+        positionViewModule = PositionViewModule(Built.deploy("PositionViewModule"));
+        liquidationModule = LiquidationModule(Built.deploy("LiquidationModule"));
+        vaultModule = VaultModule(Built.deploy("VaultModule"));
         vm.startPrank(owner);
         router.setModule(positionModule.MODULE_ID(), address(positionModule), positionModule.exportedSelectors(), "");
         router.setModule(

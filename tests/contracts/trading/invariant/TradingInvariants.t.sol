@@ -9,6 +9,7 @@ import {MarketId} from "../../../../contracts/types/MarketId.sol";
 import {ReferralModule} from "../../../../contracts/protocol/modules/ReferralModule.sol";
 import {PositionBuilderModule} from "../../../../contracts/protocol/modules/PositionBuilderModule.sol";
 import {ReferralTier} from "../../../../contracts/interfaces/IReferralModule.sol";
+import {Built} from "../../utils/Built.sol";
 
 /// Handler-based invariants of the trading core (run: `forge test --match-path
 /// "tests/contracts/trading/invariant/*"`).
@@ -32,8 +33,8 @@ contract TradingInvariantsTest is TradingFixture {
     /// @dev The referral program on: a tier of referrer 20% / discount 10% for 1 day, a 5% builder share; actors 0 and
     ///      1 referred, every actor may trade through the builder (`openViaBuilder`).
     function _enableReferral() internal {
-        ReferralModule referralModule = new ReferralModule();
-        PositionBuilderModule builderModule = new PositionBuilderModule();
+        ReferralModule referralModule = ReferralModule(Built.deploy("ReferralModule"));
+        PositionBuilderModule builderModule = PositionBuilderModule(Built.deploy("PositionBuilderModule"));
         ReferralTier[] memory tiers = new ReferralTier[](1);
         tiers[0] = ReferralTier("base", 0.2e18, 0.1e18, 1);
         vm.startPrank(owner);
