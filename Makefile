@@ -14,6 +14,7 @@ bench: setup
 	.venv/bin/python bench/devnet_up.py
 	.venv/bin/python bench/validate_100.py
 	.venv/bin/python bench/listing_lifecycle.py
+	.venv/bin/python bench/trading_gas.py
 
 # The forge tests alone, on a fresh build of the deployable contracts (foundry.toml explains the two profiles).
 forge-test:
