@@ -151,6 +151,17 @@ def test_protocol_params_rules(tmp_path):
     ]  # fmt: skip
 
 
+def test_collateral_caps_within_the_vaults_fields(tmp_path):
+    header = "version: 1\nkind: protocol-params\ntitle: t\ndescription: d\n"
+    text = header + "collateral_cap_per_account: 0.5 TAO\ncollateral_cap_total: 100000000000 TAO\n"
+    found = {f.path: f.message for f in findings(tmp_path, text) if f.rule == "COLLATERAL-CAP-BOUNDS"}
+    assert set(found) == {"collateral_cap_per_account", "collateral_cap_total"}
+    assert "expected at most 79,228,162,514 TAO" in found["collateral_cap_total"]
+    constants = (ROOT / "contracts/libraries/Constants.sol").read_text()
+    assert "MAX_COLLATERAL_CAP = type(uint96).max;" in constants
+    assert bounds.MAX_COLLATERAL_CAP == 2**96 - 1
+
+
 def test_upgrade_replaces_each_module_once(tmp_path):
     text = (ROOT / "proposals/templates/upgrade.yaml").read_text()
     text += "  - module: oracle\n    contract: OracleModule\n"

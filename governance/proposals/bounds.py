@@ -15,5 +15,7 @@ REFERRAL_SHARE = (0, WAD // 2)
 LIQUIDATION_FEE = (0, WAD // 10)
 #: Utilization limit on increases (the VaultModule's bounds): 10%..90%; the breaker above it, at most 100%.
 MAX_UTILIZATION_FOR_INCREASE = (WAD // 10, 9 * WAD // 10)
-#: Collateral caps: at least 1 TAO.
+#: Collateral caps: at least 1 TAO, at most what the vault's 96-bit fields hold (79,228,162,514 TAO, the genesis
+#: "no cap").
 MIN_COLLATERAL_CAP = WAD
+MAX_COLLATERAL_CAP = 2**96 - 1

@@ -249,12 +249,18 @@ def _utilization_order(p: ProtocolParams) -> Iterator[Violation]:
         )
 
 
-@rule("COLLATERAL-CAP-MINIMUM", "collateral caps at least 1 TAO", ProtocolParams)
-def _collateral_cap_minimum(p: ProtocolParams) -> Iterator[Violation]:
+@rule("COLLATERAL-CAP-BOUNDS", "collateral caps from 1 TAO to 2^96-1 wei", ProtocolParams)
+def _collateral_cap_bounds(p: ProtocolParams) -> Iterator[Violation]:
     for key in ("collateral_cap_per_account", "collateral_cap_total"):
         value = getattr(p, key)
         if value is not None and value < bounds.MIN_COLLATERAL_CAP:
             yield (key,), f"found {format_tao(value)}, expected at least 1 TAO", ""
+        if value is not None and value > bounds.MAX_COLLATERAL_CAP:
+            yield (
+                (key,),
+                f"found {format_tao(value, 0)}, expected at most {format_tao(bounds.MAX_COLLATERAL_CAP, 0)}",
+                "the vault keeps collateral caps in 96 bits; the largest value means no cap",
+            )
 
 
 @rule("ACCOUNT-COLLATERAL-WITHIN-TOTAL", "per-account collateral cap at most the total cap", ProtocolParams)
