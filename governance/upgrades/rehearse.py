@@ -114,21 +114,24 @@ def check_contracts(path: Path, proposal: Upgrade) -> None:
         functions = {f["name"] for f in abi(item.contract) if f.get("type") == "function"}
         if not {"moduleId", "exportedSelectors"} <= functions:
             raise InputError(f"{where}: {item.contract} is not a module (it has no moduleId() and exportedSelectors())")
-        try:
-            served = layout.read_module(item.contract).id
-        except MegaTAOError:  # a source the checker cannot read: the deployment on the fork checks it
-            continue
-        if served != item.module:
-            raise InputError(f"{where}: {item.contract} serves module '{served}', not '{item.module}'")
 
 
 def check_modules(path: Path, proposal: Upgrade, registry: dict[str, bytes]) -> None:
-    """Each module of the file is one the deployment has: a rehearsal swaps implementations."""
+    """Each module of the file is one the deployment has (a rehearsal swaps implementations), and its contract
+    serves it."""
     for index, item in enumerate(proposal.modules):
         if item.module not in registry:
             raise InputError(
                 f"{path.name}: modules[{index}].module: the deployment has no module '{item.module}'"
                 f"{did_you_mean(item.module, registry)}; its modules are {', '.join(sorted(registry))}"
+            )
+        try:
+            served = layout.read_module(item.contract).id
+        except MegaTAOError:  # a source the checker cannot read: deploying it on the fork checks its moduleId()
+            continue
+        if served != item.module:
+            raise InputError(
+                f"{path.name}: modules[{index}].contract: {item.contract} serves module '{served}', not '{item.module}'"
             )
 
 
