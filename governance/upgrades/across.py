@@ -34,8 +34,8 @@ MAX_POSITIONS = 200
 #: funding rate is not zero, at 2x.
 OWN_POSITIONS = (("long", True, 10 * WAD), ("short", False, 5 * WAD))
 OWN_LEVERAGE = 2 * WAD
-#: The open that accrues a market's indices just before the execution: 1 TAO of notional at 1x.
-TOUCH_NOTIONAL = WAD
+#: The open that accrues a market's indices just before the execution: 1 TAO of notional at 1x, 5% slippage at most.
+TOUCH_NOTIONAL, TOUCH_LEVERAGE, TOUCH_SLIPPAGE = WAD, WAD, WAD // 20
 #: `position()` fields a position keeps exactly across an upgrade (names from IPositionViewModule.PositionInfo).
 KEPT = ("size", "entryPrice", "entryNotional", "margin", "lastIncreaseBlock")
 #: `vaultTotals()` and `marketTradingState()` fields that move with time alone (check 9 reads them).
@@ -174,7 +174,7 @@ def touch_markets(fork: Fork, protocol, book: Book, eta: int) -> dict[str, Touch
         try:
             sent = fork.send(
                 sim_address(f"rehearsal.touch.{ticker}"),
-                market.f.openPosition(market.market_id, True, WAD, WAD // 20),
+                market.f.openPosition(market.market_id, True, TOUCH_LEVERAGE, TOUCH_SLIPPAGE),
                 TOUCH_NOTIONAL,
                 at=eta - 12 * (len(tickers) + 1 - i),
             )
@@ -321,10 +321,6 @@ def accruals(
 
 
 # ---------------------------------------------------------------- checks 7-9
-
-
-def _wei(value: int) -> str:
-    return f"{value:,} wei"
 
 
 def check_positions(
