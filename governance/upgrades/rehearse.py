@@ -64,7 +64,7 @@ TITLES = {
     8: "Vault, insurance and market totals unchanged",
     9: "Funding and interest accrue without a jump",
     10: "Positions can still be increased, closed and liquidated",
-    11: "Implementations cannot be called directly",
+    11: "Implementations cannot be initialized or changed directly",
     12: "Execution gas",
 }
 #: The simulation's checks the rehearsal reuses: simulation number -> rehearsal number.
