@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
-from cli.base import Group, example, json_option, out, print_json
+from cli.base import Group, example, json_option, network_options, out, print_json, progress
+from cli.simulate import MARKS
 from governance.errors import CheckFailed
 from governance.paths import display
+from governance.simulation.report import Report
 from governance.toolchain import forge_build
 from governance.upgrades.layout import (
     DEFAULT_REFERENCE,
@@ -23,9 +26,17 @@ from governance.upgrades.layout import (
 REFERENCE = "contracts/upgrades/layout-reference.json"
 
 
-@click.group(cls=Group, epilog=example("megatao upgrade snapshot-layout", "megatao upgrade check"))
+@click.group(
+    cls=Group,
+    epilog=example(
+        "megatao upgrade snapshot-layout",
+        "megatao upgrade check",
+        "megatao upgrade rehearse proposals/examples/oracle-module-v2.yaml --network devnet",
+    ),
+)
 def upgrade() -> None:
-    """Upgrade safety: record the release's namespaced storage layout and selectors, check a build against it."""
+    """Upgrade safety: record the release's namespaced storage layout and selectors, check a build against it,
+    rehearse an upgrade proposal on a fork."""
 
 
 def _pairs(ctx, param, values: tuple[str, ...]) -> dict[str, str]:
@@ -142,6 +153,82 @@ def check_command(
             out.print(f"ok: {counts} match {display(reference_path)}")
     if problems:
         raise CheckFailed(f"{len(problems)} upgrade-safety problem(s) against {display(reference_path)}")
+
+
+@upgrade.command(
+    "rehearse",
+    epilog=example(
+        "megatao upgrade rehearse proposals/examples/oracle-module-v2.yaml --network devnet",
+        "megatao upgrade rehearse upgrade.yaml --rpc-url http://127.0.0.1:8545 --fork-block 1200 --json",
+    ),
+)
+@click.argument("file", type=click.Path(path_type=Path))
+@network_options
+@click.option("--fork-block", type=click.IntRange(min=0), metavar="N", help="Fork at this block (default: latest).")
+@click.option(
+    "--report-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Where to write report.json, report.md and report.html (default: reports/<file stem>/rehearsal/).",
+)
+@click.option("--proposer", metavar="ADDRESS", help="Propose as this account (default: the largest delegate).")
+@click.option(
+    "--against",
+    "reference_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_REFERENCE,
+    show_default=REFERENCE,
+    metavar="REF",
+    help="The layout reference of the layout check.",
+)
+@json_option
+def rehearse(
+    file: Path,
+    network: str | None,
+    rpc_url: str | None,
+    fork_block: int | None,
+    report_dir: Path | None,
+    proposer: str | None,
+    reference_path: Path,
+    as_json: bool,
+) -> None:
+    """Rehearse the upgrade proposal FILE (kind upgrade) on a fork of the chain: check the new implementations'
+    storage layout and selectors against the reference, deploy them from this checkout's build, swap them in through
+    the governance lifecycle (impersonated delegates), and check across the swap that every open position keeps its
+    size, entry, margin and accruals, that the vault's and markets' totals do not move, that funding and interest
+    accrue without a jump, that positions can still be increased, closed and liquidated, and that no new
+    implementation can be called (initialized) directly. A chain without open positions gets a few opened by the
+    rehearsal first. Writes Markdown, HTML and JSON reports.
+
+    Each module's CONTRACT may be any contract of this checkout's build (`forge build`), the test fixtures under
+    tests/contracts/fixtures/upgrades/ included (e.g. UpgradeFixtureShiftedPositionViewModule, a broken upgrade).
+    Exits 0 when nothing failed, 1 when a check failed (the reports are written), 2 on a usage or environment
+    error."""
+    from governance.networks import resolve_endpoint
+    from governance.upgrades.rehearse import default_report_dir
+    from governance.upgrades.rehearse import rehearse as run
+
+    endpoint = resolve_endpoint(network, rpc_url)
+    report = run(file, endpoint, fork_block, proposer, reference_path, progress(quiet=as_json))
+    paths = report.write(report_dir or default_report_dir(file))
+    if as_json:
+        print_json(report.as_json())
+    else:
+        _print_report(report, paths)
+    if report.result == "fail":
+        raise SystemExit(1)
+
+
+def _print_report(report: Report, paths: dict[str, Path]) -> None:
+    life = report.lifecycle
+    out.print(f"{MARKS[life['status']]} lifecycle: {escape(life['message'])}")
+    for check_result in sorted(report.checks, key=lambda c: c.number):
+        action = f" -> {check_result.action}" if check_result.action and check_result.status != "pass" else ""
+        line = f"{check_result.number} {check_result.title}: {check_result.summary}{action}"
+        out.print(f"{MARKS[check_result.status]} {escape(line)}")
+    counts = report.counts
+    out.print(f"{report.result}: {counts['pass']} pass, {counts['warn']} warn, {counts['fail']} fail")
+    out.print(escape(f"reports: {paths['md']}, {paths['html']}, {paths['json']}"))
 
 
 if __name__ == "__main__":

@@ -42,8 +42,12 @@ def forge_build() -> None:
 
 @cache
 def artifact(contract: str, source: str | None = None) -> dict:
-    """forge's JSON artifact of `contract` (from `<source>.sol`, by default `<contract>.sol`)."""
+    """forge's JSON artifact of `contract` (from `<source>.sol`; by default `<contract>.sol`, else the one source file
+    of the build that declares it, as the test fixtures under tests/contracts/fixtures/ do)."""
     path = out_dir() / f"{source or contract}.sol" / f"{contract}.json"
+    if not path.is_file() and source is None:
+        found = sorted(out_dir().glob(f"*.sol/{contract}.json"))
+        path = found[0] if len(found) == 1 else path
     if not path.is_file():
         raise ToolchainError(f"no build artifact for {contract} at {display(path)}; run `forge build`")
     return json.loads(path.read_text())

@@ -163,8 +163,8 @@ class ProtocolParams(Header):
 
 
 class ModuleReplacement(Strict):
-    module: str = Field(pattern=r"^[a-z][a-z0-9-]{0,31}$")
-    """The module's id in the entry contract's registry (market, oracle, position, ...)."""
+    module: str = Field(pattern=r"^[a-z][A-Za-z0-9-]{0,31}$")
+    """The module's id in the entry contract's registry (market, oracle, position, positionView, vault, ...)."""
     contract: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     """The contract (in this repository's build) whose deployment replaces it."""
 

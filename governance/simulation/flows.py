@@ -165,12 +165,8 @@ def _funding_and_liquidation(fork: Fork, market: Market, notional: int, log: Flo
             }
         )
         return
-    emulator = fork.chain.contract(ALPHA_PRECOMPILE, abi(EMULATOR_CONTRACT)).functions
-    tao_rao = fork.chain.guard(lambda: emulator.getTaoInPool(market.netuid).call())
     liquidation_price = later.liquidation_price
-    target = int(liquidation_price * CRASH_BELOW_LIQUIDATION)
-    alpha_rao = tao_rao * WAD // max(target, 1)
-    fork.send(keeper, emulator.setPool(market.netuid, tao_rao, min(alpha_rao, 2**64 - 1), MECHANISM_DYNAMIC))
+    move_pool_past(fork, market, keeper, liquidation_price, is_long=True)
     for block in range(1, MAX_LIQUIDATION_BLOCKS + 1):
         try:
             fork.send(keeper, market.f.updatePrice(market.market_id))
@@ -217,6 +213,18 @@ def _funding_and_liquidation(fork: Fork, market: Market, notional: int, log: Flo
     )
 
 
+def move_pool_past(fork: Fork, market: Market, sender: str, liquidation_price: int, is_long: bool) -> int:
+    """Set the alpha market's pool (on the emulator, in one block) so that its price is 5% beyond
+    `liquidation_price`: below it for a long, above it for a short. Returns the pool's new price (TAO x 1e18)."""
+    emulator = fork.chain.contract(ALPHA_PRECOMPILE, abi(EMULATOR_CONTRACT)).functions
+    tao_rao = fork.chain.guard(lambda: emulator.getTaoInPool(market.netuid).call())
+    beyond = CRASH_BELOW_LIQUIDATION if is_long else 2 - CRASH_BELOW_LIQUIDATION
+    target = max(int(liquidation_price * beyond), 1)
+    alpha_rao = min(max(tao_rao * WAD // target, 1), 2**64 - 1)
+    fork.send(sender, emulator.setPool(market.netuid, tao_rao, alpha_rao, MECHANISM_DYNAMIC))
+    return tao_rao * WAD // alpha_rao
+
+
 def _listing(fork, protocol, proposal: MarketListing, modules) -> FlowLog:
     log = FlowLog()
     _trading_flows(fork, protocol, proposal.market.ticker, log)
@@ -232,7 +240,7 @@ def _update(fork, protocol, proposal: MarketUpdate, modules) -> FlowLog:
 def _upgrade(fork, protocol, proposal: Upgrade, modules) -> FlowLog:
     """The upgraded modules serve trading on the first active alpha market (by ticker)."""
     log = FlowLog()
-    tickers = _active_alpha_tickers(fork, protocol)
+    tickers = active_alpha_tickers(fork, protocol)
     if not tickers:
         log.rows.append({"flow": "trading", "result": "skipped", "detail": "no active alpha market to trade on"})
         return log
@@ -240,7 +248,7 @@ def _upgrade(fork, protocol, proposal: Upgrade, modules) -> FlowLog:
     return log
 
 
-def _active_alpha_tickers(fork: Fork, protocol) -> list[str]:
+def active_alpha_tickers(fork: Fork, protocol) -> list[str]:
     f = protocol.contract.functions
     tickers = []
     for market_id in fork.chain.guard(lambda: f.marketIds().call()):
@@ -357,7 +365,7 @@ def _referral(fork: Fork, protocol, proposal: ReferralConfig, modules) -> FlowLo
     if "referral" not in modules:
         return "the deployment has no referral module"
     log = FlowLog()
-    tickers = _active_alpha_tickers(fork, protocol)
+    tickers = active_alpha_tickers(fork, protocol)
     if not tickers:
         log.rows.append({"flow": "referred trade", "result": "skipped", "detail": "no active alpha market to trade"})
         return log

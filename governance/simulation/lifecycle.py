@@ -4,6 +4,7 @@ impersonated; time moves by timestamps (the Governor's clock), one block per ste
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from web3 import Web3
@@ -101,7 +102,15 @@ def delegates(gov: Governance, block: int) -> list[Delegate]:
     return sorted((d for d in found if d.votes > 0), key=lambda d: (-d.votes, d.address))
 
 
-def run_lifecycle(fork: Fork, gov: Governance, encoded: Encoded, proposer: str | None) -> Lifecycle:
+def run_lifecycle(
+    fork: Fork,
+    gov: Governance,
+    encoded: Encoded,
+    proposer: str | None,
+    before_execute: Callable[[int], None] | None = None,
+) -> Lifecycle:
+    """Propose, vote, queue and execute. `before_execute(eta)`, when given, runs once the proposal is queued: it may
+    send transactions timed before `eta - 12` (a rehearsal reads the chain just before the execution's block)."""
     result = Lifecycle()
     f = gov.governor.functions
     everyone = delegates(gov, fork.fork_block)
@@ -164,6 +173,8 @@ def run_lifecycle(fork: Fork, gov: Governance, encoded: Encoded, proposer: str |
         step("queue", queued)
         result.queued_at = queued.timestamp
         result.eta = gov.read(lambda: f.proposalEta(pid).call())
+        if before_execute is not None:
+            before_execute(result.eta)
         fork.advance_to(result.eta - 12)  # the execution lands 12 s later, the first block at or after the eta
         sent = fork.try_send(EXECUTOR, f.execute(*args, description_hash), gas=BLOCK_GAS_LIMIT)
     except Reverted as exc:

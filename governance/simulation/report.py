@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -39,10 +39,11 @@ class CheckResult:
     skipped: bool = False
     rows: list[dict] = field(default_factory=list)  # the evidence, one dict per row (strings only)
     notes: list[str] = field(default_factory=list)  # limits of the check
+    name: str = ""  # the title, when the report is not a simulation's (CHECK_TITLES)
 
     @property
     def title(self) -> str:
-        return CHECK_TITLES[self.number]
+        return self.name or CHECK_TITLES[self.number]
 
     def as_json(self) -> dict:
         return {
@@ -67,6 +68,9 @@ class Report:
     source: dict
     lifecycle: dict
     checks: list[CheckResult]
+    #: The JSON's `kind` and the heading's first word; a rehearsal's report (governance/upgrades) sets its own.
+    KIND: ClassVar[str] = "megatao-simulation-report"
+    HEADING: ClassVar[str] = "Simulation"
 
     @property
     def result(self) -> Status:
@@ -80,7 +84,7 @@ class Report:
     def as_json(self) -> dict:
         return {
             "schemaVersion": SCHEMA_VERSION,
-            "kind": "megatao-simulation-report",
+            "kind": self.KIND,
             "result": self.result,
             "counts": self.counts,
             "proposal": self.proposal,
@@ -127,4 +131,4 @@ def _render(name: str, report: Report, autoescape: bool) -> str:
     env.filters["mega"] = lambda wei: f"{int(wei) / 10**18:,.0f} MEGA"
     env.filters["cell"] = lambda text: str(text).replace("|", "\\|").replace("\n", " ")
     data = report.as_json()
-    return env.get_template(name).render(r=data, checks=data["checks"])
+    return env.get_template(name).render(r=data, checks=data["checks"], heading=report.HEADING)

@@ -3,8 +3,10 @@ chain, then checked (calls, state, storage, events, roles, user flows, timing, g
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from dataclasses import replace
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from web3 import Web3
@@ -59,17 +61,22 @@ def load(path: Path) -> Proposal:
     return loaded.proposal
 
 
-def simulate(
-    path: Path,
-    endpoint: Endpoint,
-    fork_block: int | None = None,
-    proposer: str | None = None,
-    progress: Progress = SILENT,
-) -> Report:
-    """Simulate the proposal in `path` on a fork of `endpoint` at `fork_block` (default: its latest block)."""
-    proposal = load(path)
-    if proposer is not None and not Web3.is_address(proposer):
-        raise InputError(f"--proposer '{proposer}' is not an address")
+@dataclass
+class Session:
+    """A fork of the source chain at the pinned block, and what the report says about the file and the source."""
+
+    fork: Fork
+    source: Chain
+    file_info: dict
+    source_info: dict
+
+
+@contextlib.contextmanager
+def session(
+    path: Path, proposal: Proposal, endpoint: Endpoint, fork_block: int | None, progress: Progress
+) -> Iterator[Session]:
+    """Fork `endpoint` at `fork_block` (default: its latest block) for the proposal in `path`; the fork is stopped on
+    leaving, whatever happens, and its log removed when nothing went wrong."""
     source = Chain(endpoint)
     chain_id = source.chain_id
     record = read_deployment(chain_id)
@@ -98,13 +105,141 @@ def simulate(
         context = forked(endpoint.rpc_url, chain_id, fork_block, log_path, all_abis())
         fork = context.__enter__()
     try:
-        report = _simulate_on(fork, proposal, proposer, file_info, source_info, source, progress)
+        yield Session(fork, source, file_info, source_info)
     except BaseException as exc:
         context.__exit__(type(exc), exc, exc.__traceback__)
         raise
     context.__exit__(None, None, None)
     log_path.unlink(missing_ok=True)
-    return report
+
+
+def simulate(
+    path: Path,
+    endpoint: Endpoint,
+    fork_block: int | None = None,
+    proposer: str | None = None,
+    progress: Progress = SILENT,
+) -> Report:
+    """Simulate the proposal in `path` on a fork of `endpoint` at `fork_block` (default: its latest block)."""
+    proposal = load(path)
+    check_proposer(proposer)
+    with session(path, proposal, endpoint, fork_block, progress) as s:
+        return _simulate_on(s.fork, proposal, proposer, s.file_info, s.source_info, s.source, progress)
+
+
+def check_proposer(proposer: str | None) -> None:
+    if proposer is not None and not Web3.is_address(proposer):
+        raise InputError(f"--proposer '{proposer}' is not an address")
+
+
+def module_ids(protocol) -> dict[str, bytes]:
+    """The entry contract's registry: module id as text -> as bytes32."""
+    found = protocol.chain.guard(lambda: protocol.contract.functions.moduleIds().call())
+    return {m.rstrip(b"\0").decode(errors="replace"): m for m in found}
+
+
+def deploy_upgrade(fork: Fork, proposal: Upgrade) -> dict[str, tuple[str, list[bytes]]]:
+    """Deploy each replacement module from this checkout's build on the fork: module id -> (address, selectors).
+    Each must serve the module it replaces (as `megatao proposal submit` requires)."""
+    implementations = {}
+    for item in proposal.modules:
+        address = deploy(fork, sim_address("deployer"), item.contract)
+        module = fork.chain.contract(address, abi(item.contract)).functions
+        served = fork.chain.guard(lambda m=module: m.moduleId().call()).rstrip(b"\0").decode(errors="replace")
+        if served != item.module:
+            raise InputError(f"{item.contract} serves module '{served}', not '{item.module}'")
+        selectors = fork.chain.guard(lambda m=module: m.exportedSelectors().call())
+        implementations[item.module] = (address, selectors)
+    return implementations
+
+
+def encoded_info(encoded, new_implementations: dict[str, str]) -> dict:
+    """What the report's `proposal` says about the encoding: ids, hashes, the actions and new implementations."""
+    return {
+        "proposalId": str(encoded.proposal_id),
+        "descriptionHash": "0x" + encoded.description_hash.hex(),
+        "timelockOperationId": "0x" + encoded.timelock_operation_id.hex() if encoded.timelock_operation_id else None,
+        "actions": [
+            {
+                "target": a.target,
+                "value": str(a.value),
+                "signature": a.signature,
+                "call": a.readable,
+                "calldata": "0x" + a.calldata.hex(),
+            }
+            for a in encoded.actions
+        ],
+        "newImplementations": dict(sorted(new_implementations.items())),
+    }
+
+
+def role_accounts(gov: Governance) -> list[str]:
+    guardian = gov.chain.guard(lambda: gov.protocol.contract.functions.guardian().call())
+    return [gov.address, gov.timelock_address, ZERO, guardian, gov.protocol.address, EXECUTOR]
+
+
+def on_chain_proposal(gov: Governance, encoded, life) -> dict | None:
+    """The proposal as the Governor recorded it (for check 1), once it was proposed."""
+    if not (life.steps and life.steps[0].step == "propose"):
+        return None
+    found = gov.find(encoded.proposal_id)
+    return {
+        "proposalId": found.proposal_id,
+        "targets": found.targets,
+        "values": found.values,
+        "calldatas": found.calldatas,
+    }
+
+
+def execution_checks(
+    fork: Fork,
+    gov: Governance,
+    proposal: Proposal,
+    life,
+    implementations: dict[str, tuple[str, list[bytes]]],
+    new_implementations: dict[str, str],
+    state_before: dict,
+    roles_before: dict,
+) -> list[CheckResult]:
+    """Checks 2-5 of an executed proposal: the semantic state diff, the raw storage diff of the execution, its
+    events, and roles and ownership."""
+    protocol = gov.protocol
+    results = []
+    state_after = protocol_state(protocol)
+    results.append(checks.check_state(proposal, state_before, state_after, new_implementations))
+    trace = fork.trace(life.execute.tx_hash, "prestateTracer", {"diffMode": True})
+    coinbase = fork.chain.guard(lambda: fork.w3.eth.get_block(life.execute.block)["miner"])
+    market_ids = {p.split(".")[1]: None for p in state_after if p.startswith("markets.")}
+    f = protocol.contract.functions
+    ids = {t: fork.chain.guard(lambda t=t: f.marketIdByTicker(t).call()) for t in sorted(market_ids)}
+    registry = module_ids(protocol)
+    extra = [*registry.values()]
+    for module_id in registry.values():
+        extra += fork.chain.guard(lambda m=module_id: f.moduleSelectors(m).call())
+    for _, selectors in implementations.values():
+        extra += selectors
+    keys = checks.storage_keys(proposal, ids, extra)
+    results.append(
+        checks.check_storage(
+            proposal.kind,
+            trace,
+            {Web3.to_checksum_address(protocol.address): "MegaTAO"},
+            {
+                Web3.to_checksum_address(gov.address): "MegaTAOGovernor",
+                Web3.to_checksum_address(gov.timelock_address): "TimelockController",
+            },
+            {EXECUTOR: "executor (transaction sender)", Web3.to_checksum_address(coinbase): "block coinbase"},
+            keys,
+        )
+    )
+    names = {
+        Web3.to_checksum_address(c["address"]): name
+        for name, c in read_deployment(fork.chain.chain_id)["contracts"].items()
+        if "address" in c
+    }
+    results.append(checks.check_events(proposal, life.execute.receipt, names))
+    results.append(checks.check_roles(roles_before, role_state(gov, role_accounts(gov))))
+    return results
 
 
 def _simulate_on(
@@ -118,15 +253,12 @@ def _simulate_on(
 ) -> Report:
     gov = Governance(fork.chain)
     protocol = gov.protocol
-    module_ids = {
-        m.rstrip(b"\0").decode(errors="replace"): m
-        for m in fork.chain.guard(lambda: protocol.contract.functions.moduleIds().call())
-    }
+    modules = module_ids(protocol)
     with progress.step("Alpha precompile emulator on the fork"):
-        source_info["emulator"] = _emulator(fork, proposal, protocol, source)
+        source_info["emulator"] = place_emulator(fork, proposal, protocol, source)
 
     if proposal.kind not in ENCODERS:
-        why = _unsupported(proposal.kind, set(module_ids))
+        why = _unsupported(proposal.kind, set(modules))
         lifecycle = {"status": "warn", "skipped": True, "message": f"skipped: {why}"}
         results = [skipped(n, why) for n in range(1, 9)]
         return Report(file_info, source_info, lifecycle, results)
@@ -135,56 +267,22 @@ def _simulate_on(
     ctx = gov.context()
     if isinstance(proposal, Upgrade):
         with progress.step("deploying the new implementations on the fork"):
-            implementations = {}
-            for item in proposal.modules:
-                address = deploy(fork, sim_address("deployer"), item.contract)
-                module = fork.chain.contract(address, abi(item.contract)).functions
-                selectors = fork.chain.guard(lambda m=module: m.exportedSelectors().call())
-                implementations[item.module] = (address, selectors)
-                new_implementations[item.module] = address
+            implementations = deploy_upgrade(fork, proposal)
+            new_implementations = {module: address for module, (address, _) in implementations.items()}
             ctx = replace(ctx, implementations=implementations)
     encoded = encode_proposal(proposal, ctx)
-    file_info.update(
-        {
-            "proposalId": str(encoded.proposal_id),
-            "descriptionHash": "0x" + encoded.description_hash.hex(),
-            "timelockOperationId": "0x" + encoded.timelock_operation_id.hex()
-            if encoded.timelock_operation_id
-            else None,
-            "actions": [
-                {
-                    "target": a.target,
-                    "value": str(a.value),
-                    "signature": a.signature,
-                    "call": a.readable,
-                    "calldata": "0x" + a.calldata.hex(),
-                }
-                for a in encoded.actions
-            ],
-            "newImplementations": dict(sorted(new_implementations.items())),
-        }
-    )
+    file_info.update(encoded_info(encoded, new_implementations))
 
-    guardian = fork.chain.guard(lambda: protocol.contract.functions.guardian().call())
-    role_accounts = [gov.address, gov.timelock_address, ZERO, guardian, protocol.address, EXECUTOR]
     state_before = protocol_state(protocol)
-    roles_before = role_state(gov, role_accounts)
-    calendar = _calendar(protocol) if LP_MODULE in module_ids else None
+    roles_before = role_state(gov, role_accounts(gov))
+    calendar = _calendar(protocol) if LP_MODULE in modules else None
 
     with progress.step("governance lifecycle: propose, vote, queue, execute"):
         life = run_lifecycle(fork, gov, encoded, proposer)
     status = "fail" if not life.ok else "pass" if life.would_pass_today else "warn"
     lifecycle = {"status": status, "skipped": False, **life.as_json()}
 
-    on_chain = None
-    if life.steps and life.steps[0].step == "propose":
-        found = gov.find(encoded.proposal_id)
-        on_chain = {
-            "proposalId": found.proposal_id,
-            "targets": found.targets,
-            "values": found.values,
-            "calldatas": found.calldatas,
-        }
+    on_chain = on_chain_proposal(gov, encoded, life)
     results: list[CheckResult] = [checks.check_calls(proposal, encoded, protocol, on_chain, fork.chain)]
 
     if life.execute is None:
@@ -192,58 +290,31 @@ def _simulate_on(
         results += [skipped(n, why) for n in range(2, 9)]
         return Report(file_info, source_info, lifecycle, results)
     if not life.ok:
-        results.append(
-            CheckResult(
-                2,
-                "fail",
-                f"the execution reverted ({life.revert_reason}): no key of the file took effect",
-                "find out what changed since validation (pool depth, listed markets) before the vote ends",
-            )
-        )
+        results.append(execution_reverted(life))
         results += [skipped(n, f"not run: the execution reverted ({life.revert_reason})") for n in (3, 4, 5, 6)]
     else:
         with progress.step("checks: state, storage, events, roles"):
-            state_after = protocol_state(protocol)
-            results.append(checks.check_state(proposal, state_before, state_after, new_implementations))
-            trace = fork.trace(life.execute.tx_hash, "prestateTracer", {"diffMode": True})
-            coinbase = fork.chain.guard(lambda: fork.w3.eth.get_block(life.execute.block)["miner"])
-            market_ids = {p.split(".")[1]: None for p in state_after if p.startswith("markets.")}
-            f = protocol.contract.functions
-            ids = {t: fork.chain.guard(lambda t=t: f.marketIdByTicker(t).call()) for t in sorted(market_ids)}
-            extra = [*module_ids.values()]
-            for module_id in module_ids.values():
-                extra += fork.chain.guard(lambda m=module_id: f.moduleSelectors(m).call())
-            for _, selectors in (ctx.implementations or {}).values():
-                extra += selectors
-            keys = checks.storage_keys(proposal, ids, extra)
-            results.append(
-                checks.check_storage(
-                    proposal.kind,
-                    trace,
-                    {Web3.to_checksum_address(protocol.address): "MegaTAO"},
-                    {
-                        Web3.to_checksum_address(gov.address): "MegaTAOGovernor",
-                        Web3.to_checksum_address(gov.timelock_address): "TimelockController",
-                    },
-                    {EXECUTOR: "executor (transaction sender)", Web3.to_checksum_address(coinbase): "block coinbase"},
-                    keys,
-                )
+            results += execution_checks(
+                fork, gov, proposal, life, ctx.implementations or {}, new_implementations, state_before, roles_before
             )
-            names = {
-                Web3.to_checksum_address(c["address"]): name
-                for name, c in read_deployment(fork.chain.chain_id)["contracts"].items()
-                if "address" in c
-            }
-            results.append(checks.check_events(proposal, life.execute.receipt, names))
-            results.append(checks.check_roles(roles_before, role_state(gov, role_accounts)))
     after = _calendar(protocol) if proposal.kind == "lp-window" and isinstance(calendar, LpCalendar) else None
     after = after if isinstance(after, LpCalendar) else None
     results.append(checks.check_timing(life.queued_at, life.eta, calendar, after))
     results.append(checks.check_gas(life.execute.gas_used))
     if life.ok:
         with progress.step("user flows after execution"):
-            results.append(check_flows(fork, protocol, proposal, set(module_ids)))
+            results.append(check_flows(fork, protocol, proposal, set(modules)))
     return Report(file_info, source_info, lifecycle, results)
+
+
+def execution_reverted(life) -> CheckResult:
+    """Check 2 when the execution reverted: nothing the file asks for took effect."""
+    return CheckResult(
+        2,
+        "fail",
+        f"the execution reverted ({life.revert_reason}): no key of the file took effect",
+        "find out what changed since validation (pool depth, listed markets) before the vote ends",
+    )
 
 
 def _calendar(protocol) -> LpCalendar | str:
@@ -274,7 +345,7 @@ def _involved_netuids(proposal: Proposal, protocol) -> list[int]:
     return sorted(netuids)
 
 
-def _emulator(fork: Fork, proposal: Proposal, protocol, source: Chain) -> dict:
+def place_emulator(fork: Fork, proposal: Proposal, protocol, source: Chain) -> dict:
     """Keep the source's emulator, or place the emulator and seed it with the source's own answers at the fork
     block for every subnet involved (the proposal's and every listed alpha market's)."""
     on_fork = AlphaPrecompile(fork.chain)

@@ -167,6 +167,11 @@ def find_artifact(contract: str) -> dict:
     return json.loads(paths[0].read_text())
 
 
+def built_contracts() -> list[str]:
+    """The name of every contract, library and interface in the build output (contracts/, tests/ and libraries)."""
+    return sorted(_artifact_index(str(out_dir())))
+
+
 def clear_caches() -> None:
     _artifact_index.cache_clear()
     _source.cache_clear()
