@@ -7,6 +7,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 
 import click
 from rich.console import Console
@@ -61,6 +62,27 @@ def network_options(command: Callable) -> Callable:
         metavar="NAME",
         help=f"devnet (default), bittensor or bittensor-testnet [env: {NETWORK_ENV}]",
     )(command)
+
+
+def fork_options(report_default: str) -> Callable[[Callable], Callable]:
+    """--fork-block, --report-dir and --proposer of the commands that run a proposal on a fork (simulate, rehearse);
+    `report_default` says where the reports go without --report-dir."""
+
+    def decorate(command: Callable) -> Callable:
+        command = click.option(
+            "--proposer", metavar="ADDRESS", help="Propose as this account (default: the largest delegate)."
+        )(command)
+        command = click.option(
+            "--report-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            metavar="DIR",
+            help=f"Where to write report.json, report.md and report.html (default: {report_default}).",
+        )(command)
+        return click.option(
+            "--fork-block", type=click.IntRange(min=0), metavar="N", help="Fork at this block (default: latest)."
+        )(command)
+
+    return decorate
 
 
 def json_option(command: Callable) -> Callable:

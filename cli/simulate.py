@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from cli.base import Group, example, json_option, network_options, out, print_json, progress
+from cli.base import Group, example, fork_options, json_option, network_options, out, print_json, progress
 
 MARKS = {"pass": "[green]PASS[/green]", "warn": "[yellow]WARN[/yellow]", "fail": "[red]FAIL[/red]"}
 
@@ -21,14 +21,7 @@ MARKS = {"pass": "[green]PASS[/green]", "warn": "[yellow]WARN[/yellow]", "fail":
 )
 @click.argument("file", type=click.Path(path_type=Path))
 @network_options
-@click.option("--fork-block", type=click.IntRange(min=0), metavar="N", help="Fork at this block (default: latest).")
-@click.option(
-    "--report-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    metavar="DIR",
-    help="Where to write report.json, report.md and report.html (default: reports/<file stem>/).",
-)
-@click.option("--proposer", metavar="ADDRESS", help="Propose as this account (default: the largest delegate).")
+@fork_options("reports/<file stem>/")
 @json_option
 def simulate(
     file: Path,

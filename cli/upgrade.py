@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from cli.base import Group, example, json_option, network_options, out, print_json, progress
+from cli.base import Group, example, fork_options, json_option, network_options, out, print_json, progress
 from cli.simulate import MARKS
 from governance.errors import CheckFailed
 from governance.paths import display
@@ -62,6 +62,18 @@ def _release(build: bool, probes: dict[str, str], modules: tuple[str, ...]):
         else:
             extra.append(name)
     return snapshot(probes=probes, modules=replaced, extra_modules=extra)
+
+
+def against_option(help_text: str):
+    return click.option(
+        "--against",
+        "reference_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=DEFAULT_REFERENCE,
+        show_default=REFERENCE,
+        metavar="REF",
+        help=help_text,
+    )
 
 
 def build_options(command):
@@ -123,15 +135,7 @@ def snapshot_layout(output: Path, build: bool, probes: dict[str, str], modules: 
         "megatao upgrade check --probe FeeStorageLayout=FeeAppendStorageLayout",
     ),
 )
-@click.option(
-    "--against",
-    "reference_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_REFERENCE,
-    show_default=REFERENCE,
-    metavar="REF",
-    help="The layout reference to compare with.",
-)
+@against_option("The layout reference to compare with.")
 @build_options
 @json_option
 def check_command(
@@ -164,23 +168,8 @@ def check_command(
 )
 @click.argument("file", type=click.Path(path_type=Path))
 @network_options
-@click.option("--fork-block", type=click.IntRange(min=0), metavar="N", help="Fork at this block (default: latest).")
-@click.option(
-    "--report-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    metavar="DIR",
-    help="Where to write report.json, report.md and report.html (default: reports/<file stem>/rehearsal/).",
-)
-@click.option("--proposer", metavar="ADDRESS", help="Propose as this account (default: the largest delegate).")
-@click.option(
-    "--against",
-    "reference_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_REFERENCE,
-    show_default=REFERENCE,
-    metavar="REF",
-    help="The layout reference of the layout check.",
-)
+@fork_options("reports/<file stem>/rehearsal/")
+@against_option("The layout reference of the layout check.")
 @json_option
 def rehearse(
     file: Path,
