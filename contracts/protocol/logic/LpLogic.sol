@@ -22,8 +22,9 @@ import {OracleLogic} from "../modules/OracleModule.sol";
 ///      through `TradingLogic.updateOpenInterest`).
 ///      Equity is O(markets with open positions): per market, the side's PnL at a price is
 ///      `longSize x price - longOI` (longs), `shortOI - shortSize x price` (shorts), from the two sums each side's
-///      slot of `PositionStorage.OpenInterest` keeps. Each side is valued at two prices: the one accepted before this block (which nothing in this
-///      block can move) and the one an oracle update would accept now (which follows the spot through the band).
+///      slot of `PositionStorage.OpenInterest` keeps. Each side is valued at two prices: the one accepted before this
+///      block (which nothing in this block can move) and the one an oracle update would accept now (which follows
+///      the spot through the band).
 ///      Withdrawal equity takes, per side, the larger trader PnL and counts it only when positive (a gain, in full;
 ///      a side's net loss counts zero); deposit equity takes the smaller trader PnL, gains and losses. So a price
 ///      moved within a block can only lower the value a claim receives and raise the value a deposit pays.

@@ -5,8 +5,8 @@ pragma solidity 0.8.30;
 /// @dev ERC-7201 namespace `megatao.storage.vault`. Append fields only; never reorder or retype.
 ///      Every wei the entry contract holds belongs to exactly one bucket: `reserves` (the vault's own capital, the
 ///      LPs' equity floor), `marginsOwed` (traders' margins), `insuranceFund`, `claimsOwed` (payouts waiting for
-///      `claim`) and `referralBalance`. The LP issue appends the LP share fields (total shares,
-///      epochs, pending withdrawals) after the last field below; `reserves` stays the capital they price against.
+///      `claim`) and `referralBalance`. The LP shares, epochs and requests are in `megatao.storage.lp`; `reserves`
+///      stays the capital they price against.
 library VaultStorage {
     /// @custom:storage-location erc7201:megatao.storage.vault
     struct Layout {
