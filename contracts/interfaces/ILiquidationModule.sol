@@ -5,14 +5,30 @@ import {MarketId} from "../types/MarketId.sol";
 import {MarginMath} from "../libraries/math/MarginMath.sol";
 import {ILiquidationErrors} from "../libraries/errors/LiquidationErrors.sol";
 
-/// @title Liquidations (PROTOCOL.md section 5).
-/// @notice Anyone liquidates a position whose margin ratio (on its entry notional, at the oracle price, which the
-///         band may clamp) is below MM + band. Below MM: full liquidation; the fee (a share of the remaining
-///         equity) is split keeper / insurance fund / vault and the rest of the equity is sent to the trader (with a gas limit;
-///         credited for `claim` if that fails). From MM to MM + band: partial liquidation, closing just enough size to bring MR back to
-///         MM + band (full if the rest would fall below the minimum notional); the fee is charged on the closed
-///         share of the equity. A negative equity is bad debt, paid by the insurance fund first, then the vault.
-///         No slippage and no trading fee apply; the keeper's share is sent to the caller (credited if that fails).
+/// @notice The risk parameters (docs/protocol.md section 5). Amounts wei, factors WAD.
+struct RiskParams {
+    /// @dev A position's min margin (0.1 TAO at genesis), from the min keeper fee to 10 TAO.
+    uint256 minMargin;
+    /// @dev A liquidation pays its keeper at least this (0.01 TAO at genesis), from the insurance fund when the fee
+    ///      share is smaller; 0..1 TAO.
+    uint256 minKeeperFee;
+    /// @dev Cap on the traders' unrealized profit per market, WAD of the reserves (30%): above it, anyone may
+    ///      auto-deleverage. 1%..100%.
+    uint256 maxPnlFactor;
+    /// @dev Cap on a position's realized profit, WAD multiple of the margin closed (9x). 1x..18x.
+    uint256 maxProfitMultiple;
+}
+
+/// @title Liquidations, auto-deleveraging and the closing of settled markets (docs/protocol.md sections 3a and 5).
+/// @notice Anyone liquidates a position that is under water at both the spot and the reference price: its margin ratio
+///         (on its entry notional) at the better of the two for it is below MM + band. Pushing spot alone can never
+///         liquidate anyone. The position closes at the reference price (the mark), with no slippage, impact or
+///         trading fee. Below MM: full liquidation; the fee (a share of the remaining equity) is split keeper /
+///         insurance fund / vault and the rest of the equity is sent to the trader (with a gas limit; credited for
+///         `claim` if that fails). From MM to MM + band: partial liquidation, closing just enough size to bring MR at
+///         the mark back to MM + band (full if the rest would fall below the minimum notional); the fee is charged on
+///         the closed share of the equity. The keeper receives at least the min keeper fee, topped up from the
+///         insurance fund. A negative equity is bad debt, paid by the insurance fund first, then the vault.
 interface ILiquidationModule is ILiquidationErrors {
     /// @notice `keeper` liquidated `sizeClosed` (signed like the position) of a position at `price`.
     event PositionLiquidated(
@@ -30,6 +46,37 @@ interface ILiquidationModule is ILiquidationErrors {
     /// @notice The liquidation fee of a liquidation and where it went.
     event LiquidationFeeBooked(bytes32 indexed positionId, uint256 toKeeper, uint256 toInsurance, uint256 toVault);
 
+    /// @notice The insurance fund paid `amount` to bring a liquidation's keeper payment up to the min keeper fee.
+    event KeeperFloorPaid(bytes32 indexed positionId, uint256 amount);
+
+    /// @notice `keeper` auto-deleveraged `sizeClosed` (signed like the position) at the mark `price`, realizing
+    ///         `realizedPnl` and paying `payout` to the trader, with no fee.
+    event AutoDeleveraged(
+        bytes32 indexed positionId,
+        address indexed account,
+        MarketId indexed marketId,
+        address keeper,
+        int256 sizeClosed,
+        uint256 price,
+        int256 realizedPnl,
+        uint256 payout
+    );
+
+    /// @notice A position of settled market `marketId` closed at the settlement `price`, realizing `realizedPnl` and
+    ///         paying `payout` to the trader, with no fee.
+    event SettledPositionClosed(
+        bytes32 indexed positionId,
+        address indexed account,
+        MarketId indexed marketId,
+        int256 size,
+        uint256 price,
+        int256 realizedPnl,
+        uint256 payout
+    );
+
+    /// @notice New risk parameters.
+    event RiskParamsSet(uint256 minMargin, uint256 minKeeperFee, uint256 maxPnlFactor, uint256 maxProfitMultiple);
+
     /// @notice The liquidation fee changed.
     event LiquidationFeeSet(uint256 previousFee, uint256 newFee);
 
@@ -40,6 +87,19 @@ interface ILiquidationModule is ILiquidationErrors {
     /// @return full Whether the whole position was closed.
     /// @return sizeClosed The size closed, signed like the position.
     function liquidate(address account, MarketId marketId) external returns (bool full, int256 sizeClosed);
+
+    /// @notice Auto-deleverages `account`'s position in `marketId` (anyone): while the traders' unrealized profit in
+    ///         the market exceeds the max PnL factor x reserves, closes at the mark, with no fee, just enough of a
+    ///         profitable position to bring it back under (all of it if the rest would be below the minimum notional).
+    ///         The position must be at least as profitable per notional as its side's average (keepers take the most
+    ///         profitable first); its profit is capped at the max profit multiple of the margin closed.
+    /// @return sizeClosed The size closed, signed like the position.
+    function autoDeleverage(address account, MarketId marketId) external returns (int256 sizeClosed);
+
+    /// @notice Closes `account`'s position in settled market `marketId` at the settlement price, with no fee; funding
+    ///         and interest stop at the settlement. Anyone; the equity goes to the trader (credited if the transfer
+    ///         fails), bad debt to the insurance fund then the vault.
+    function closeSettledPosition(address account, MarketId marketId) external;
 
     /// @notice Where `account`'s position in `marketId` stands now (`None` also when there is no position).
     function liquidationStatus(address account, MarketId marketId) external view returns (MarginMath.LiquidationStatus);
@@ -55,4 +115,10 @@ interface ILiquidationModule is ILiquidationErrors {
 
     /// @notice Sets the liquidation fee's split; the shares sum to 100%. Owner only.
     function setLiquidationFeeSplit(uint256 keeperShare, uint256 insuranceShare, uint256 vaultShare) external;
+
+    /// @notice The risk parameters.
+    function riskParams() external view returns (RiskParams memory);
+
+    /// @notice Sets the risk parameters, each within its bounds (see `RiskParams`). Owner only.
+    function setRiskParams(RiskParams calldata params) external;
 }

@@ -4,10 +4,10 @@ pragma solidity 0.8.30;
 import {MarketId, MarketKind, MarketStatus} from "../types/MarketId.sol";
 import {IMarketErrors} from "../libraries/errors/MarketErrors.sol";
 
-/// @notice The governance parameters of one market (PROTOCOL.md section 2), with their units.
-/// @dev Fractions are WAD: 1e18 = 100% (so 0.25% = 0.0025e18). Leverage is WAD too: 1e18 = 1x, 3x = 3e18.
-///      TAO amounts are wei (18 decimals). Bounds are in `MarketBounds`. The field sizes pack the struct into three
-///      storage slots; every bound fits them.
+/// @notice The governance parameters of one market (docs/protocol.md section 2), with their units.
+/// @dev Fractions are WAD: 1e18 = 100% (so 0.25% = 0.0025e18). Leverage and the depth factor are WAD too: 1e18 = 1x.
+///      TAO amounts are wei (18 decimals), periods seconds. Bounds are in `MarketBounds`; storage packs them narrower
+///      (`MarketStorage.Market`), which every bound fits.
 struct MarketParams {
     /// @dev Max leverage, WAD (1e18 = 1x). Bounds 1x..20x.
     uint96 maxLeverage;
@@ -15,18 +15,27 @@ struct MarketParams {
     uint64 maintenanceMargin;
     /// @dev Width of the partial-liquidation band above MM, WAD (5 points = 0.05e18). Bounds 0..10 points.
     uint64 partialLiquidationBand;
-    /// @dev Taker fee on notional, WAD. Bounds 0..1%.
+    /// @dev Taker fee on a fill's notional, WAD. Bounds 0..1%.
     uint64 takerFee;
-    /// @dev Maker fee on notional, WAD. Bounds 0..takerFee.
+    /// @dev Maker fee on a fill's notional, WAD. Bounds 0..takerFee.
     uint64 makerFee;
     /// @dev Max funding rate per 8 hours, WAD. Bounds 0..2%.
     uint64 maxFundingRate8h;
-    /// @dev Max oracle move per price update (price band), WAD. Bounds 1%..50%.
-    uint64 priceBand;
-    /// @dev Max open interest per side, wei of TAO notional. Bounds > 0.
+    /// @dev Max open interest per side, wei of TAO notional at the mark. Bounds 1 wei..2^96-1.
     uint128 maxOpenInterestPerSide;
-    /// @dev Liquidity threshold: the min pool TAO reserve for opens, wei. Alpha markets > 0; index markets 0 (n/a).
+    /// @dev Liquidity threshold: the min pool TAO reserve for opens, wei. Alpha markets 1 wei..2^96-1; index 0.
     uint128 liquidityThreshold;
+    /// @dev Reference price period P of the time-weighted EMA, seconds. Bounds 60 s..1 day (index markets, whose
+    ///      reference is their oracle's EMA, ignore it but keep it in bounds).
+    uint32 referencePeriod;
+    /// @dev Largest |spot - reference| / reference at which opens are accepted, WAD. Bounds 0.5%..25%.
+    uint64 divergenceLimit;
+    /// @dev Open interest per side at most this share of the pool's TAO reserve (depth cap), WAD. Alpha markets
+    ///      0.1%..50%; index markets 0 (n/a).
+    uint64 oiDepthRatio;
+    /// @dev Skew impact depth factor: D = depth x factor, the depth being the pool's TAO reserve (the vault's
+    ///      reserves for an index market), WAD. Bounds 0.1..100.
+    uint96 depthFactor;
 }
 
 /// @notice What `listMarket` takes.
@@ -67,6 +76,10 @@ interface IMarketModule is IMarketErrors {
     /// @notice Market `marketId`'s status changed.
     event MarketStatusSet(MarketId indexed marketId, MarketStatus previousStatus, MarketStatus newStatus);
 
+    /// @notice Market `marketId` was settled by `by` at `price`: its positions close at it through
+    ///         `closeSettledPosition`, with no fee.
+    event MarketSettledAt(MarketId indexed marketId, uint256 price, address by);
+
     /// @notice Lists a market. Owner only.
     /// @dev Checks, each with its own error: the ticker's format (`InvalidTicker`); the netuid for the kind (root
     ///      excluded: `InvalidNetuid`) and the index oracle for the kind (`InvalidIndexOracle`); every parameter
@@ -82,8 +95,17 @@ interface IMarketModule is IMarketErrors {
     /// @notice Replaces a listed market's parameters, under the same bounds as listing. Owner only.
     function updateMarketParams(MarketId marketId, MarketParams calldata params) external;
 
-    /// @notice Sets a listed market's status to `Active`, `ReduceOnly` or `Delisted`. Owner only.
+    /// @notice Sets a listed market's status to `Active`, `ReduceOnly` or `Delisted`. Owner only. A settled market's
+    ///         status never changes again (`MarketSettled`).
     function setMarketStatus(MarketId marketId, MarketStatus status) external;
+
+    /// @notice Settles a market (docs/protocol.md section 3a): the owner at any time, anyone once its price source has
+    ///         failed for `settleAfter` consecutive seconds. Its reference price is updated first if the source works,
+    ///         then frozen as the settlement price; funding and interest accrue to now and stop; the status becomes
+    ///         `Settled` for good. Its positions then close at that price, with no fee, through
+    ///         `ILiquidationModule.closeSettledPosition`; the LPs' equity values them at it.
+    /// @return price The settlement price.
+    function settleMarket(MarketId marketId) external returns (uint256 price);
 
     /// @notice Everything about a listed market. Reverts `MarketNotListed` otherwise.
     function market(MarketId marketId) external view returns (MarketInfo memory);

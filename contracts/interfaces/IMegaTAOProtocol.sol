@@ -5,6 +5,7 @@ import {IMegaTAO} from "./IMegaTAO.sol";
 import {IMarketModule} from "./IMarketModule.sol";
 import {IOracleModule} from "./IOracleModule.sol";
 import {IPositionModule} from "./IPositionModule.sol";
+import {IMarginModule} from "./IMarginModule.sol";
 import {IPositionViewModule} from "./IPositionViewModule.sol";
 import {ILiquidationModule} from "./ILiquidationModule.sol";
 import {IVaultModule} from "./IVaultModule.sol";
@@ -20,6 +21,7 @@ interface IMegaTAOProtocol is
     IMarketModule,
     IOracleModule,
     IPositionModule,
+    IMarginModule,
     IPositionViewModule,
     ILiquidationModule,
     IVaultModule,

@@ -14,19 +14,30 @@ interface IPositionBuilderModule {
         MarketId marketId,
         bool isLong,
         uint256 leverage,
-        uint256 maxSlippage,
+        uint256 acceptablePrice,
+        uint256 deadline,
         address builder
     ) external payable returns (bytes32 positionId);
 
     /// @notice `IPositionModule.increasePosition` naming `builder`.
-    function increasePositionWithBuilder(MarketId marketId, uint256 leverage, uint256 maxSlippage, address builder)
-        external
-        payable;
+    function increasePositionWithBuilder(
+        MarketId marketId,
+        uint256 leverage,
+        uint256 acceptablePrice,
+        uint256 deadline,
+        address builder
+    ) external payable;
 
     /// @notice `IPositionModule.reducePosition` naming `builder`.
-    function reducePositionWithBuilder(MarketId marketId, uint256 sizeDelta, uint256 maxSlippage, address builder)
-        external;
+    function reducePositionWithBuilder(
+        MarketId marketId,
+        uint256 sizeDelta,
+        uint256 acceptablePrice,
+        uint256 deadline,
+        address builder
+    ) external;
 
     /// @notice `IPositionModule.closePosition` naming `builder`.
-    function closePositionWithBuilder(MarketId marketId, uint256 maxSlippage, address builder) external;
+    function closePositionWithBuilder(MarketId marketId, uint256 acceptablePrice, uint256 deadline, address builder)
+        external;
 }

@@ -22,13 +22,15 @@ struct PositionInfo {
     int256 accruedFunding;
     /// @dev Interest owed since the last settlement.
     uint256 accruedInterest;
-    /// @dev The price an oracle update would accept now (the mark).
+    /// @dev The reference price a trade now would use (the mark).
     uint256 markPrice;
-    /// @dev PnL at the mark, before slippage and fees.
+    /// @dev The spot price now (the mark when the price source fails).
+    uint256 spotPrice;
+    /// @dev PnL at the mark, before slippage, impact and fees.
     int256 unrealizedPnl;
     /// @dev `margin + unrealizedPnl - accruedFunding - accruedInterest`.
     int256 equity;
-    /// @dev `equity / entryNotional`, signed WAD.
+    /// @dev `equity / entryNotional`, signed WAD, at the mark: what no pool move within a block changes.
     int256 marginRatio;
     /// @dev `entryNotional / (margin - accruedFunding - accruedInterest)`; max uint when that is not positive.
     uint256 leverage;
@@ -36,6 +38,7 @@ struct PositionInfo {
     ///      1/leverage)` for a short (PROTOCOL.md section 5, exact on the entry notional), before fees. A long with
     ///      nothing left is liquidatable at any price (max uint); a short at any price (0).
     uint256 liquidationPrice;
+    /// @dev Where it stands at the better of spot and mark for it: it is liquidatable only when under water at both.
     MarginMath.LiquidationStatus liquidationStatus;
     /// @dev The block of the last open or increase (no close or reduce in it).
     uint256 lastIncreaseBlock;
@@ -52,7 +55,7 @@ struct AccountSummary {
 }
 
 /// @title Views of positions and accounts, for the CLI and keepers.
-/// @notice Positions are valued at the price an oracle update would accept now (the mark) with the funding and
+/// @notice Positions are valued at the reference price a trade now would use (the mark) with the funding and
 ///         interest an accrual now would charge; the margin ratio is on the entry notional (see `IPositionModule`).
 interface IPositionViewModule {
     /// @notice The id of `account`'s position in `marketId`: `keccak256(abi.encode(account, marketId))`.

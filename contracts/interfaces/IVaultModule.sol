@@ -15,7 +15,7 @@ struct VaultTotals {
     uint256 claimsOwed;
     /// @dev Trading fees held for the referral program.
     uint256 referralBalance;
-    /// @dev Entry notional of every position, both sides, all markets.
+    /// @dev Open interest of every market, both sides, at each market's reference price when last touched.
     uint256 totalOpenNotional;
     /// @dev `totalOpenNotional / reserves`.
     uint256 utilization;
@@ -27,21 +27,32 @@ struct VaultTotals {
 
 /// @notice A market's trading state.
 struct MarketTradingState {
-    /// @dev Open interest per side, wei of entry notional.
+    /// @dev Open interest per side at the reference price (size x reference), wei: what the caps bound.
     uint256 longOpenInterest;
     uint256 shortOpenInterest;
-    /// @dev `(long - short) / (long + short) x maxFunding8h`, signed WAD per 8 hours; longs pay when positive.
+    /// @dev Open interest per side at entry (the sum of the positions' entry notionals), wei: what funding is paid on.
+    uint256 longEntryNotional;
+    uint256 shortEntryNotional;
+    /// @dev `(longEntry - shortEntry) / (longEntry + shortEntry) x maxFunding8h`, signed WAD per 8 hours; longs pay
+    ///      when positive.
     int256 fundingRate8h;
     /// @dev The funding index accrued to now, signed WAD per unit of notional.
     int256 fundingIndex;
-    /// @dev The price an oracle update would accept now, and whether the band clamps it.
-    uint256 price;
-    bool priceClamped;
+    /// @dev The spot and reference price a trade now would see, and whether the price source fails.
+    uint256 spotPrice;
+    uint256 referencePrice;
+    bool priceBroken;
     MarketStatus status;
-    /// @dev Whether the market accepts only closes now: status not active, circuit breaker, or pool below the
-    ///      liquidity threshold.
+    /// @dev Whether the market accepts only closes now: status not active, circuit breaker, failing price source, or
+    ///      pool below the liquidity threshold.
     bool reduceOnly;
     bool belowLiquidityThreshold;
+    /// @dev The depth cap per side, wei (0 for an index market).
+    uint256 depthCap;
+    /// @dev The traders' unrealized profit (each side's net PnL at the reference, when positive) and its cap (max PnL
+    ///      factor x reserves): above it, anyone may auto-deleverage.
+    uint256 traderProfit;
+    uint256 traderProfitCap;
 }
 
 /// @title The vault: the protocol's TAO by owner, its safeguards, fees, claims, and the trading views.
@@ -96,7 +107,9 @@ interface IVaultModule is IVaultErrors {
 
     /// @notice Adds the TAO sent to the vault's reserves. Owner only: the owner's LP deposit outside the windows
     ///         and caps (recapitalisation by governance), minting the owner shares at the deposit value once the LP
-    ///         module is initialized; capital added before that becomes the owner's shares at `initialize`.
+    ///         module is initialized; capital added before that becomes the owner's shares at `initialize`. It works
+    ///         when the LPs' equity is zero or negative: the shares are then priced at `Constants.MIN_SHARE_VALUE`, so
+    ///         the new capital owns all but a dust of the vault and absorbs the loss first.
     /// @dev LPs capitalise the vault with `deposit` (ILpModule); the devnet seeds it with an LP deposit.
     function fundVault() external payable;
 

@@ -6,6 +6,9 @@ library Bittensor {
     /// @dev The Alpha precompile's address.
     address internal constant ALPHA_PRECOMPILE = 0x0000000000000000000000000000000000000808;
 
+    /// @dev The subnet precompile's address (its `getNetworkRegistrationBlock` tells a re-registered netuid).
+    address internal constant SUBNET_PRECOMPILE = 0x0000000000000000000000000000000000000803;
+
     /// @dev Wei per rao: the chain keeps 9 decimals, the EVM shows 18, so a transfer drops anything below 1e9 wei.
     uint256 internal constant WEI_PER_RAO = 1e9;
 

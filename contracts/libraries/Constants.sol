@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 /// @title Every protocol constant of MegaTAO, with its unit.
-/// @notice Numbers from PROTOCOL.md sections 2, 3, 5, 6 and 7. Rates and fractions are WAD (1e18 = 100%),
+/// @notice Numbers from docs/protocol.md sections 2 to 7. Rates and fractions are WAD (1e18 = 100%),
 ///         amounts of TAO are wei (18 decimals), times are seconds. Governance parameters appear twice: their
 ///         genesis value (`GENESIS_*`); the bounds the registry enforces are in MarketBounds.sol.
 library Constants {
@@ -59,8 +59,47 @@ library Constants {
     /// @dev Utilization (WAD) above which the high tier applies: 75%.
     uint256 internal constant SLIPPAGE_HIGH_TIER_UTILIZATION = 0.75e18;
 
-    /// @dev Ceiling of the total slippage (tier + size term), WAD: 20%.
-    uint256 internal constant MAX_SLIPPAGE = 0.2e18;
+    /// @dev Ceiling of a fill's skew impact, WAD of the fill's notional: 20%. Capping one fill never makes splitting
+    ///      it cheaper (the split fills pay at least the capped amount between them), and lets a close always fill.
+    uint256 internal constant MAX_IMPACT = 0.2e18;
+
+    // ------------------------------------------------------------------ reference price and depth (section 3)
+
+    /// @dev Genesis reference price period P of alpha markets, seconds: 600. Bounds 60 s..1 day.
+    uint256 internal constant GENESIS_REFERENCE_PERIOD = 600;
+    uint256 internal constant MIN_REFERENCE_PERIOD = 60;
+    uint256 internal constant MAX_REFERENCE_PERIOD = 1 days;
+
+    /// @dev Genesis spot/reference divergence limit for opens, WAD: 5%. Bounds 0.5%..25%.
+    uint256 internal constant GENESIS_DIVERGENCE_LIMIT = 0.05e18;
+    uint256 internal constant MIN_DIVERGENCE_LIMIT = 0.005e18;
+    uint256 internal constant MAX_DIVERGENCE_LIMIT = 0.25e18;
+
+    /// @dev Genesis open-interest cap per side as a share of the pool's TAO reserve (depth cap), WAD: 5%.
+    ///      Bounds 0.1%..50%.
+    uint256 internal constant GENESIS_OI_DEPTH_RATIO = 0.05e18;
+    uint256 internal constant MIN_OI_DEPTH_RATIO = 0.001e18;
+    uint256 internal constant MAX_OI_DEPTH_RATIO = 0.5e18;
+
+    /// @dev Genesis skew-impact depth factor, WAD multiple of the depth (the pool's TAO reserve; the vault's
+    ///      reserves for an index market): 1.0. Bounds 0.1..100.
+    uint256 internal constant GENESIS_DEPTH_FACTOR = 1e18;
+    uint256 internal constant MIN_DEPTH_FACTOR = 0.1e18;
+    uint256 internal constant MAX_DEPTH_FACTOR = 100e18;
+
+    // ------------------------------------------------------------------ broken prices (section 3a)
+
+    /// @dev Genesis time after which anyone may settle a market whose price source keeps failing, seconds: 1 hour.
+    ///      Bounds 10 minutes..7 days.
+    uint256 internal constant GENESIS_SETTLE_AFTER = 1 hours;
+    uint256 internal constant MIN_SETTLE_AFTER = 10 minutes;
+    uint256 internal constant MAX_SETTLE_AFTER = 7 days;
+
+    /// @dev Genesis max age of an index price (the MTSOS EMA's last successful update) for opens, seconds: 15 min.
+    ///      Bounds 1 minute..1 day.
+    uint256 internal constant GENESIS_INDEX_MAX_AGE = 15 minutes;
+    uint256 internal constant MIN_INDEX_MAX_AGE = 1 minutes;
+    uint256 internal constant MAX_INDEX_MAX_AGE = 1 days;
 
     // ------------------------------------------------------------------ liquidation (section 5)
 
@@ -79,6 +118,35 @@ library Constants {
     /// @dev Genesis share of the liquidation fee paid to the vault, WAD: 50% (the vault also takes every
     ///      rounding remainder of the split).
     uint256 internal constant GENESIS_LIQUIDATION_VAULT_SHARE = 0.5e18;
+
+    /// @dev Genesis floor of a liquidation's keeper payment, wei: 0.01 TAO, topped up from the insurance fund when
+    ///      the position's fee share is smaller. Bounds 0..1 TAO.
+    uint256 internal constant GENESIS_MIN_KEEPER_FEE = 0.01e18;
+    uint256 internal constant MAX_MIN_KEEPER_FEE = 1e18;
+
+    /// @dev Genesis min margin of a position, wei: 0.1 TAO, so that a liquidation's fee share mostly covers the
+    ///      keeper floor. Bounds: the min keeper fee..10 TAO.
+    uint256 internal constant GENESIS_MIN_MARGIN = 0.1e18;
+    uint256 internal constant MAX_MIN_MARGIN = 10e18;
+
+    // ------------------------------------------------------------------ solvency (section 5)
+
+    /// @dev Genesis cap on the traders' unrealized profit per market, WAD of the vault's reserves: 30%; above it
+    ///      anyone may auto-deleverage. Bounds 1%..100%.
+    uint256 internal constant GENESIS_MAX_PNL_FACTOR = 0.3e18;
+    uint256 internal constant MIN_MAX_PNL_FACTOR = 0.01e18;
+    uint256 internal constant MAX_MAX_PNL_FACTOR = 1e18;
+
+    /// @dev Genesis cap on a position's realized profit, WAD multiple of its margin: 9x. Bounds 1x..18x (the
+    ///      stored field's width).
+    uint256 internal constant GENESIS_MAX_PROFIT_MULTIPLE = 9e18;
+    uint256 internal constant MIN_MAX_PROFIT_MULTIPLE = 1e18;
+    uint256 internal constant MAX_MAX_PROFIT_MULTIPLE = 18e18;
+
+    /// @dev The share value `fundVault` mints at when the LPs' equity is zero or negative, or worth less than it,
+    ///      wei per 1e18 shares: 1e-6 TAO. The new capital then owns all but a dust of the vault: it absorbs the loss
+    ///      first (recapitalisation, section 7).
+    uint256 internal constant MIN_SHARE_VALUE = 1e12;
 
     /// @dev Off-chain health tier: above this margin ratio (WAD) a position shows as healthy: 35%.
     uint256 internal constant HEALTH_HEALTHY_ABOVE = 0.35e18;
@@ -107,6 +175,11 @@ library Constants {
     /// @dev Period of the MTSOS time-weighted EMA, in seconds: 7 days (604800).
     uint256 internal constant MTSOS_EMA_PERIOD = 7 days;
 
+    /// @dev Genesis cap on the seconds one MTSOS update weighs its reading by: 1 hour. Bounds 1 minute..1 day.
+    uint256 internal constant GENESIS_MTSOS_MAX_ELAPSED = 1 hours;
+    uint256 internal constant MIN_MTSOS_MAX_ELAPSED = 1 minutes;
+    uint256 internal constant MAX_MTSOS_MAX_ELAPSED = 1 days;
+
     // ------------------------------------------------------------------ per-market parameters: genesis (section 2)
 
     /// @dev Genesis max leverage of alpha markets, WAD multiple: 3x.
@@ -130,8 +203,6 @@ library Constants {
     /// @dev Genesis max funding rate, WAD per 8 hours: 0.75%.
     uint256 internal constant GENESIS_MAX_FUNDING_RATE_8H = 0.0075e18;
 
-    /// @dev Genesis max oracle move per update (price band), WAD: 20%.
-    uint256 internal constant GENESIS_PRICE_BAND = 0.2e18;
 
     // ------------------------------------------------------------------ trading (sections 2, 5, 6, 7): bounds of the
     // protocol-level governance parameters the vault, fee and liquidation setters enforce (all inclusive)

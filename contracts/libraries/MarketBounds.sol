@@ -6,7 +6,7 @@ import {MarketParams} from "../interfaces/IMarketModule.sol";
 import {IMarketErrors} from "./errors/MarketErrors.sol";
 import {Constants} from "./Constants.sol";
 
-/// @title Bounds of the per-market governance parameters (PROTOCOL.md section 2), and their check.
+/// @title Bounds of the per-market governance parameters (docs/protocol.md section 2), and their check.
 /// @dev Units: fractions and leverage are WAD (1e18 = 100% = 1x); open interest and pool reserves are wei of TAO.
 ///      Every bound is inclusive. The check reverts with the first parameter out of bounds, in field order. The
 ///      lower bounds of 0 and the upper bounds at a field's full size hold by type and are not tested.
@@ -32,18 +32,30 @@ library MarketBounds {
     uint256 internal constant MIN_MAX_FUNDING_RATE_8H = 0;
     uint256 internal constant MAX_MAX_FUNDING_RATE_8H = 0.02e18;
 
-    /// @dev Max open interest per side, wei of TAO notional: > 0 (the top is the field's size).
+    /// @dev Max open interest per side, wei of TAO notional: > 0 (the top is the stored field's size, 7.9e10 TAO).
     uint256 internal constant MIN_MAX_OPEN_INTEREST = 1;
-    uint256 internal constant MAX_MAX_OPEN_INTEREST = type(uint128).max;
+    uint256 internal constant MAX_MAX_OPEN_INTEREST = type(uint96).max;
 
-    /// @dev Liquidity threshold of an alpha market, wei of pool TAO: > 0 (the top is the field's size).
+    /// @dev Liquidity threshold of an alpha market, wei of pool TAO: > 0 (the top is the stored field's size).
     ///      An index market has none: 0..0.
     uint256 internal constant MIN_LIQUIDITY_THRESHOLD = 1;
-    uint256 internal constant MAX_LIQUIDITY_THRESHOLD = type(uint128).max;
+    uint256 internal constant MAX_LIQUIDITY_THRESHOLD = type(uint96).max;
 
-    /// @dev Max oracle move per update (price band), WAD: 1%..50%.
-    uint256 internal constant MIN_PRICE_BAND = 0.01e18;
-    uint256 internal constant MAX_PRICE_BAND = 0.5e18;
+    /// @dev Reference price period, seconds: 60 s..1 day.
+    uint256 internal constant MIN_REFERENCE_PERIOD = Constants.MIN_REFERENCE_PERIOD;
+    uint256 internal constant MAX_REFERENCE_PERIOD = Constants.MAX_REFERENCE_PERIOD;
+
+    /// @dev Spot/reference divergence limit for opens, WAD: 0.5%..25%.
+    uint256 internal constant MIN_DIVERGENCE_LIMIT = Constants.MIN_DIVERGENCE_LIMIT;
+    uint256 internal constant MAX_DIVERGENCE_LIMIT = Constants.MAX_DIVERGENCE_LIMIT;
+
+    /// @dev Depth cap of an alpha market, WAD of the pool's TAO reserve: 0.1%..50%. An index market has none: 0..0.
+    uint256 internal constant MIN_OI_DEPTH_RATIO = Constants.MIN_OI_DEPTH_RATIO;
+    uint256 internal constant MAX_OI_DEPTH_RATIO = Constants.MAX_OI_DEPTH_RATIO;
+
+    /// @dev Skew impact depth factor, WAD: 0.1..100.
+    uint256 internal constant MIN_DEPTH_FACTOR = Constants.MIN_DEPTH_FACTOR;
+    uint256 internal constant MAX_DEPTH_FACTOR = Constants.MAX_DEPTH_FACTOR;
 
     /// @dev Ticker length, characters from A-Z and 0-9.
     uint256 internal constant MIN_TICKER_LENGTH = 2;
@@ -78,22 +90,31 @@ library MarketBounds {
             revert IMarketErrors.MaxFundingRateOutOfBounds(value, MIN_MAX_FUNDING_RATE_8H, MAX_MAX_FUNDING_RATE_8H);
         }
         value = p.maxOpenInterestPerSide;
-        if (value < MIN_MAX_OPEN_INTEREST) {
+        if (value < MIN_MAX_OPEN_INTEREST || value > MAX_MAX_OPEN_INTEREST) {
             revert IMarketErrors.MaxOpenInterestOutOfBounds(value, MIN_MAX_OPEN_INTEREST, MAX_MAX_OPEN_INTEREST);
         }
+        bool alpha = kind == MarketKind.Alpha;
         value = p.liquidityThreshold;
-        if (kind == MarketKind.Alpha) {
-            if (value < MIN_LIQUIDITY_THRESHOLD) {
-                revert IMarketErrors.LiquidityThresholdOutOfBounds(
-                    value, MIN_LIQUIDITY_THRESHOLD, MAX_LIQUIDITY_THRESHOLD
-                );
-            }
-        } else if (value != 0) {
-            revert IMarketErrors.LiquidityThresholdOutOfBounds(value, 0, 0);
+        if (alpha ? value < MIN_LIQUIDITY_THRESHOLD || value > MAX_LIQUIDITY_THRESHOLD : value != 0) {
+            (uint256 min, uint256 max) = alpha ? (MIN_LIQUIDITY_THRESHOLD, MAX_LIQUIDITY_THRESHOLD) : (0, 0);
+            revert IMarketErrors.LiquidityThresholdOutOfBounds(value, min, max);
         }
-        value = p.priceBand;
-        if (value < MIN_PRICE_BAND || value > MAX_PRICE_BAND) {
-            revert IMarketErrors.PriceBandOutOfBounds(value, MIN_PRICE_BAND, MAX_PRICE_BAND);
+        value = p.referencePeriod;
+        if (value < MIN_REFERENCE_PERIOD || value > MAX_REFERENCE_PERIOD) {
+            revert IMarketErrors.ReferencePeriodOutOfBounds(value, MIN_REFERENCE_PERIOD, MAX_REFERENCE_PERIOD);
+        }
+        value = p.divergenceLimit;
+        if (value < MIN_DIVERGENCE_LIMIT || value > MAX_DIVERGENCE_LIMIT) {
+            revert IMarketErrors.DivergenceLimitOutOfBounds(value, MIN_DIVERGENCE_LIMIT, MAX_DIVERGENCE_LIMIT);
+        }
+        value = p.oiDepthRatio;
+        if (alpha ? value < MIN_OI_DEPTH_RATIO || value > MAX_OI_DEPTH_RATIO : value != 0) {
+            (uint256 min, uint256 max) = alpha ? (MIN_OI_DEPTH_RATIO, MAX_OI_DEPTH_RATIO) : (0, 0);
+            revert IMarketErrors.OiDepthRatioOutOfBounds(value, min, max);
+        }
+        value = p.depthFactor;
+        if (value < MIN_DEPTH_FACTOR || value > MAX_DEPTH_FACTOR) {
+            revert IMarketErrors.DepthFactorOutOfBounds(value, MIN_DEPTH_FACTOR, MAX_DEPTH_FACTOR);
         }
     }
 }

@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {IAlpha} from "../interfaces/IAlpha.sol";
 import {IMtsosOracle} from "../interfaces/IMtsosOracle.sol";
+import {IIndexOracle} from "../interfaces/IOracleModule.sol";
 import {Bittensor} from "../libraries/Bittensor.sol";
 import {Constants} from "../libraries/Constants.sol";
 import {TimeWeightedEma} from "./TimeWeightedEma.sol";
 
 /// @title The MTSOS index oracle: a 7-day time-weighted EMA of the Alpha precompile's `getSumAlphaPrice()`.
-/// @notice Standalone and ownerless; the protocol reads it through `IIndexOracle.price()` (see `IMtsosOracle`).
-contract MtsosOracle is IMtsosOracle {
+/// @notice The protocol reads it through `IIndexOracle` (see `IMtsosOracle`). Its one governance parameter, the cap on
+///         the seconds an update weighs a reading by, is its owner's (the TimelockController under governance).
+contract MtsosOracle is IMtsosOracle, Ownable2Step {
     /// @dev The Alpha precompile (an emulator on local chains).
     IAlpha internal constant ALPHA = IAlpha(Bittensor.ALPHA_PRECOMPILE);
 
@@ -20,14 +24,32 @@ contract MtsosOracle is IMtsosOracle {
     uint256 internal constant MAX_SPOT = type(uint96).max;
 
     /// @dev The whole state, one slot. The EMA stays between the smallest and largest reading, so it fits the
-    ///      readings' width; `ema == 0` means "never updated" (a nonzero reading never rounds the EMA to 0).
+    ///      readings' width; it is nonzero from the deploying transaction on.
     struct State {
         uint96 ema; // TAO x 1e18
-        uint96 lastSpot; // TAO x 1e18
-        uint64 lastUpdate; // block timestamp, seconds
+        uint96 lastSpot; // TAO x 1e18: the reading the next update weighs
+        uint40 lastUpdate; // block timestamp of the last successful update, seconds
+        uint24 maxElapsed; // seconds (gov): at most 1 day
     }
 
     State internal _state;
+
+    /// @notice Initialises the EMA to the current reading, in the deploying transaction (a market can never trade at
+    ///         an uninitialised index), with the genesis elapsed cap (1 hour).
+    /// @param initialOwner The owner: the deployer during setup, then the TimelockController (two-step).
+    constructor(address initialOwner) Ownable(initialOwner) {
+        uint256 spot = _readSpot();
+        // Below 2^96 (`_readSpot`), a timestamp below 2^40 and the genesis cap below 2^24.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        _state = State({
+            ema: uint96(spot),
+            lastSpot: uint96(spot),
+            lastUpdate: uint40(block.timestamp),
+            maxElapsed: uint24(Constants.GENESIS_MTSOS_MAX_ELAPSED)
+        });
+        emit EmaInitialized(spot);
+        emit MaxElapsedSet(Constants.GENESIS_MTSOS_MAX_ELAPSED);
+    }
 
     /// @inheritdoc IMtsosOracle
     function period() external pure returns (uint256) {
@@ -36,41 +58,52 @@ contract MtsosOracle is IMtsosOracle {
 
     /// @inheritdoc IMtsosOracle
     function update() external returns (uint256) {
+        return _update(_readSpot());
+    }
+
+    /// @inheritdoc IIndexOracle
+    function refresh() external returns (uint256, uint256, uint256) {
+        (bool ok, uint256 spot) = _tryReadSpot();
+        if (ok) _update(spot);
         State memory state = _state;
-        // Time is the oracle's input: a block producer's few seconds of timestamp leeway weigh a reading by a few
-        // seconds out of 604800 (see `IMtsosOracle`). `<=` makes a test chain's clock going back a no-op as well.
-        // forge-lint: disable-next-line(block-timestamp)
-        if (state.ema != 0 && block.timestamp <= state.lastUpdate) return state.ema;
-        uint256 spot = _readSpot();
-        uint256 newEma;
-        if (state.ema == 0) {
-            newEma = spot;
-            _store(newEma, spot);
-            emit EmaInitialized(spot);
-        } else {
-            uint256 elapsed = block.timestamp - state.lastUpdate;
-            newEma = TimeWeightedEma.next(state.ema, spot, elapsed, PERIOD);
-            _store(newEma, spot);
-            emit EmaUpdated(spot, state.ema, newEma, elapsed);
-        }
-        return newEma;
+        return (state.ema, state.lastSpot, state.lastUpdate);
+    }
+
+    /// @inheritdoc IIndexOracle
+    function previewRefresh() external view returns (uint256, uint256, uint256) {
+        State memory state = _state;
+        (bool ok, uint256 spot) = _tryReadSpot();
+        if (!ok) return (state.ema, state.lastSpot, state.lastUpdate);
+        (uint256 ema_, uint256 held) = _next(state, spot);
+        return (ema_, held, block.timestamp);
     }
 
     /// @inheritdoc IMtsosOracle
     function previewUpdate() external view returns (uint256, uint256) {
         State memory state = _state;
-        // forge-lint: disable-next-line(block-timestamp)
-        if (state.ema != 0 && block.timestamp <= state.lastUpdate) return (state.ema, state.lastSpot);
-        uint256 spot = _readSpot();
-        if (state.ema == 0) return (spot, spot);
-        return (TimeWeightedEma.next(state.ema, spot, block.timestamp - state.lastUpdate, PERIOD), spot);
+        (uint256 ema_, uint256 held) = _next(state, _readSpot());
+        return (ema_, held);
     }
 
     /// @inheritdoc IMtsosOracle
+    function setMaxElapsed(uint256 maxElapsed_) external onlyOwner {
+        if (maxElapsed_ < Constants.MIN_MTSOS_MAX_ELAPSED || maxElapsed_ > Constants.MAX_MTSOS_MAX_ELAPSED) {
+            revert MaxElapsedOutOfBounds(maxElapsed_, Constants.MIN_MTSOS_MAX_ELAPSED, Constants.MAX_MTSOS_MAX_ELAPSED);
+        }
+        // At most 1 day, checked above.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        _state.maxElapsed = uint24(maxElapsed_);
+        emit MaxElapsedSet(maxElapsed_);
+    }
+
+    /// @inheritdoc IMtsosOracle
+    function maxElapsed() external view returns (uint256) {
+        return _state.maxElapsed;
+    }
+
+    /// @inheritdoc IIndexOracle
     function price() external view returns (uint256) {
-        uint256 current = _state.ema;
-        if (current == 0) revert MtsosOracleNotInitialized();
-        return current;
+        return _state.ema;
     }
 
     /// @inheritdoc IMtsosOracle
@@ -91,17 +124,44 @@ contract MtsosOracle is IMtsosOracle {
     /// @inheritdoc IMtsosOracle
     function gap() external view returns (int256) {
         State memory state = _state;
-        if (state.ema == 0) revert MtsosOracleNotInitialized();
         // Both below 2^96: the casts are exact and the product fits easily.
         int256 current = int256(uint256(state.ema));
         return (int256(uint256(state.lastSpot)) - current) * int256(Constants.WAD) / current;
     }
 
-    /// @dev Both below 2^96 (`_readSpot` bounds the spot, the EMA lies between readings) and a block timestamp
-    ///      below 2^64 for the next 584 billion years, so the narrowing casts are exact.
-    function _store(uint256 newEma, uint256 spot) private {
+    // ---------------------------------------------------------------- internals
+
+    /// @dev Folds the held reading into the EMA (once per second) and holds `spot` for the next update.
+    function _update(uint256 spot) private returns (uint256) {
+        State memory state = _state;
+        (uint256 newEma, uint256 held) = _next(state, spot);
+        // A clock that went back (test chains) changes the held reading at most, never the time.
+        uint256 time = block.timestamp > state.lastUpdate ? block.timestamp : state.lastUpdate;
+        if (time != state.lastUpdate) emit EmaUpdated(state.lastSpot, state.ema, newEma, time - state.lastUpdate);
+        // Below 2^96 (the EMA lies between readings, `_readSpot` bounds them); a timestamp below 2^40.
         // forge-lint: disable-next-line(unsafe-typecast)
-        _state = State({ema: uint96(newEma), lastSpot: uint96(spot), lastUpdate: uint64(block.timestamp)});
+        (_state.ema, _state.lastSpot, _state.lastUpdate) = (uint96(newEma), uint96(held), uint40(time));
+        return newEma;
+    }
+
+    /// @dev The EMA after an update reading `spot` now, and the reading it holds for the next one. The weighted
+    ///      reading is the one held since the last update (not `spot`: who calls cannot choose the weight of its
+    ///      own reading), weighed by the seconds since, capped at `maxElapsed`. Updates in the same second (or a clock
+    ///      gone back) leave the EMA and hold, of the two readings, the one nearer the EMA: a reading set and undone
+    ///      within one block enters only if nothing else updated in that second.
+    function _next(State memory state, uint256 spot) private view returns (uint256 newEma, uint256 held) {
+        newEma = state.ema;
+        if (block.timestamp <= state.lastUpdate) {
+            uint256 heldGap = _distance(state.lastSpot, newEma);
+            return (newEma, _distance(spot, newEma) < heldGap ? spot : state.lastSpot);
+        }
+        uint256 elapsed = block.timestamp - state.lastUpdate;
+        if (elapsed > state.maxElapsed) elapsed = state.maxElapsed;
+        return (TimeWeightedEma.next(newEma, state.lastSpot, elapsed, PERIOD), spot);
+    }
+
+    function _distance(uint256 a, uint256 b) private pure returns (uint256) {
+        return a > b ? a - b : b - a;
     }
 
     /// @dev `getSumAlphaPrice()`, checked: a revert or a short answer (switched off, or no code at 0x...0808) is
@@ -112,5 +172,13 @@ contract MtsosOracle is IMtsosOracle {
         spot = abi.decode(data, (uint256));
         if (spot == 0) revert SumAlphaPriceZero();
         if (spot > MAX_SPOT) revert SumAlphaPriceOutOfRange(spot);
+    }
+
+    /// @dev `_readSpot` without reverting: `ok` false where it would revert.
+    function _tryReadSpot() private view returns (bool ok, uint256 spot) {
+        (bool success, bytes memory data) = address(ALPHA).staticcall(abi.encodeCall(IAlpha.getSumAlphaPrice, ()));
+        if (!success || data.length < 32) return (false, 0);
+        spot = abi.decode(data, (uint256));
+        ok = spot != 0 && spot <= MAX_SPOT;
     }
 }

@@ -11,12 +11,15 @@ enum MarketKind {
 
 /// @notice Life cycle of a market. `None` is an id that was never listed (the storage default).
 /// @dev `Active`: opens and closes. `ReduceOnly`: closes, reductions and liquidations only. `Delisted`: no trading
-///      (positions are settled by the modules that hold them). Appended values only: never reorder.
+///      (positions are settled by the modules that hold them). `Settled`: the price source failed or governance
+///      settled it; every position closes at the settlement price (the last good reference), no fee, and the market
+///      is valued at that price (docs/protocol.md section 3a). Appended values only: never reorder.
 enum MarketStatus {
     None,
     Active,
     ReduceOnly,
-    Delisted
+    Delisted,
+    Settled
 }
 
 /// @notice Identifier of a market. A value type so that the compiler catches a market id passed where a position id

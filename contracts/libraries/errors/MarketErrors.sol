@@ -59,6 +59,23 @@ interface IMarketErrors {
     /// @notice Liquidity threshold (wei of pool TAO) outside [min, max]; index markets have none, so [0, 0].
     error LiquidityThresholdOutOfBounds(uint256 value, uint256 min, uint256 max);
 
-    /// @notice Price band (WAD) outside [min, max].
-    error PriceBandOutOfBounds(uint256 value, uint256 min, uint256 max);
+    /// @notice Reference price period (seconds) outside [min, max].
+    error ReferencePeriodOutOfBounds(uint256 value, uint256 min, uint256 max);
+
+    /// @notice Spot/reference divergence limit (WAD) outside [min, max].
+    error DivergenceLimitOutOfBounds(uint256 value, uint256 min, uint256 max);
+
+    /// @notice Depth cap (WAD of the pool's TAO reserve) outside [min, max]; index markets have none, so [0, 0].
+    error OiDepthRatioOutOfBounds(uint256 value, uint256 min, uint256 max);
+
+    /// @notice Skew impact depth factor (WAD) outside [min, max].
+    error DepthFactorOutOfBounds(uint256 value, uint256 min, uint256 max);
+
+    /// @notice Market `marketId` is settled already, or cannot be settled by the caller yet: its price source has
+    ///         not failed for `settleAfter` seconds (`failingSince` 0: it has not failed).
+    error MarketNotSettleable(MarketId marketId, uint256 failingSince, uint256 settleAfter);
+
+    /// @notice Market `marketId` is settled: its positions close through `closeSettledPosition` at the settlement
+    ///         price.
+    error MarketSettled(MarketId marketId);
 }

@@ -19,9 +19,19 @@ interface IPositionErrors {
     ///         below the utilization limit on increases.
     error CircuitBreakerActive();
 
-    /// @notice The oracle's reading of `marketId` moved more than the price band and was clamped to `price`: opens
-    ///         and increases wait for the price to settle.
-    error OraclePriceClamped(MarketId marketId, uint256 price);
+    /// @notice `marketId`'s price source fails (a zero or reverting precompile, a subnet registered again, a stale
+    ///         index price): no open, increase or margin removal; closes and liquidations use the reference price.
+    error OraclePriceUnavailable(MarketId marketId);
+
+    /// @notice `marketId`'s spot `spot` is further from its reference price `referencePrice` than the divergence
+    ///         limit `limit` (WAD): opens and increases wait for the two to meet.
+    error PriceDivergenceTooHigh(MarketId marketId, uint256 spot, uint256 referencePrice, uint256 limit);
+
+    /// @notice The trade's average price `price` (impact included) is worse than the trader's `acceptablePrice`.
+    error PriceNotAcceptable(uint256 price, uint256 acceptablePrice);
+
+    /// @notice The trade's `deadline` passed (now `timestamp`).
+    error DeadlinePassed(uint256 deadline, uint256 timestamp);
 
     /// @notice `leverage` outside [min, max] (the market's max leverage).
     error LeverageOutOfBounds(uint256 leverage, uint256 min, uint256 max);
@@ -42,8 +52,15 @@ interface IPositionErrors {
     ///         closed before the next one (flash-loan guard).
     error SameBlockAsIncrease(address account, MarketId marketId);
 
-    /// @notice The `isLong` side of `marketId` would reach `openInterest` wei of notional, above its cap `cap`.
+    /// @notice The `isLong` side of `marketId` would reach `openInterest` wei at the mark, above its cap `cap`.
     error OpenInterestCapExceeded(MarketId marketId, bool isLong, uint256 openInterest, uint256 cap);
+
+    /// @notice The `isLong` side of `marketId` would reach `openInterest` wei at the mark, above its depth cap `cap`
+    ///         (the market's share of its pool's TAO reserve).
+    error DepthCapExceeded(MarketId marketId, bool isLong, uint256 openInterest, uint256 cap);
+
+    /// @notice A position's margin `margin` below the min margin `min`.
+    error MarginBelowMinimum(uint256 margin, uint256 min);
 
     /// @notice `marketId`'s |longOI - shortOI| would grow to `netExposure`, above `cap` (50% of vault reserves).
     error NetExposureCapExceeded(MarketId marketId, uint256 netExposure, uint256 cap);
@@ -56,10 +73,6 @@ interface IPositionErrors {
 
     /// @notice All traders' collateral would reach `collateral` wei, above the global cap `cap`.
     error GlobalCollateralCapExceeded(uint256 collateral, uint256 cap);
-
-    /// @notice The fill's slippage `slippage` is beyond the trader's `maxSlippage` (same selector as
-    ///         `SlippageMath.SlippageExceeded`).
-    error SlippageExceeded(uint256 slippage, uint256 maxSlippage);
 
     /// @notice `account`'s position in `marketId` owes more funding and interest than its margin (net margin
     ///         `netMargin`): only a full close or a liquidation settles it.

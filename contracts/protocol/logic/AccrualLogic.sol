@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {MarketId} from "../../types/MarketId.sol";
+import {Bittensor} from "../../libraries/Bittensor.sol";
+import {Constants} from "../../libraries/Constants.sol";
 import {IVaultModule} from "../../interfaces/IVaultModule.sol";
 import {FundingMath} from "../../libraries/math/FundingMath.sol";
 import {InterestMath} from "../../libraries/math/InterestMath.sol";
@@ -11,7 +14,8 @@ import {PositionStorage} from "../storage/PositionStorage.sol";
 import {VaultStorage} from "../storage/VaultStorage.sol";
 import {LpLogic} from "./LpLogic.sol";
 
-/// @title Accrual of the cumulative indices (PROTOCOL.md section 6), on the `megatao.storage.funding` namespace.
+/// @title Accrual of the cumulative indices (docs/protocol.md section 6), and the open interest at the mark that the
+///        vault's utilization counts, on the `megatao.storage.funding` namespace.
 /// @dev Internal library of the trading modules; only it writes the funding namespace. Each accrual is O(1):
 ///      - funding, per market: `index += rate8h(longOI, shortOI) x min(elapsed, 32 h) / 8 h` at the open interest that
 ///        held over the gap (accrued before any change of it); a position owes `entryNotional x (index - its
@@ -19,7 +23,11 @@ import {LpLogic} from "./LpLogic.sol";
 ///      - interest, global: `index += annualRate(totalOpenNotional / reserves) x elapsed / year` at the utilization
 ///        that held over the gap; every second counts (InterestMath: no cap on the gap, unlike funding); a position
 ///        owes `entryNotional x (index - its snapshot)`.
-///      The first accrual only stamps the time. Positions settle what they owe on every touch (`PositionLogic`).
+///      The first accrual only stamps the time. Positions settle what they owe on every trade (`PositionLogic`).
+///      Utilization is measured at the mark: each market keeps its open interest (both sides' sizes) valued at its
+///      reference price when it was last touched, and the vault's `totalOpenNotional` is their sum, moved by the
+///      difference at every trade, `poke`-independent `accrue` and settlement (O(1); an untouched market's share is
+///      as old as its last touch).
 library AccrualLogic {
     using SafeCast for uint256;
     using SafeCast for int256;
@@ -47,6 +55,29 @@ library AccrualLogic {
             }
         }
         f.lastAccrual = uint64(block.timestamp);
+    }
+
+    /// @notice Re-values `marketId`'s open interest, `sizeSum` units of the asset (both sides), at `price`, in the
+    ///         vault's total open notional.
+    function markOpenInterest(MarketId marketId, uint256 sizeSum, uint256 price) internal {
+        FundingStorage.MarketFunding storage f = FundingStorage.load().markets[marketId];
+        uint256 oldRao = f.markNotional;
+        uint256 newRao = Math.mulDiv(sizeSum, price, Constants.WAD * Bittensor.WEI_PER_RAO, Math.Rounding.Ceil);
+        if (newRao == oldRao) return;
+        f.markNotional = newRao.toUint64();
+        VaultStorage.Layout storage v = VaultStorage.load();
+        v.totalOpenNotional =
+            (v.totalOpenNotional + newRao * Bittensor.WEI_PER_RAO - oldRao * Bittensor.WEI_PER_RAO).toUint128();
+    }
+
+    /// @notice A settled market's interest index at its settlement.
+    function settledInterestIndex(MarketId marketId) internal view returns (uint256) {
+        return FundingStorage.load().settledInterestIndex[marketId];
+    }
+
+    /// @notice `marketId`'s share of the vault's total open notional, wei.
+    function markNotional(MarketId marketId) internal view returns (uint256) {
+        return uint256(FundingStorage.load().markets[marketId].markNotional) * Bittensor.WEI_PER_RAO;
     }
 
     /// @notice Accrues the global interest index to now.

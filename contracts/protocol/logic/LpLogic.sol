@@ -10,11 +10,10 @@ import {Constants} from "../../libraries/Constants.sol";
 import {FundingMath} from "../../libraries/math/FundingMath.sol";
 import {MegaTAOLpToken} from "../../tokens/MegaTAOLpToken.sol";
 import {LpStorage} from "../storage/LpStorage.sol";
-import {OracleStorage} from "../storage/OracleStorage.sol";
 import {PositionStorage} from "../storage/PositionStorage.sol";
 import {RouterStorage} from "../storage/RouterStorage.sol";
 import {VaultStorage} from "../storage/VaultStorage.sol";
-import {OracleLogic} from "../modules/OracleModule.sol";
+import {OracleLogic} from "./OracleLogic.sol";
 
 /// @title The LPs' bookkeeping, on the `megatao.storage.lp` namespace: the traders' aggregate exposure, the LPs'
 ///        equity and share values, the epoch schedule, and minting shares for capital.
@@ -22,12 +21,12 @@ import {OracleLogic} from "../modules/OracleModule.sol";
 ///      through `TradingLogic.updateOpenInterest`).
 ///      Equity is O(markets with open positions): per market, the side's PnL at a price is
 ///      `longSize x price - longOI` (longs), `shortOI - shortSize x price` (shorts), from the two sums each side's
-///      slot of `PositionStorage.OpenInterest` keeps. Each side is valued at two prices: the one accepted before this
-///      block (which nothing in this block can move) and the one an oracle update would accept now (which follows
-///      the spot through the band).
-///      Withdrawal equity takes, per side, the larger trader PnL and counts it only when positive (a gain, in full;
-///      a side's net loss counts zero); deposit equity takes the smaller trader PnL, gains and losses. So a price
-///      moved within a block can only lower the value a claim receives and raise the value a deposit pays.
+///      slot of `PositionStorage.OpenInterest` keeps. Each market is valued at its stored reference price (the mark:
+///      docs/protocol.md section 3), which no transaction sets and which reads no price source, so a failing source
+///      freezes nothing here (a settled market stays at its settlement price).
+///      Withdrawal equity counts each side's PnL only when positive (a gain, in full; a side's net loss counts zero);
+///      deposit equity counts gains and losses. So a depositor pays for the traders' open losses and a withdrawal
+///      never receives them.
 ///      A side's unsettled funding (`Exposure.*FundingOwed`, kept O(1) by every accrual and settlement) is netted
 ///      into its PnL the same way; unsettled interest, always owed to the vault, is not counted.
 library LpLogic {
@@ -88,37 +87,32 @@ library LpLogic {
 
     // ---------------------------------------------------------------- equity and share values
 
-    /// @notice The LPs' equity: at the deposit value (trader PnL at the price where it is smaller, losses counted)
-    ///         and at the withdrawal value (each side's gain at the price where it is larger; net losses not counted).
+    /// @notice The LPs' equity: at the deposit value (trader PnL counted, losses included) and at the withdrawal value
+    ///         (each side's gain counted, a side's net loss not), every market at its stored reference price.
     function equity() internal view returns (int256 depositEquity, int256 withdrawalEquity) {
         LpStorage.Layout storage $ = LpStorage.load();
         int256 reserves = uint256(VaultStorage.load().reserves).toInt256();
-        int256 pnlLow;
+        int256 pnl;
         uint256 gains;
         uint256 count = $.activeMarkets.length;
         for (uint256 i; i < count; ++i) {
             MarketId marketId = $.activeMarkets[i];
             LpStorage.Exposure storage e = $.exposure[marketId];
             PositionStorage.OpenInterest storage oi = PositionStorage.load().openInterest[marketId];
-            uint256 priceBefore = OracleLogic.referencePrice(OracleStorage.load().prices[marketId]);
-            (, uint256 priceNow,) = OracleLogic.preview(marketId);
+            uint256 price = OracleLogic.storedReference(marketId);
             // A side's claim on the vault: its PnL less the funding it owes (plus what it has earned, unsettled).
-            (int256 hi, int256 lo) = _sidePnl(oi.longSize, oi.long, priceBefore, priceNow, true);
-            int256 funding = e.longFundingOwed;
-            (hi, lo) = (hi - funding, lo - funding);
-            pnlLow += lo;
+            int256 side = _sidePnl(oi.longSize, oi.long, price, true) - e.longFundingOwed;
+            pnl += side;
             // Positive in this branch.
             // forge-lint: disable-next-line(unsafe-typecast)
-            if (hi > 0) gains += uint256(hi);
-            (hi, lo) = _sidePnl(oi.shortSize, oi.short, priceBefore, priceNow, false);
-            funding = e.shortFundingOwed;
-            (hi, lo) = (hi - funding, lo - funding);
-            pnlLow += lo;
+            if (side > 0) gains += uint256(side);
+            side = _sidePnl(oi.shortSize, oi.short, price, false) - e.shortFundingOwed;
+            pnl += side;
             // Positive in this branch.
             // forge-lint: disable-next-line(unsafe-typecast)
-            if (hi > 0) gains += uint256(hi);
+            if (side > 0) gains += uint256(side);
         }
-        depositEquity = reserves - pnlLow;
+        depositEquity = reserves - pnl;
         withdrawalEquity = reserves - gains.toInt256();
     }
 
@@ -166,10 +160,16 @@ library LpLogic {
 
     /// @notice Prices `amount` wei of owner capital (`fundVault`) as a deposit: 0 before the LP module is
     ///         initialized (the capital is then adopted by `initialize`); reverts `ZeroShares` below one share.
+    ///         Recapitalisation: the share value is at least `MIN_SHARE_VALUE`, also when the equity is zero or
+    ///         negative, so the new capital owns all but a dust of the vault and absorbs the loss first.
     function fundingShares(uint256 amount) internal returns (uint256 shares) {
         if (LpStorage.load().version == 0) return 0;
         adoptOrphanCapital();
-        (shares,,) = sharesFor(amount);
+        uint256 supply = totalShares();
+        if (supply == 0) return amount;
+        (int256 depositEquity,) = equity();
+        uint256 value = Math.max(shareValue(depositEquity, supply), Constants.MIN_SHARE_VALUE);
+        shares = Math.mulDiv(amount, Constants.WAD, value);
         if (shares == 0) revert ILpErrors.ZeroShares(amount);
     }
 
@@ -237,21 +237,11 @@ library LpLogic {
 
     // ---------------------------------------------------------------- internals
 
-    /// @dev A side's trader PnL at two prices: the larger (rounded up) and the smaller (rounded down).
-    function _sidePnl(uint256 size, uint256 openInterest, uint256 priceA, uint256 priceB, bool isLong)
-        private
-        pure
-        returns (int256 hi, int256 lo)
-    {
-        if (size == 0) return (0, 0);
-        (uint256 pMin, uint256 pMax) = priceA < priceB ? (priceA, priceB) : (priceB, priceA);
+    /// @dev A side's trader PnL at `price`, rounded up: a rounding never overstates the LPs' equity.
+    function _sidePnl(uint256 size, uint256 openInterest, uint256 price, bool isLong) private pure returns (int256) {
+        if (size == 0) return 0;
         int256 oi = openInterest.toInt256();
-        if (isLong) {
-            hi = Math.mulDiv(size, pMax, Constants.WAD, Math.Rounding.Ceil).toInt256() - oi;
-            lo = Math.mulDiv(size, pMin, Constants.WAD).toInt256() - oi;
-        } else {
-            hi = oi - Math.mulDiv(size, pMin, Constants.WAD).toInt256();
-            lo = oi - Math.mulDiv(size, pMax, Constants.WAD, Math.Rounding.Ceil).toInt256();
-        }
+        if (isLong) return Math.mulDiv(size, price, Constants.WAD, Math.Rounding.Ceil).toInt256() - oi;
+        return oi - Math.mulDiv(size, price, Constants.WAD).toInt256();
     }
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {MarketId} from "../../types/MarketId.sol";
+import {MarketId, MarketStatus} from "../../types/MarketId.sol";
+import {OraclePrices} from "../../interfaces/IOracleModule.sol";
 import {IPositionModule} from "../../interfaces/IPositionModule.sol";
 import {PositionInfo} from "../../interfaces/IPositionViewModule.sol";
 import {IPositionErrors} from "../../libraries/errors/PositionErrors.sol";
@@ -13,7 +15,8 @@ import {MarketStorage} from "../storage/MarketStorage.sol";
 import {MarginStorage} from "../storage/MarginStorage.sol";
 import {PositionStorage} from "../storage/PositionStorage.sol";
 import {VaultStorage} from "../storage/VaultStorage.sol";
-import {OracleLogic} from "../modules/OracleModule.sol";
+import {OracleLogic} from "./OracleLogic.sol";
+import {FundingStorage} from "../storage/FundingStorage.sol";
 import {AccrualLogic} from "./AccrualLogic.sol";
 import {LpLogic} from "./LpLogic.sol";
 import {VaultLogic} from "./VaultLogic.sol";
@@ -152,7 +155,7 @@ library PositionLogic {
         if (mr < required.toInt256()) revert IPositionErrors.MarginRatioTooLow(account, marketId, mr, required);
     }
 
-    /// @notice `account`'s position in `marketId` valued at the price an oracle update would accept now, with the
+    /// @notice `account`'s position in `marketId` valued at the reference price a trade now would use, with the
     ///         funding and interest an accrual now would charge.
     function info(address account, MarketId marketId) internal view returns (PositionInfo memory r) {
         PositionStorage.Position storage p;
@@ -167,15 +170,20 @@ library PositionLogic {
         r.entryNotional = entryNotional(p);
         r.margin = p.margin;
         r.lastIncreaseBlock = p.lastIncreaseBlock;
-        (int256 fundingIndex,) = AccrualLogic.fundingIndexNow(marketId, m.maxFundingRate8h);
-        (uint256 interestIndex,) = AccrualLogic.interestIndexNow();
-        (r.accruedFunding, r.accruedInterest) = AccrualLogic.owed(p, r.entryNotional, fundingIndex, interestIndex);
-        (, r.markPrice,) = OracleLogic.preview(marketId);
+        (r.accruedFunding, r.accruedInterest) = owedNow(p, marketId, r.entryNotional);
+        OraclePrices memory prices = OracleLogic.preview(marketId);
+        r.markPrice = prices.referencePrice;
+        r.spotPrice = prices.broken || prices.spot == 0 ? r.markPrice : prices.spot;
         r.unrealizedPnl = PositionMath.pnl(size, r.entryPrice, r.markPrice);
         r.equity = MarginMath.equity(r.margin, r.unrealizedPnl, r.accruedFunding, r.accruedInterest);
         r.marginRatio = MarginMath.marginRatio(r.equity, r.entryNotional);
         uint256 mm = m.maintenanceMargin;
-        r.liquidationStatus = MarginMath.status(r.marginRatio, mm, m.partialLiquidationBand);
+        uint256 best = size > 0 ? Math.max(r.spotPrice, r.markPrice) : Math.min(r.spotPrice, r.markPrice);
+        int256 bestEquity = MarginMath.equity(
+            r.margin, PositionMath.pnl(size, r.entryPrice, best), r.accruedFunding, r.accruedInterest
+        );
+        r.liquidationStatus =
+            MarginMath.status(MarginMath.marginRatio(bestEquity, r.entryNotional), mm, m.partialLiquidationBand);
         int256 net = r.margin.toInt256() - r.accruedFunding - r.accruedInterest.toInt256();
         if (net > 0) {
             // Net > 0 in this branch.
@@ -186,6 +194,26 @@ library PositionLogic {
             r.leverage = type(uint256).max;
             r.liquidationPrice = size > 0 ? type(uint256).max : 0;
         }
+    }
+
+    /// @notice What a position owes now: the funding and interest an accrual now would charge (a settled market's
+    ///         stop at its settlement).
+    function owedNow(PositionStorage.Position storage p, MarketId marketId, uint256 notional)
+        internal
+        view
+        returns (int256 funding, uint256 interest)
+    {
+        MarketStorage.Market storage m = MarketStorage.load().markets[marketId];
+        int256 fundingIndex;
+        uint256 interestIndex;
+        if (m.status == MarketStatus.Settled) {
+            fundingIndex = FundingStorage.load().markets[marketId].index;
+            interestIndex = FundingStorage.load().settledInterestIndex[marketId];
+        } else {
+            (fundingIndex,) = AccrualLogic.fundingIndexNow(marketId, m.maxFundingRate8h);
+            (interestIndex,) = AccrualLogic.interestIndexNow();
+        }
+        return AccrualLogic.owed(p, notional, fundingIndex, interestIndex);
     }
 
     /// @notice The markets where `account` holds a position, in listing order (a view: it reads every market).

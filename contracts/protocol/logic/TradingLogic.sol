@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 import {MarketId, MarketKind, MarketStatus} from "../../types/MarketId.sol";
 import {MarketParams} from "../../interfaces/IMarketModule.sol";
 import {IMarketErrors} from "../../libraries/errors/MarketErrors.sol";
@@ -14,38 +15,43 @@ import {SlippageMath} from "../../libraries/math/SlippageMath.sol";
 import {MarketStorage} from "../storage/MarketStorage.sol";
 import {PositionStorage} from "../storage/PositionStorage.sol";
 import {VaultStorage} from "../storage/VaultStorage.sol";
-import {OracleLogic} from "../modules/OracleModule.sol";
 import {AccrualLogic} from "./AccrualLogic.sol";
 import {LpLogic} from "./LpLogic.sol";
+import {OracleLogic} from "./OracleLogic.sol";
+import {VaultLogic} from "./VaultLogic.sol";
 
-/// @title What every trade shares: the market's state, the price it fills at, and the limits on increases.
+/// @title What every trade shares: the market's state, the prices it fills at, and the limits on increases
+///        (docs/protocol.md sections 3 and 5).
 /// @dev Internal library of the position and liquidation modules. `begin` does the checks and accruals every trade
-///      needs, in order: the market is listed; for an increase, it is active, opens are not paused and the circuit
-///      breaker is not tripped; the oracle price is updated through the band (an increase reverts on a clamped
-///      price, a decrease or a liquidation uses it); an alpha market's pool is read (an increase reverts below the
-///      liquidity threshold); funding and interest accrue at the open interest that held until now.
+///      needs, in order: the market is listed and not settled; for an increase, it is active, opens are not paused,
+///      the circuit breaker is not tripped; the reference price is updated (once per block) and the spot read; an
+///      increase reverts on a failing price source, on a spot too far from the reference and below the liquidity
+///      threshold; funding and interest accrue at the open interest that held until now.
+///      Prices: a fill executes at the worse of spot and reference for the trader (buys at the higher, sells at the
+///      lower) moved by the utilization tier; margin checks use the better; open interest and utilization are
+///      valued at the reference. Impact is charged on the market's skew, so that splitting a trade buys nothing.
 library TradingLogic {
     using SafeCast for uint256;
+    using SafeCast for int256;
 
     /// @notice What a trade does to the book.
     enum Mode {
         Increase, // open, increase
         Decrease, // reduce, close, remove margin
-        Liquidate // no slippage, no pool read
+        Liquidate // liquidation, auto-deleveraging
     }
 
     /// @notice A market's state for one trade (memory).
     struct Context {
         MarketId marketId;
         MarketParams params;
-        /// @dev The oracle price accepted for this trade, and whether the band clamped it.
-        uint256 price;
-        bool clamped;
         bool isAlpha;
-        /// @dev The pool's TAO reserve, wei (alpha markets, increase and decrease only).
-        uint256 poolTao;
+        OracleLogic.Prices prices;
+        /// @dev Each side's open interest (entry notional, wei) and size sum (1e18 units).
         uint256 longOI;
         uint256 shortOI;
+        uint256 longSize;
+        uint256 shortSize;
         /// @dev The indices accrued to now.
         int256 fundingIndex;
         uint256 interestIndex;
@@ -56,42 +62,41 @@ library TradingLogic {
         MarketStorage.Market storage m = MarketStorage.listed(marketId);
         c.marketId = marketId;
         bool increase = mode == Mode.Increase;
+        MarketStatus status = m.status;
+        if (status == MarketStatus.Settled) revert IMarketErrors.MarketSettled(marketId);
         (c.params.maxLeverage, c.params.maintenanceMargin, c.params.partialLiquidationBand) =
         (m.maxLeverage, m.maintenanceMargin, m.partialLiquidationBand);
-        (c.params.takerFee, c.params.makerFee, c.params.maxFundingRate8h, c.params.priceBand) =
-        (m.takerFee, m.makerFee, m.maxFundingRate8h, m.priceBand);
-        // The caps bound increases only: a decrease or a liquidation leaves their slot unread.
+        (c.params.takerFee, c.params.maxFundingRate8h, c.params.divergenceLimit, c.params.depthFactor) =
+        (m.takerFee, m.maxFundingRate8h, m.divergenceLimit, m.depthFactor);
+        c.isAlpha = m.kind == MarketKind.Alpha;
         if (increase) {
-            (c.params.maxOpenInterestPerSide, c.params.liquidityThreshold) =
-            (m.maxOpenInterestPerSide, m.liquidityThreshold);
-        }
-        if (increase) {
-            MarketStatus status = m.status;
+            // The caps bound increases only: a decrease or a liquidation leaves their slot unread.
+            (c.params.maxOpenInterestPerSide, c.params.liquidityThreshold, c.params.oiDepthRatio) =
+            (m.maxOpenInterestPerSide, m.liquidityThreshold, m.oiDepthRatio);
             if (status != MarketStatus.Active) revert IPositionErrors.MarketNotActive(marketId, status);
             VaultStorage.Layout storage v = VaultStorage.load();
             if (v.opensPaused) revert IPositionErrors.OpensArePaused();
             if (v.circuitBreakerTripped) revert IPositionErrors.CircuitBreakerActive();
         }
-        (c.price, c.clamped) = OracleLogic.update(marketId);
-        if (increase && c.clamped) revert IPositionErrors.OraclePriceClamped(marketId, c.price);
-        if (m.kind == MarketKind.Alpha) {
-            c.isAlpha = true;
-            if (mode != Mode.Liquidate) {
-                c.poolTao = OracleLogic.poolTao(m.netuid);
-                uint256 threshold = c.params.liquidityThreshold;
-                if (increase && c.poolTao < threshold) {
-                    revert IMarketErrors.PoolBelowLiquidityThreshold(marketId, c.poolTao, threshold);
-                }
-            }
-        }
+        c.prices = OracleLogic.update(marketId, m);
+        if (increase) _checkOpenable(c);
         PositionStorage.OpenInterest storage oi = PositionStorage.load().openInterest[marketId];
-        c.longOI = oi.long;
-        c.shortOI = oi.short;
+        (c.longOI, c.longSize, c.shortOI, c.shortSize) = (oi.long, oi.longSize, oi.short, oi.shortSize);
         c.fundingIndex = AccrualLogic.accrueFunding(marketId, c.params.maxFundingRate8h, c.longOI, c.shortOI);
         c.interestIndex = AccrualLogic.accrueInterest();
     }
 
-    /// @notice Accrues a market's funding and the interest without a price (margin changes).
+    /// @notice A settled market's state: its settlement price, its book, and the indices frozen at its settlement.
+    function settled(MarketId marketId) internal view returns (Context memory c) {
+        c.marketId = marketId;
+        c.prices.ref = OracleLogic.storedReference(marketId);
+        c.prices.spot = c.prices.ref;
+        PositionStorage.OpenInterest storage oi = PositionStorage.load().openInterest[marketId];
+        (c.longOI, c.longSize, c.shortOI, c.shortSize) = (oi.long, oi.longSize, oi.short, oi.shortSize);
+        c.interestIndex = AccrualLogic.settledInterestIndex(marketId);
+    }
+
+    /// @notice Accrues a market's funding and the interest without a price (margin changes, `accrue`).
     function accrue(MarketId marketId) internal returns (int256 fundingIndex, uint256 interestIndex) {
         PositionStorage.OpenInterest storage oi = PositionStorage.load().openInterest[marketId];
         uint256 maxFunding8h = MarketStorage.load().markets[marketId].maxFundingRate8h;
@@ -99,49 +104,117 @@ library TradingLogic {
         interestIndex = AccrualLogic.accrueInterest();
     }
 
-    /// @notice The price a fill of `notional` (at the oracle price) gets: the oracle price moved against the trader
-    ///         by `baseTier(utilization) + notional / poolTao` (capped at 20%; index markets have no pool, so only
-    ///         the base tier). Reverts beyond `maxSlippage`.
+    // ---------------------------------------------------------------- prices
+
+    /// @notice The price a fill executes at: the worse of spot and reference for the trader (a buy at the higher, a
+    ///         sell at the lower), moved against it by the utilization tier (0.10% / 0.15% / 0.25%).
     /// @param buy Whether the fill buys (opening or increasing a long, closing or reducing a short).
-    function fillPrice(Context memory c, uint256 notional, bool buy, uint256 maxSlippage)
-        internal
-        view
-        returns (uint256)
-    {
-        uint256 u = _utilization(0);
-        uint256 slippage = c.isAlpha
-            ? SlippageMath.slippage(notional, u, (c.poolTao / Bittensor.WEI_PER_RAO).toUint64())
-            : SlippageMath.baseTier(u);
-        if (slippage > maxSlippage) revert IPositionErrors.SlippageExceeded(slippage, maxSlippage);
-        return SlippageMath.executionPrice(c.price, slippage, buy);
+    function executionPrice(Context memory c, bool buy) internal view returns (uint256) {
+        (uint256 spot, uint256 ref) = (c.prices.spot, c.prices.ref);
+        uint256 base = buy ? Math.max(spot, ref) : Math.min(spot, ref);
+        return SlippageMath.executionPrice(base, SlippageMath.baseTier(VaultLogic.utilization()), buy);
     }
 
-    /// @notice Checks an increase of `isLong`'s open interest by `added` wei against the per-side cap, the
-    ///         per-market net-exposure cap (only when the exposure grows) and the utilization limit.
-    function checkIncrease(Context memory c, bool isLong, uint256 added) internal view {
-        uint256 longOI = c.longOI;
-        uint256 shortOI = c.shortOI;
-        uint256 before = _distance(longOI, shortOI);
-        if (isLong) longOI += added;
-        else shortOI += added;
-        uint256 side = isLong ? longOI : shortOI;
+    /// @notice The price margin checks value a position of side `isLong` at: the better of spot and reference for
+    ///         it. A position is liquidatable only when it is under water at both.
+    function favourablePrice(Context memory c, bool isLong) internal pure returns (uint256) {
+        return isLong ? Math.max(c.prices.spot, c.prices.ref) : Math.min(c.prices.spot, c.prices.ref);
+    }
+
+    /// @notice The skew impact of a fill that changes the market's net size by `sizeDelta` (signed: buys positive):
+    ///         with `s` the net open interest (long - short) at the reference price and `D` the depth times the depth
+    ///         factor (the pool's TAO reserve for an alpha market, the vault's reserves for an index market), the
+    ///         fill pays `max(0, s1^2 - s0^2) / (2D)` wei, at most 20% of `fillNotional`. Fills in one direction add
+    ///         up to what one fill of their sum pays: splitting buys nothing.
+    function skewImpact(Context memory c, int256 sizeDelta, uint256 fillNotional) internal view returns (uint256) {
+        int256 net = c.longSize.toInt256() - c.shortSize.toInt256();
+        uint256 ref = c.prices.ref;
+        uint256 before = Math.mulDiv(SignedMath.abs(net), ref, Constants.WAD);
+        uint256 after_ = Math.mulDiv(SignedMath.abs(net + sizeDelta), ref, Constants.WAD);
+        if (after_ <= before) return 0;
+        uint256 cap = Math.mulDiv(fillNotional, Constants.MAX_IMPACT, Constants.WAD);
+        uint256 depth = c.isAlpha ? c.prices.poolTao : VaultStorage.load().reserves;
+        uint256 twoD = 2 * Math.mulDiv(depth, c.params.depthFactor, Constants.WAD);
+        if (twoD == 0) return cap;
+        return Math.min(Math.mulDiv(after_ - before, after_ + before, twoD, Math.Rounding.Ceil), cap);
+    }
+
+    /// @notice Reverts unless a fill of `size` (magnitude) at `price` with `impact` is within `acceptablePrice`: its
+    ///         average price, impact included (`price ± impact / size`), at most it for a buy, at least it for a sell.
+    function checkAcceptable(uint256 price, uint256 impact, uint256 size, bool buy, uint256 acceptablePrice)
+        internal
+        pure
+    {
+        uint256 perUnit = impact == 0 ? 0 : Math.mulDiv(impact, Constants.WAD, size, Math.Rounding.Ceil);
+        if (buy) {
+            uint256 average = price + perUnit;
+            if (average > acceptablePrice) revert IPositionErrors.PriceNotAcceptable(average, acceptablePrice);
+        } else {
+            uint256 average = perUnit >= price ? 0 : price - perUnit;
+            if (average < acceptablePrice) revert IPositionErrors.PriceNotAcceptable(average, acceptablePrice);
+        }
+    }
+
+    /// @notice Reverts once `deadline` (a timestamp) has passed.
+    function checkDeadline(uint256 deadline) internal view {
+        // The deadline is the trader's own bound in chain time.
+        // forge-lint: disable-next-line(block-timestamp)
+        if (block.timestamp > deadline) revert IPositionErrors.DeadlinePassed(deadline, block.timestamp);
+    }
+
+    // ---------------------------------------------------------------- limits
+
+    /// @notice Checks an increase of `isLong`'s size by `sizeAdded` against the per-side cap and the depth cap (both
+    ///         at the mark), the per-market net-exposure cap (only when the exposure grows) and the utilization limit.
+    function checkIncrease(Context memory c, bool isLong, uint256 sizeAdded) internal view {
+        uint256 ref = c.prices.ref;
+        (uint256 longSize, uint256 shortSize) = (c.longSize, c.shortSize);
+        uint256 netBefore = _distance(longSize, shortSize);
+        if (isLong) longSize += sizeAdded;
+        else shortSize += sizeAdded;
+        uint256 side = Math.mulDiv(isLong ? longSize : shortSize, ref, Constants.WAD, Math.Rounding.Ceil);
         if (side > c.params.maxOpenInterestPerSide) {
             revert IPositionErrors.OpenInterestCapExceeded(c.marketId, isLong, side, c.params.maxOpenInterestPerSide);
         }
+        if (c.isAlpha) {
+            uint256 depthCap = Math.mulDiv(c.prices.poolTao, c.params.oiDepthRatio, Constants.WAD);
+            if (side > depthCap) revert IPositionErrors.DepthCapExceeded(c.marketId, isLong, side, depthCap);
+        }
         VaultStorage.Layout storage v = VaultStorage.load();
-        uint256 net = _distance(longOI, shortOI);
-        if (net > before) {
-            uint256 cap = Math.mulDiv(v.reserves, Constants.MAX_NET_EXPOSURE, Constants.WAD);
+        uint256 reserves = v.reserves;
+        uint256 netAfter = _distance(longSize, shortSize);
+        if (netAfter > netBefore) {
+            uint256 net = Math.mulDiv(netAfter, ref, Constants.WAD, Math.Rounding.Ceil);
+            uint256 cap = Math.mulDiv(reserves, Constants.MAX_NET_EXPOSURE, Constants.WAD);
             if (net > cap) revert IPositionErrors.NetExposureCapExceeded(c.marketId, net, cap);
         }
-        uint256 u = _utilization(added);
+        uint256 total = v.totalOpenNotional - AccrualLogic.markNotional(c.marketId)
+            + Math.mulDiv(longSize + shortSize, ref, Constants.WAD, Math.Rounding.Ceil);
+        uint256 u = InterestMath.utilization(total, reserves);
         uint256 limit = v.maxUtilizationForIncrease;
         if (u > limit) revert IPositionErrors.UtilizationLimitExceeded(u, limit);
     }
 
+    /// @notice Reverts when a position's margin `margin` is below the min margin.
+    function checkMinMargin(uint256 margin) internal view {
+        uint256 min = VaultStorage.load().risk.minMargin;
+        if (margin < min) revert IPositionErrors.MarginBelowMinimum(margin, min);
+    }
+
+    /// @notice A realized profit capped at the max profit multiple of the margin that backed it.
+    function capProfit(int256 pnl, uint256 margin) internal view returns (int256) {
+        if (pnl <= 0) return pnl;
+        uint256 cap = Math.mulDiv(margin, VaultStorage.load().risk.maxProfitMultiple, Constants.WAD);
+        // Pnl > 0 in this branch.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        return uint256(pnl) > cap ? cap.toInt256() : pnl;
+    }
+
+    // ---------------------------------------------------------------- book
+
     /// @notice Moves `isLong`'s open interest from `oldNotional` to `newNotional` (a position's entry notional before
-    ///         and after), in the market and in the vault's total; and the side's size sum from `oldSize` to `newSize`
-    ///         (the position's absolute size before and after), which prices the LPs' shares (`LpLogic`).
+    ///         and after) and the side's size sum from `oldSize` to `newSize` (the position's absolute size before and
+    ///         after); re-values the market's open interest at the reference price in the vault's total.
     function updateOpenInterest(
         Context memory c,
         bool isLong,
@@ -151,21 +224,22 @@ library TradingLogic {
         uint256 newSize
     ) internal {
         PositionStorage.OpenInterest storage oi = PositionStorage.load().openInterest[c.marketId];
-        VaultStorage.Layout storage v = VaultStorage.load();
         uint256 sizeBefore;
         uint256 sizeAfter;
         uint256 otherSize;
         if (isLong) {
-            (sizeBefore, otherSize) = (oi.longSize, oi.shortSize);
+            (sizeBefore, otherSize) = (c.longSize, c.shortSize);
             sizeAfter = sizeBefore + newSize - oldSize;
             (oi.long, oi.longSize) = ((c.longOI + newNotional - oldNotional).toUint128(), sizeAfter.toUint128());
+            (c.longOI, c.longSize) = (c.longOI + newNotional - oldNotional, sizeAfter);
         } else {
-            (sizeBefore, otherSize) = (oi.shortSize, oi.longSize);
+            (sizeBefore, otherSize) = (c.shortSize, c.longSize);
             sizeAfter = sizeBefore + newSize - oldSize;
             (oi.short, oi.shortSize) = ((c.shortOI + newNotional - oldNotional).toUint128(), sizeAfter.toUint128());
+            (c.shortOI, c.shortSize) = (c.shortOI + newNotional - oldNotional, sizeAfter);
         }
         LpLogic.trackExposure(c.marketId, isLong, sizeBefore, sizeAfter, otherSize);
-        v.totalOpenNotional = (v.totalOpenNotional + newNotional - oldNotional).toUint128();
+        AccrualLogic.markOpenInterest(c.marketId, sizeAfter + otherSize, c.prices.ref);
     }
 
     /// @notice Reverts unless `value` is a multiple of 1 rao (1e9 wei).
@@ -173,10 +247,20 @@ library TradingLogic {
         if (value % Bittensor.WEI_PER_RAO != 0) revert IPositionErrors.ValueNotRaoMultiple(value);
     }
 
-    /// @dev Utilization with `added` more open notional.
-    function _utilization(uint256 added) private view returns (uint256) {
-        VaultStorage.Layout storage v = VaultStorage.load();
-        return InterestMath.utilization(v.totalOpenNotional + added, v.reserves);
+    // ---------------------------------------------------------------- internals
+
+    /// @dev What an increase needs of the price: a working source, a spot within the divergence limit of the
+    ///      reference, and (alpha) a depth at or above the liquidity threshold.
+    function _checkOpenable(Context memory c) private pure {
+        OracleLogic.Prices memory p = c.prices;
+        if (p.broken) revert IPositionErrors.OraclePriceUnavailable(c.marketId);
+        uint256 gap = OracleLogic.divergence(p.divergenceSpot, p.ref);
+        if (gap > c.params.divergenceLimit) {
+            revert IPositionErrors.PriceDivergenceTooHigh(c.marketId, p.divergenceSpot, p.ref, c.params.divergenceLimit);
+        }
+        if (c.isAlpha && p.poolTao < c.params.liquidityThreshold) {
+            revert IMarketErrors.PoolBelowLiquidityThreshold(c.marketId, p.poolTao, c.params.liquidityThreshold);
+        }
     }
 
     function _distance(uint256 a, uint256 b) private pure returns (uint256) {

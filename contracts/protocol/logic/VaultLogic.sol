@@ -65,6 +65,17 @@ library VaultLogic {
         v.insuranceFund = (v.insuranceFund + toInsurance).toUint128();
     }
 
+    /// @notice Takes up to `amount` wei out of the insurance fund (for a payment the caller makes); returns what it
+    ///         took.
+    function takeFromInsurance(uint256 amount) internal returns (uint256 taken) {
+        VaultStorage.Layout storage v = VaultStorage.load();
+        uint256 insurance = v.insuranceFund;
+        taken = amount < insurance ? amount : insurance;
+        // Taken <= insurance, a uint128 value.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        v.insuranceFund = uint128(insurance - taken);
+    }
+
     /// @notice Settles a position leaving the book between its margin and the reserves.
     /// @param margin The position's margin (leaving `marginsOwed`, which the caller updates).
     /// @param equity Its equity at the fill: margin + PnL - funding - interest.

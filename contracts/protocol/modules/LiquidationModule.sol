@@ -4,34 +4,51 @@ pragma solidity 0.8.30;
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
-import {MarketId} from "../../types/MarketId.sol";
-import {ILiquidationModule} from "../../interfaces/ILiquidationModule.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {MarketId, MarketStatus} from "../../types/MarketId.sol";
+import {ILiquidationModule, RiskParams} from "../../interfaces/ILiquidationModule.sol";
 import {IPositionModule} from "../../interfaces/IPositionModule.sol";
 import {Constants} from "../../libraries/Constants.sol";
 import {LiquidationMath} from "../../libraries/math/LiquidationMath.sol";
 import {MarginMath} from "../../libraries/math/MarginMath.sol";
 import {PositionMath} from "../../libraries/math/PositionMath.sol";
 import {FeeStorage} from "../storage/FeeStorage.sol";
+import {FundingStorage} from "../storage/FundingStorage.sol";
+import {MarketStorage} from "../storage/MarketStorage.sol";
 import {PositionStorage} from "../storage/PositionStorage.sol";
+import {VaultStorage} from "../storage/VaultStorage.sol";
 import {AccrualLogic} from "../logic/AccrualLogic.sol";
 import {LpLogic} from "../logic/LpLogic.sol";
+import {OracleLogic} from "../logic/OracleLogic.sol";
 import {PositionLogic} from "../logic/PositionLogic.sol";
 import {TradingLogic} from "../logic/TradingLogic.sol";
 import {VaultLogic} from "../logic/VaultLogic.sol";
 import {ModuleBase} from "./ModuleBase.sol";
 
-/// @title The liquidation module: permissionless liquidations and the liquidation fee's governance parameters
-///        (stored in `megatao.storage.fee`).
-/// @dev The margin ratio is measured on the entry notional (see `PositionLogic`) at the oracle price accepted now
-///      (clamped by the band if the reading jumped). Every entry point is `nonReentrant` (the transient guard shared
-///      by all modules); the keeper's share is sent last, the trader's rest is sent with a gas limit and credited for
-///      `claim` if that fails (so a trader cannot block its liquidation).
+/// @title The liquidation module: permissionless liquidations, auto-deleveraging and closes of settled markets, and
+///        the liquidation fee's and risk governance parameters (in `megatao.storage.fee` and `megatao.storage.vault`).
+/// @dev A position is liquidatable when its margin ratio (on the entry notional) is below MM + band at both the spot and
+///      the reference price, and it closes at the reference price: neither a pool pushed against it nor one pushed
+///      for it in the same transaction changes what it receives. Every entry point is `nonReentrant` (the transient
+///      guard shared by all modules); the keeper's share is sent last, the trader's rest is sent with a gas limit and
+///      credited for `claim` if that fails (so a trader cannot block its liquidation).
 contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTransient {
     using SafeCast for uint256;
     using SafeCast for int256;
 
     /// @notice This module's id in the entry contract's registry.
     bytes32 public constant MODULE_ID = "liquidation";
+
+    /// @dev An auto-deleveraging's or a settled close's figures (memory, against stack depth).
+    struct Exit {
+        bytes32 positionId;
+        int256 size;
+        uint256 sizeAbs;
+        uint256 notional;
+        uint256 price;
+        int256 pnl;
+        uint256 payout;
+    }
 
     /// @dev A liquidation's figures (memory, against stack depth).
     struct Liquidation {
@@ -58,12 +75,16 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
 
     /// @inheritdoc ModuleBase
     function exportedSelectors() external pure virtual override returns (bytes4[] memory selectors) {
-        selectors = new bytes4[](5);
+        selectors = new bytes4[](9);
         selectors[0] = ILiquidationModule.liquidate.selector;
         selectors[1] = ILiquidationModule.liquidationStatus.selector;
         selectors[2] = ILiquidationModule.liquidationParams.selector;
         selectors[3] = ILiquidationModule.setLiquidationFee.selector;
         selectors[4] = ILiquidationModule.setLiquidationFeeSplit.selector;
+        selectors[5] = ILiquidationModule.autoDeleverage.selector;
+        selectors[6] = ILiquidationModule.closeSettledPosition.selector;
+        selectors[7] = ILiquidationModule.riskParams.selector;
+        selectors[8] = ILiquidationModule.setRiskParams.selector;
     }
 
     /// @inheritdoc ILiquidationModule
@@ -84,11 +105,21 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
         (l.funding, l.interest) = AccrualLogic.owed(p, l.notional, c.fundingIndex, c.interestIndex);
         // Both outcomes (partial and full) settle the funding.
         LpLogic.settleFunding(marketId, l.size > 0, l.funding);
-        l.equity = MarginMath.equity(l.margin, PositionMath.pnl(l.size, p.entryPrice, c.price), l.funding, l.interest);
-        int256 mr = MarginMath.marginRatio(l.equity, l.notional);
+        uint256 price = c.prices.ref;
+        l.equity = MarginMath.equity(l.margin, PositionMath.pnl(l.size, p.entryPrice, price), l.funding, l.interest);
+        // Liquidatable only when under water at both prices: the status at the better one for the trader.
+        int256 best = MarginMath.marginRatio(
+            MarginMath.equity(
+                l.margin,
+                PositionMath.pnl(l.size, p.entryPrice, TradingLogic.favourablePrice(c, l.size > 0)),
+                l.funding,
+                l.interest
+            ),
+            l.notional
+        );
         MarginMath.LiquidationStatus status =
-            MarginMath.status(mr, c.params.maintenanceMargin, c.params.partialLiquidationBand);
-        if (status == MarginMath.LiquidationStatus.None) revert NotLiquidatable(account, marketId, mr);
+            MarginMath.status(best, c.params.maintenanceMargin, c.params.partialLiquidationBand);
+        if (status == MarginMath.LiquidationStatus.None) revert NotLiquidatable(account, marketId, best);
         FeeStorage.Layout storage fees = FeeStorage.load();
         l.feeRate = fees.liquidationFee;
         l.keeperShare = fees.liquidationKeeperShare;
@@ -109,14 +140,83 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
             sizeClosed = l.size > 0 ? closeAbs.toInt256() : -closeAbs.toInt256();
             if (closeAbs < l.sizeAbs && _partial(account, p, c, l, sizeClosed)) {
                 _finish(l, msg.sender, account, 0);
-                emit PositionLiquidated(l.positionId, account, marketId, msg.sender, sizeClosed, c.price, 0, 0, false);
+                emit PositionLiquidated(l.positionId, account, marketId, msg.sender, sizeClosed, price, 0, 0, false);
                 return (false, sizeClosed);
             }
         }
         (uint256 toTrader, uint256 badDebt) = _full(account, p, c, l);
         _finish(l, msg.sender, account, toTrader);
-        emit PositionLiquidated(l.positionId, account, marketId, msg.sender, l.size, c.price, toTrader, badDebt, true);
+        emit PositionLiquidated(l.positionId, account, marketId, msg.sender, l.size, price, toTrader, badDebt, true);
         return (true, l.size);
+    }
+
+    /// @inheritdoc ILiquidationModule
+    function autoDeleverage(address account, MarketId marketId)
+        external
+        onlyDelegateCall
+        nonReentrant
+        returns (int256 sizeClosed)
+    {
+        Exit memory e;
+        PositionStorage.Position storage p;
+        (e.positionId, p) = PositionLogic.existing(account, marketId);
+        TradingLogic.Context memory c = TradingLogic.begin(marketId, TradingLogic.Mode.Liquidate);
+        e.price = c.prices.ref;
+        e.size = p.size;
+        e.sizeAbs = SignedMath.abs(e.size);
+        e.notional = PositionLogic.entryNotional(p);
+        uint256 closeAbs = _adlSize(account, c, p, e);
+        sizeClosed = e.size > 0 ? closeAbs.toInt256() : -closeAbs.toInt256();
+        uint256 netMargin = PositionLogic.settle(
+            account, marketId, e.positionId, p, e.notional, c.fundingIndex, c.interestIndex, 0
+        );
+        uint256 released = PositionMath.proportionalMargin(netMargin, closeAbs, e.sizeAbs);
+        e.pnl = TradingLogic.capProfit(PositionMath.pnl(sizeClosed, p.entryPrice, e.price), released);
+        e.pnl -= VaultLogic.addReserves(e.positionId, -e.pnl).toInt256();
+        // A profitable part's PnL is positive (capped, less any reserves shortfall, at least 0).
+        e.payout = released + e.pnl.toUint256();
+        uint256 newNotional = PositionMath.notional(e.size - sizeClosed, p.entryPrice);
+        if (closeAbs == e.sizeAbs) {
+            PositionLogic.removeFromAccount(account);
+            PositionLogic.setMargin(account, p, p.margin, 0);
+            delete PositionStorage.load().positions[e.positionId];
+        } else {
+            p.size = (e.size - sizeClosed).toInt112();
+            PositionLogic.setMargin(account, p, p.margin, netMargin - released);
+        }
+        TradingLogic.updateOpenInterest(c, e.size > 0, e.notional, newNotional, e.sizeAbs, e.sizeAbs - closeAbs);
+        emit AutoDeleveraged(e.positionId, account, marketId, msg.sender, sizeClosed, e.price, e.pnl, e.payout);
+        VaultLogic.updateCircuitBreaker();
+        VaultLogic.payOut(account, e.payout, VaultLogic.TRADER_PAYOUT_GAS);
+    }
+
+    /// @inheritdoc ILiquidationModule
+    function closeSettledPosition(address account, MarketId marketId) external onlyDelegateCall nonReentrant {
+        MarketStorage.Market storage m = MarketStorage.listed(marketId);
+        if (m.status != MarketStatus.Settled) revert MarketNotSettled(marketId);
+        Exit memory e;
+        PositionStorage.Position storage p;
+        (e.positionId, p) = PositionLogic.existing(account, marketId);
+        TradingLogic.Context memory c = TradingLogic.settled(marketId);
+        e.price = c.prices.ref;
+        e.size = p.size;
+        uint256 margin = p.margin;
+        e.notional = PositionLogic.entryNotional(p);
+        (int256 funding, uint256 interest) =
+            AccrualLogic.owed(p, e.notional, FundingStorage.load().markets[marketId].index, c.interestIndex);
+        LpLogic.settleFunding(marketId, e.size > 0, funding);
+        if (funding != 0 || interest != 0) emit IPositionModule.PositionSettled(e.positionId, funding, interest);
+        e.pnl = TradingLogic.capProfit(PositionMath.pnl(e.size, p.entryPrice, e.price), margin);
+
+        PositionLogic.removeFromAccount(account);
+        PositionLogic.setMargin(account, p, margin, 0);
+        delete PositionStorage.load().positions[e.positionId];
+        TradingLogic.updateOpenInterest(c, e.size > 0, e.notional, 0, SignedMath.abs(e.size), 0);
+        (e.payout,) =
+            VaultLogic.exit(e.positionId, margin, margin.toInt256() + e.pnl - funding - interest.toInt256());
+        emit SettledPositionClosed(e.positionId, account, marketId, e.size, e.price, e.pnl, e.payout);
+        VaultLogic.updateCircuitBreaker();
+        VaultLogic.payOut(account, e.payout, msg.sender == account ? VaultLogic.ALL_GAS : VaultLogic.TRADER_PAYOUT_GAS);
     }
 
     /// @inheritdoc ILiquidationModule
@@ -173,9 +273,92 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
         emit LiquidationFeeSplitSet(keeperShare, insuranceShare, vaultShare);
     }
 
+    /// @inheritdoc ILiquidationModule
+    function riskParams() external view onlyDelegateCall returns (RiskParams memory r) {
+        VaultStorage.RiskParams storage risk = VaultStorage.load().risk;
+        (r.minMargin, r.minKeeperFee, r.maxPnlFactor, r.maxProfitMultiple) =
+            (risk.minMargin, risk.minKeeperFee, risk.maxPnlFactor, risk.maxProfitMultiple);
+    }
+
+    /// @inheritdoc ILiquidationModule
+    function setRiskParams(RiskParams calldata r) external onlyDelegateCall onlyOwner {
+        _checkBound("minKeeperFee", r.minKeeperFee, 0, Constants.MAX_MIN_KEEPER_FEE);
+        _checkBound("minMargin", r.minMargin, r.minKeeperFee, Constants.MAX_MIN_MARGIN);
+        _checkBound("maxPnlFactor", r.maxPnlFactor, Constants.MIN_MAX_PNL_FACTOR, Constants.MAX_MAX_PNL_FACTOR);
+        _checkBound(
+            "maxProfitMultiple",
+            r.maxProfitMultiple,
+            Constants.MIN_MAX_PROFIT_MULTIPLE,
+            Constants.MAX_MAX_PROFIT_MULTIPLE
+        );
+        VaultStorage.RiskParams storage risk = VaultStorage.load().risk;
+        // Each at most 18e18 (checked above), below 2^64.
+        // forge-lint: disable-start(unsafe-typecast)
+        (risk.minMargin, risk.minKeeperFee, risk.maxPnlFactor, risk.maxProfitMultiple) =
+            (uint64(r.minMargin), uint64(r.minKeeperFee), uint64(r.maxPnlFactor), uint64(r.maxProfitMultiple));
+        // forge-lint: disable-end(unsafe-typecast)
+        emit RiskParamsSet(r.minMargin, r.minKeeperFee, r.maxPnlFactor, r.maxProfitMultiple);
+    }
+
     // ---------------------------------------------------------------- internals
 
-    /// @dev Closes `sizeClosed` at the oracle price, keeps the closed part's equity in the position less the fee
+    function _checkBound(bytes32 name, uint256 value, uint256 min, uint256 max) private pure {
+        if (value < min || value > max) revert RiskParamOutOfBounds(name, value, min, max);
+    }
+
+    /// @dev The size an auto-deleveraging closes: just enough of the position's profit to bring the market back under
+    ///      its cap, all of it if the rest would fall below the minimum notional. Reverts unless the market is over
+    ///      its cap and the position eligible.
+    function _adlSize(
+        address account,
+        TradingLogic.Context memory c,
+        PositionStorage.Position storage p,
+        Exit memory e
+    ) private view returns (uint256 closeAbs) {
+        uint256 excess = _adlExcess(c, e.price);
+        int256 positionPnl = PositionMath.pnl(e.size, p.entryPrice, e.price);
+        _checkAdlEligible(account, c, e.size > 0, positionPnl, e.notional, e.price);
+        closeAbs = Math.min(Math.mulDiv(excess, e.sizeAbs, positionPnl.toUint256(), Math.Rounding.Ceil), e.sizeAbs);
+        uint256 left = PositionMath.notional((e.sizeAbs - closeAbs).toInt256(), p.entryPrice);
+        if (left < Constants.MIN_POSITION_NOTIONAL) closeAbs = e.sizeAbs;
+    }
+
+    /// @dev How far the traders' unrealized profit in the market (each side's net PnL at the mark, when positive)
+    ///      exceeds its cap; reverts `AdlNotNeeded` when it does not.
+    function _adlExcess(TradingLogic.Context memory c, uint256 price) private view returns (uint256) {
+        (int256 longPnl, int256 shortPnl) = _sidePnl(c, price);
+        uint256 profit = (longPnl > 0 ? longPnl.toUint256() : 0) + (shortPnl > 0 ? shortPnl.toUint256() : 0);
+        uint256 cap = Math.mulDiv(VaultStorage.load().reserves, VaultStorage.load().risk.maxPnlFactor, Constants.WAD);
+        if (profit <= cap) revert AdlNotNeeded(c.marketId, profit, cap);
+        return profit - cap;
+    }
+
+    /// @dev Reverts unless the position's profit per notional is positive and at least its side's (positive) average.
+    function _checkAdlEligible(
+        address account,
+        TradingLogic.Context memory c,
+        bool isLong,
+        int256 positionPnl,
+        uint256 notional,
+        uint256 price
+    ) private pure {
+        (int256 longPnl, int256 shortPnl) = _sidePnl(c, price);
+        (int256 sidePnl, uint256 sideNotional) = isLong ? (longPnl, c.longOI) : (shortPnl, c.shortOI);
+        if (
+            positionPnl <= 0 || sidePnl <= 0
+                || Math.mulDiv(positionPnl.toUint256(), sideNotional, 1) < Math.mulDiv(sidePnl.toUint256(), notional, 1)
+        ) revert AdlNotEligible(account, c.marketId, positionPnl, notional, sidePnl, sideNotional);
+    }
+
+    /// @dev Each side's net PnL at `price`: `longSize x price - longOI`, `shortOI - shortSize x price`.
+    function _sidePnl(TradingLogic.Context memory c, uint256 price) private pure returns (int256, int256) {
+        return (
+            Math.mulDiv(c.longSize, price, Constants.WAD).toInt256() - c.longOI.toInt256(),
+            c.shortOI.toInt256() - Math.mulDiv(c.shortSize, price, Constants.WAD, Math.Rounding.Ceil).toInt256()
+        );
+    }
+
+    /// @dev Closes `sizeClosed` at the reference price, keeps the closed part's equity in the position less the fee
     ///      (which brings MR back to MM + band). Returns false, changing nothing, when the rest would be under the
     ///      minimum notional or its margin negative: the caller liquidates fully instead.
     function _partial(
@@ -188,7 +371,7 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
         int256 newSize = l.size - sizeClosed;
         uint256 newNotional = PositionMath.notional(newSize, p.entryPrice);
         if (newNotional < Constants.MIN_POSITION_NOTIONAL) return false;
-        int256 pnl = PositionMath.pnl(sizeClosed, p.entryPrice, c.price);
+        int256 pnl = PositionMath.pnl(sizeClosed, p.entryPrice, c.prices.ref);
         uint256 fee = LiquidationMath.partialFee(l.equity, SignedMath.abs(sizeClosed), l.sizeAbs, l.feeRate);
         int256 newMargin = l.margin.toInt256() - l.funding - l.interest.toInt256() + pnl - fee.toInt256();
         if (newMargin < 0) return false;
@@ -205,7 +388,7 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
         return true;
     }
 
-    /// @dev Closes the whole position at the oracle price: the fee on the remaining equity, the rest to the trader,
+    /// @dev Closes the whole position at the reference price: the fee on the remaining equity, the rest to the trader,
     ///      bad debt to the insurance fund then the vault.
     function _full(
         address account,
@@ -225,10 +408,19 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
         toTrader = o.toTrader;
     }
 
-    /// @dev Books the fee, re-evaluates the circuit breaker, pays the keeper (sent) and the trader (sent with a gas limit, credited if that fails).
+    /// @dev Books the fee, tops the keeper's share up to the min keeper fee from the insurance fund, re-evaluates the
+    ///      circuit breaker, pays the keeper (sent) and the trader (sent with a gas limit, credited if that fails).
     function _finish(Liquidation memory l, address keeper, address account, uint256 toTrader) private {
         VaultLogic.bookLiquidationFee(l.toInsurance, l.toVault);
         emit LiquidationFeeBooked(l.positionId, l.toKeeper, l.toInsurance, l.toVault);
+        uint256 floor = VaultStorage.load().risk.minKeeperFee;
+        if (l.toKeeper < floor) {
+            uint256 topUp = VaultLogic.takeFromInsurance(floor - l.toKeeper);
+            if (topUp != 0) {
+                l.toKeeper += topUp;
+                emit KeeperFloorPaid(l.positionId, topUp);
+            }
+        }
         VaultLogic.updateCircuitBreaker();
         VaultLogic.payOut(account, toTrader, VaultLogic.TRADER_PAYOUT_GAS);
         VaultLogic.payOut(keeper, l.toKeeper, VaultLogic.ALL_GAS);

@@ -13,6 +13,7 @@ import {MegaTAOLpToken} from "../../tokens/MegaTAOLpToken.sol";
 import {LpStorage} from "../storage/LpStorage.sol";
 import {PositionStorage} from "../storage/PositionStorage.sol";
 import {VaultStorage} from "../storage/VaultStorage.sol";
+import {AccrualLogic} from "../logic/AccrualLogic.sol";
 import {LpLogic} from "../logic/LpLogic.sol";
 import {TradingLogic} from "../logic/TradingLogic.sol";
 import {VaultLogic} from "../logic/VaultLogic.sol";
@@ -108,6 +109,8 @@ contract LpModule is ILpModule, ModuleBase, ReentrancyGuardTransient {
         }
         LpStorage.Account storage a = $.accounts[msg.sender];
         if (a.lastRedeemBlock == block.number) revert DepositInRedeemBlock(msg.sender);
+        // Accrue first: interest up to now at the utilization the old reserves gave.
+        AccrualLogic.accrueInterest();
         LpLogic.adoptOrphanCapital();
         int256 equityBefore;
         uint256 supply;
@@ -163,6 +166,7 @@ contract LpModule is ILpModule, ModuleBase, ReentrancyGuardTransient {
             return 0;
         }
         if (a.lastDepositBlock == block.number) revert RedeemInDepositBlock(msg.sender);
+        AccrualLogic.accrueInterest();
         (, int256 withdrawalEquity) = LpLogic.equity();
         if (withdrawalEquity > 0) {
             // Shares <= supply, so amount <= the withdrawal equity.

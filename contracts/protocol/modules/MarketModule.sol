@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {MarketId, MarketIdLibrary, MarketKind, MarketStatus} from "../../types/MarketId.sol";
 import {IMarketModule, MarketParams, MarketListing, MarketInfo} from "../../interfaces/IMarketModule.sol";
 import {IIndexOracle} from "../../interfaces/IOracleModule.sol";
 import {IOracleErrors} from "../../libraries/errors/OracleErrors.sol";
 import {Bittensor} from "../../libraries/Bittensor.sol";
 import {MarketBounds} from "../../libraries/MarketBounds.sol";
+import {FundingStorage} from "../storage/FundingStorage.sol";
 import {MarketStorage} from "../storage/MarketStorage.sol";
+import {OracleStorage} from "../storage/OracleStorage.sol";
+import {RouterStorage} from "../storage/RouterStorage.sol";
+import {OracleLogic} from "../logic/OracleLogic.sol";
+import {TradingLogic} from "../logic/TradingLogic.sol";
 import {ModuleBase} from "./ModuleBase.sol";
-import {OracleLogic} from "./OracleModule.sol";
 
 /// @title The market registry module, on the `megatao.storage.market` namespace.
-contract MarketModule is IMarketModule, ModuleBase {
+contract MarketModule is IMarketModule, ModuleBase, ReentrancyGuardTransient {
     /// @notice This module's id in the entry contract's registry.
     bytes32 public constant MODULE_ID = "market";
 
@@ -23,7 +28,7 @@ contract MarketModule is IMarketModule, ModuleBase {
 
     /// @inheritdoc ModuleBase
     function exportedSelectors() external pure virtual override returns (bytes4[] memory selectors) {
-        selectors = new bytes4[](8);
+        selectors = new bytes4[](9);
         selectors[0] = IMarketModule.listMarket.selector;
         selectors[1] = IMarketModule.updateMarketParams.selector;
         selectors[2] = IMarketModule.setMarketStatus.selector;
@@ -32,6 +37,7 @@ contract MarketModule is IMarketModule, ModuleBase {
         selectors[5] = IMarketModule.marketStatus.selector;
         selectors[6] = IMarketModule.marketIds.selector;
         selectors[7] = IMarketModule.marketIdByTicker.selector;
+        selectors[8] = IMarketModule.settleMarket.selector;
     }
 
     // ---------------------------------------------------------------- governance
@@ -44,55 +50,40 @@ contract MarketModule is IMarketModule, ModuleBase {
         returns (MarketId marketId)
     {
         bytes32 ticker = _tickerKey(listing.ticker);
-        MarketKind kind = listing.kind;
-        uint16 netuid = listing.netuid;
-        IIndexOracle oracle = IIndexOracle(listing.indexOracle);
-        if (kind == MarketKind.Alpha) {
-            if (netuid == Bittensor.ROOT_NETUID) revert InvalidNetuid(netuid);
-            if (address(oracle) != address(0)) revert IOracleErrors.InvalidIndexOracle(address(oracle));
-            marketId = MarketIdLibrary.alpha(netuid);
-        } else {
-            if (netuid != 0) revert InvalidNetuid(netuid);
-            if (address(oracle).code.length == 0) revert IOracleErrors.InvalidIndexOracle(address(oracle));
-            marketId = MarketIdLibrary.index(ticker);
-        }
-        MarketBounds.check(listing.params, kind);
+        marketId = _listingId(listing, ticker);
+        MarketBounds.check(listing.params, listing.kind);
 
         MarketStorage.Layout storage $ = MarketStorage.load();
         if ($.markets[marketId].status != MarketStatus.None) revert MarketAlreadyListed(marketId);
         MarketId holder = $.marketIdByTicker[ticker];
         if (!holder.isZero()) revert TickerTaken(listing.ticker, holder);
 
-        // Listing criteria, read on chain now (a governance proposal is checked at execution).
-        uint256 price;
-        if (kind == MarketKind.Alpha) {
-            uint256 mechanism = OracleLogic.mechanism(netuid);
-            if (mechanism != Bittensor.MECHANISM_DYNAMIC) revert SubnetNotDynamic(netuid, mechanism);
-            price = OracleLogic.readAlpha(marketId, netuid);
-            uint256 poolTao = OracleLogic.poolTao(netuid);
-            uint256 threshold = listing.params.liquidityThreshold;
-            if (poolTao < threshold) revert PoolBelowLiquidityThreshold(marketId, poolTao, threshold);
-        } else {
-            price = OracleLogic.readIndex(marketId, oracle);
-        }
+        (uint256 price, uint256 poolTao) = _readCriteria(listing, marketId);
 
         MarketStorage.Market storage m = $.markets[marketId];
         MarketStorage.setParams(m, listing.params);
-        m.ticker = ticker;
-        m.kind = kind;
-        m.status = MarketStatus.Active;
-        m.netuid = netuid;
+        (m.ticker, m.kind, m.status, m.netuid) = (ticker, listing.kind, MarketStatus.Active, listing.netuid);
         m.listedAt = uint64(block.timestamp);
         $.marketIds.push(marketId);
         $.marketIdByTicker[ticker] = marketId;
-        emit MarketListed(marketId, listing.ticker, kind, netuid, listing.params);
-        OracleLogic.initialize(marketId, oracle, price);
+        emit MarketListed(marketId, listing.ticker, listing.kind, listing.netuid, listing.params);
+        OracleLogic.initialize(marketId, IIndexOracle(listing.indexOracle), price, poolTao, listing.netuid);
     }
 
     /// @inheritdoc IMarketModule
-    function updateMarketParams(MarketId marketId, MarketParams calldata params) external onlyDelegateCall onlyOwner {
+    function updateMarketParams(MarketId marketId, MarketParams calldata params)
+        external
+        onlyDelegateCall
+        onlyOwner
+        nonReentrant
+    {
         MarketStorage.Market storage m = MarketStorage.listed(marketId);
         MarketBounds.check(params, m.kind);
+        // Accrue first: the old reference period and funding cap apply up to now, the new ones from now on.
+        if (m.status != MarketStatus.Settled) {
+            OracleLogic.update(marketId, m);
+            TradingLogic.accrue(marketId);
+        }
         MarketParams memory previous = MarketStorage.params(m);
         MarketStorage.setParams(m, params);
         emit MarketParamsUpdated(marketId, previous, params);
@@ -100,11 +91,38 @@ contract MarketModule is IMarketModule, ModuleBase {
 
     /// @inheritdoc IMarketModule
     function setMarketStatus(MarketId marketId, MarketStatus status) external onlyDelegateCall onlyOwner {
-        if (status == MarketStatus.None) revert InvalidMarketStatus(status);
+        if (status == MarketStatus.None || status == MarketStatus.Settled) revert InvalidMarketStatus(status);
         MarketStorage.Market storage m = MarketStorage.listed(marketId);
         MarketStatus previous = m.status;
+        if (previous == MarketStatus.Settled) revert MarketSettled(marketId);
         m.status = status;
         emit MarketStatusSet(marketId, previous, status);
+    }
+
+    /// @inheritdoc IMarketModule
+    function settleMarket(MarketId marketId) external onlyDelegateCall nonReentrant returns (uint256 price) {
+        MarketStorage.Market storage m = MarketStorage.listed(marketId);
+        OracleStorage.PriceState storage s = OracleStorage.load().prices[marketId];
+        (uint256 settleAfter,) = OracleLogic.params();
+        if (m.status == MarketStatus.Settled) revert MarketNotSettleable(marketId, s.failingSince, settleAfter);
+        // A working source moves the reference to now first; a failing one leaves the last good reference.
+        OracleLogic.update(marketId, m);
+        if (msg.sender != RouterStorage.load().owner) {
+            uint256 failingSince = s.failingSince;
+            // Failure is measured in chain time by design.
+            // forge-lint: disable-next-line(block-timestamp)
+            if (failingSince == 0 || block.timestamp < failingSince + settleAfter) {
+                revert MarketNotSettleable(marketId, failingSince, settleAfter);
+            }
+        }
+        // Funding and interest accrue to now at the open interest that held, then stop for the market's positions.
+        (, uint256 interestIndex) = TradingLogic.accrue(marketId);
+        FundingStorage.load().settledInterestIndex[marketId] = interestIndex;
+        MarketStatus previous = m.status;
+        m.status = MarketStatus.Settled;
+        price = s.referencePrice;
+        emit MarketStatusSet(marketId, previous, MarketStatus.Settled);
+        emit MarketSettledAt(marketId, price, msg.sender);
     }
 
     // ---------------------------------------------------------------- views
@@ -147,6 +165,40 @@ contract MarketModule is IMarketModule, ModuleBase {
     }
 
     // ---------------------------------------------------------------- internals
+
+    /// @dev The id of the market a listing names, its netuid and index oracle checked for its kind.
+    function _listingId(MarketListing calldata listing, bytes32 ticker) private view returns (MarketId) {
+        uint16 netuid = listing.netuid;
+        address oracle = listing.indexOracle;
+        if (listing.kind == MarketKind.Alpha) {
+            if (netuid == Bittensor.ROOT_NETUID) revert InvalidNetuid(netuid);
+            if (oracle != address(0)) revert IOracleErrors.InvalidIndexOracle(oracle);
+            return MarketIdLibrary.alpha(netuid);
+        }
+        if (netuid != 0) revert InvalidNetuid(netuid);
+        if (oracle.code.length == 0) revert IOracleErrors.InvalidIndexOracle(oracle);
+        return MarketIdLibrary.index(ticker);
+    }
+
+    /// @dev The listing criteria, read on chain now (a governance proposal is checked at execution): an alpha market's
+    ///      subnet is dynamic, priced above zero, its pool at or above the threshold; an index market's oracle prices
+    ///      above zero. Returns the price and the pool's TAO reserve (0 for an index market).
+    function _readCriteria(MarketListing calldata listing, MarketId marketId)
+        private
+        view
+        returns (uint256 price, uint256 poolTao)
+    {
+        uint16 netuid = listing.netuid;
+        if (listing.kind != MarketKind.Alpha) {
+            return (OracleLogic.readIndex(marketId, IIndexOracle(listing.indexOracle)), 0);
+        }
+        uint256 mechanism = OracleLogic.mechanism(netuid);
+        if (mechanism != Bittensor.MECHANISM_DYNAMIC) revert SubnetNotDynamic(netuid, mechanism);
+        price = OracleLogic.readAlpha(marketId, netuid);
+        poolTao = OracleLogic.poolTao(netuid);
+        uint256 threshold = listing.params.liquidityThreshold;
+        if (poolTao < threshold) revert PoolBelowLiquidityThreshold(marketId, poolTao, threshold);
+    }
 
     /// @dev Validates a ticker (2 to 12 of A-Z, 0-9) and packs it left-aligned into a bytes32.
     function _tickerKey(string calldata ticker) private pure returns (bytes32) {

@@ -31,29 +31,40 @@ contract PositionBuilderModule is IPositionBuilderModule, PositionTrading {
         MarketId marketId,
         bool isLong,
         uint256 leverage,
-        uint256 maxSlippage,
+        uint256 acceptablePrice,
+        uint256 deadline,
         address builder
-    ) external payable returns (bytes32) {
-        return _open(marketId, isLong, leverage, maxSlippage, builder);
+    ) external payable beforeDeadline(deadline) returns (bytes32) {
+        return _open(marketId, isLong, leverage, acceptablePrice, builder);
     }
 
     /// @inheritdoc IPositionBuilderModule
-    function increasePositionWithBuilder(MarketId marketId, uint256 leverage, uint256 maxSlippage, address builder)
+    function increasePositionWithBuilder(
+        MarketId marketId,
+        uint256 leverage,
+        uint256 acceptablePrice,
+        uint256 deadline,
+        address builder
+    ) external payable beforeDeadline(deadline) {
+        _increase(marketId, leverage, acceptablePrice, builder);
+    }
+
+    /// @inheritdoc IPositionBuilderModule
+    function reducePositionWithBuilder(
+        MarketId marketId,
+        uint256 sizeDelta,
+        uint256 acceptablePrice,
+        uint256 deadline,
+        address builder
+    ) external beforeDeadline(deadline) {
+        _reduce(marketId, sizeDelta, acceptablePrice, builder);
+    }
+
+    /// @inheritdoc IPositionBuilderModule
+    function closePositionWithBuilder(MarketId marketId, uint256 acceptablePrice, uint256 deadline, address builder)
         external
-        payable
+        beforeDeadline(deadline)
     {
-        _increase(marketId, leverage, maxSlippage, builder);
-    }
-
-    /// @inheritdoc IPositionBuilderModule
-    function reducePositionWithBuilder(MarketId marketId, uint256 sizeDelta, uint256 maxSlippage, address builder)
-        external
-    {
-        _reduce(marketId, sizeDelta, maxSlippage, builder);
-    }
-
-    /// @inheritdoc IPositionBuilderModule
-    function closePositionWithBuilder(MarketId marketId, uint256 maxSlippage, address builder) external {
-        _close(marketId, maxSlippage, builder);
+        _close(marketId, acceptablePrice, builder);
     }
 }

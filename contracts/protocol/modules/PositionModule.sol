@@ -11,7 +11,6 @@ import {IPositionErrors} from "../../libraries/errors/PositionErrors.sol";
 import {Constants} from "../../libraries/Constants.sol";
 import {FeeMath} from "../../libraries/math/FeeMath.sol";
 import {PositionMath} from "../../libraries/math/PositionMath.sol";
-import {SlippageMath} from "../../libraries/math/SlippageMath.sol";
 import {PositionStorage} from "../storage/PositionStorage.sol";
 import {PositionLogic} from "../logic/PositionLogic.sol";
 import {ReferralLogic} from "../logic/ReferralLogic.sol";
@@ -39,6 +38,10 @@ abstract contract PositionTrading is IPositionErrors, ModuleBase, ReentrancyGuar
         uint256 notional;
         uint256 price;
         int256 size;
+        /// @dev The skew impact, wei (out of the margin sent).
+        uint256 impact;
+        /// @dev An open's margin: what the TAO sent leaves after the fee and the impact.
+        uint256 margin;
         /// @dev The fee charged (the taker fee less the referee's discount), and its routing.
         uint256 fee;
         ReferralLogic.Fee referral;
@@ -63,7 +66,9 @@ abstract contract PositionTrading is IPositionErrors, ModuleBase, ReentrancyGuar
         uint256 notional;
         uint256 newNotional;
         uint256 price;
+        /// @dev The closed part's PnL at the fill, capped, less the skew impact.
         int256 pnl;
+        uint256 impact;
         /// @dev The fee charged (the taker fee less the referee's discount), and its routing.
         uint256 fee;
         ReferralLogic.Fee referral;
@@ -72,7 +77,7 @@ abstract contract PositionTrading is IPositionErrors, ModuleBase, ReentrancyGuar
     }
 
     /// @dev Opens the caller's position (see `IPositionModule.openPosition`), `builder` (0: none) named.
-    function _open(MarketId marketId, bool isLong, uint256 leverage, uint256 maxSlippage, address builder)
+    function _open(MarketId marketId, bool isLong, uint256 leverage, uint256 acceptablePrice, address builder)
         internal
         onlyDelegateCall
         nonReentrant
@@ -82,25 +87,28 @@ abstract contract PositionTrading is IPositionErrors, ModuleBase, ReentrancyGuar
         (id, p) = PositionLogic.load(msg.sender, marketId);
         if (p.size != 0) revert PositionAlreadyOpen(msg.sender, marketId);
         TradingLogic.Context memory c = TradingLogic.begin(marketId, TradingLogic.Mode.Increase);
-        Fill memory f = _fill(c, isLong, leverage, maxSlippage, builder);
+        Fill memory f = _fill(c, isLong, leverage, acceptablePrice, builder);
+        f.margin = _marginAfter(msg.value, f);
         uint256 notional = PositionMath.notional(f.size, f.price);
-        uint256 margin = msg.value - f.fee;
-        TradingLogic.checkIncrease(c, isLong, notional);
-        _checkHealthy(c, margin.toInt256() + PositionMath.pnl(f.size, f.price, c.price), notional);
+        TradingLogic.checkIncrease(c, isLong, SignedMath.abs(f.size));
+        _checkHealthy(
+            c, f.margin.toInt256() + PositionMath.pnl(f.size, f.price, TradingLogic.favourablePrice(c, isLong)), notional
+        );
 
         PositionLogic.addToAccount(msg.sender);
         p.size = f.size.toInt112();
         p.entryPrice = f.price.toUint96();
         p.lastIncreaseBlock = uint40(block.number);
         PositionLogic.snapshot(p, c.fundingIndex, c.interestIndex);
-        PositionLogic.setMargin(msg.sender, p, 0, margin);
+        PositionLogic.setMargin(msg.sender, p, 0, f.margin);
         TradingLogic.updateOpenInterest(c, isLong, 0, notional, 0, SignedMath.abs(f.size));
+        _bookImpact(id, f.impact);
         ReferralLogic.book(id, msg.sender, f.referral, f.fee);
-        emit IPositionModule.PositionOpened(id, msg.sender, marketId, f.size, f.price, margin, f.fee);
+        emit IPositionModule.PositionOpened(id, msg.sender, marketId, f.size, f.price, f.margin, f.fee);
     }
 
     /// @dev Adds to the caller's position (see `IPositionModule.increasePosition`), `builder` (0: none) named.
-    function _increase(MarketId marketId, uint256 leverage, uint256 maxSlippage, address builder)
+    function _increase(MarketId marketId, uint256 leverage, uint256 acceptablePrice, address builder)
         internal
         onlyDelegateCall
         nonReentrant
@@ -108,7 +116,7 @@ abstract contract PositionTrading is IPositionErrors, ModuleBase, ReentrancyGuar
         (bytes32 id, PositionStorage.Position storage p) = PositionLogic.existing(msg.sender, marketId);
         TradingLogic.Context memory c = TradingLogic.begin(marketId, TradingLogic.Mode.Increase);
         bool isLong = p.size > 0;
-        Fill memory f = _fill(c, isLong, leverage, maxSlippage, builder);
+        Fill memory f = _fill(c, isLong, leverage, acceptablePrice, builder);
         Increase memory g;
         g.oldMargin = p.margin;
         g.oldNotional = PositionLogic.entryNotional(p);
@@ -126,9 +134,14 @@ abstract contract PositionTrading is IPositionErrors, ModuleBase, ReentrancyGuar
                 PositionMath.leverage(g.newNotional, marginBeforeFee), Constants.MIN_LEVERAGE, c.params.maxLeverage
             );
         }
-        g.newMargin = marginBeforeFee - f.fee;
-        if (g.newNotional > g.oldNotional) TradingLogic.checkIncrease(c, isLong, g.newNotional - g.oldNotional);
-        _checkHealthy(c, g.newMargin.toInt256() + PositionMath.pnl(g.newSize, g.entryPrice, c.price), g.newNotional);
+        g.newMargin = _marginAfter(marginBeforeFee, f);
+        TradingLogic.checkIncrease(c, isLong, SignedMath.abs(f.size));
+        _checkHealthy(
+            c,
+            g.newMargin.toInt256()
+                + PositionMath.pnl(g.newSize, g.entryPrice, TradingLogic.favourablePrice(c, isLong)),
+            g.newNotional
+        );
 
         p.size = g.newSize.toInt112();
         p.entryPrice = g.entryPrice.toUint96();
@@ -137,6 +150,7 @@ abstract contract PositionTrading is IPositionErrors, ModuleBase, ReentrancyGuar
         TradingLogic.updateOpenInterest(
             c, isLong, g.oldNotional, g.newNotional, SignedMath.abs(g.newSize - f.size), SignedMath.abs(g.newSize)
         );
+        _bookImpact(id, f.impact);
         ReferralLogic.book(id, msg.sender, f.referral, f.fee);
         emit IPositionModule.PositionIncreased(
             id, f.size, f.price, msg.value, f.fee, g.newSize, g.entryPrice, g.newMargin
@@ -144,7 +158,7 @@ abstract contract PositionTrading is IPositionErrors, ModuleBase, ReentrancyGuar
     }
 
     /// @dev Reduces the caller's position (see `IPositionModule.reducePosition`), `builder` (0: none) named.
-    function _reduce(MarketId marketId, uint256 sizeDelta, uint256 maxSlippage, address builder)
+    function _reduce(MarketId marketId, uint256 sizeDelta, uint256 acceptablePrice, address builder)
         internal
         onlyDelegateCall
         nonReentrant
@@ -161,18 +175,18 @@ abstract contract PositionTrading is IPositionErrors, ModuleBase, ReentrancyGuar
         d.margin = p.margin;
         uint256 netMargin =
             PositionLogic.settle(msg.sender, marketId, id, p, d.notional, c.fundingIndex, c.interestIndex, 0);
-        d.price = TradingLogic.fillPrice(c, PositionMath.notional(d.part, c.price), !isLong, maxSlippage);
-        d.pnl = PositionMath.pnl(d.part, p.entryPrice, d.price);
+        uint256 released = PositionMath.proportionalMargin(netMargin, sizeDelta, sizeAbs);
+        _exitFill(c, d, p.entryPrice, released, acceptablePrice);
         d.newNotional = PositionMath.notional(d.newSize, p.entryPrice);
         if (d.newNotional < Constants.MIN_POSITION_NOTIONAL) {
             revert PositionNotionalTooSmall(d.newNotional, Constants.MIN_POSITION_NOTIONAL);
         }
-        d.referral =
-            ReferralLogic.quote(msg.sender, builder, FeeMath.fee(d.notional - d.newNotional, c.params.takerFee));
+        d.referral = ReferralLogic.quote(
+            msg.sender, builder, FeeMath.fee(PositionMath.notional(d.part, d.price), c.params.takerFee)
+        );
         d.fee = d.referral.gross - d.referral.discount;
-        // The reserves pay the closed part's gain (less any shortfall) or take its loss.
+        // The reserves pay the closed part's gain (less any shortfall) or take its loss and the impact.
         d.pnl -= VaultLogic.addReserves(id, -d.pnl).toInt256();
-        uint256 released = PositionMath.proportionalMargin(netMargin, sizeDelta, sizeAbs);
         int256 gross = released.toInt256() + d.pnl - d.fee.toInt256();
         if (gross >= 0) {
             // Gross >= 0 in this branch.
@@ -187,10 +201,12 @@ abstract contract PositionTrading is IPositionErrors, ModuleBase, ReentrancyGuar
             // forge-lint: disable-next-line(unsafe-typecast)
             d.newMargin = uint256(left);
         }
+        TradingLogic.checkMinMargin(d.newMargin);
 
         p.size = d.newSize.toInt112();
         PositionLogic.setMargin(msg.sender, p, d.margin, d.newMargin);
         TradingLogic.updateOpenInterest(c, isLong, d.notional, d.newNotional, sizeAbs, SignedMath.abs(d.newSize));
+        if (d.impact != 0) emit IPositionModule.PriceImpactCharged(id, d.impact);
         ReferralLogic.book(id, msg.sender, d.referral, d.fee);
         emit IPositionModule.PositionDecreased(id, d.part, d.price, d.pnl, d.fee, d.payout, d.newSize, d.newMargin);
         VaultLogic.updateCircuitBreaker();
@@ -198,17 +214,19 @@ abstract contract PositionTrading is IPositionErrors, ModuleBase, ReentrancyGuar
     }
 
     /// @dev Closes the caller's position (see `IPositionModule.closePosition`), `builder` (0: none) named.
-    function _close(MarketId marketId, uint256 maxSlippage, address builder) internal onlyDelegateCall nonReentrant {
+    function _close(MarketId marketId, uint256 acceptablePrice, address builder) internal onlyDelegateCall nonReentrant {
         (bytes32 id, PositionStorage.Position storage p) = _closable(marketId);
         TradingLogic.Context memory c = TradingLogic.begin(marketId, TradingLogic.Mode.Decrease);
         int256 size = p.size;
         bool isLong = size > 0;
         Decrease memory d;
+        d.part = size;
         d.notional = PositionLogic.entryNotional(p);
         d.margin = p.margin;
-        d.price = TradingLogic.fillPrice(c, PositionMath.notional(size, c.price), !isLong, maxSlippage);
-        d.pnl = PositionMath.pnl(size, p.entryPrice, d.price);
-        d.referral = ReferralLogic.quote(msg.sender, builder, FeeMath.fee(d.notional, c.params.takerFee));
+        _exitFill(c, d, p.entryPrice, d.margin, acceptablePrice);
+        d.referral = ReferralLogic.quote(
+            msg.sender, builder, FeeMath.fee(PositionMath.notional(size, d.price), c.params.takerFee)
+        );
         d.fee = d.referral.gross - d.referral.discount;
         int256 equity = _equityAndSettle(id, p, d, c);
 
@@ -219,6 +237,7 @@ abstract contract PositionTrading is IPositionErrors, ModuleBase, ReentrancyGuar
         (uint256 available,) = VaultLogic.exit(id, d.margin, equity);
         uint256 feeCollected = Math.min(d.fee, available);
         d.payout = available - feeCollected;
+        if (d.impact != 0) emit IPositionModule.PriceImpactCharged(id, d.impact);
         ReferralLogic.book(id, msg.sender, d.referral, feeCollected);
         emit IPositionModule.PositionDecreased(id, size, d.price, d.pnl, feeCollected, d.payout, 0, 0);
         VaultLogic.updateCircuitBreaker();
@@ -226,6 +245,12 @@ abstract contract PositionTrading is IPositionErrors, ModuleBase, ReentrancyGuar
     }
 
     // ---------------------------------------------------------------- internals
+
+    /// @dev Every trade entry point: not after the trader's `deadline`.
+    modifier beforeDeadline(uint256 deadline) {
+        TradingLogic.checkDeadline(deadline);
+        _;
+    }
 
     /// @dev The caller's position in `marketId`, which must exist and not have grown in this block.
     function _closable(MarketId marketId) private view returns (bytes32 id, PositionStorage.Position storage p) {
@@ -245,13 +270,15 @@ abstract contract PositionTrading is IPositionErrors, ModuleBase, ReentrancyGuar
     }
 
     /// @dev Prices an increase paid with `msg.value` at `leverage`: checks the value, the leverage, the minimum
-    ///      notional and the slippage; the fee is the taker fee on the notional bought, less the referee's discount,
-    ///      `builder` (0: none) named.
-    function _fill(TradingLogic.Context memory c, bool isLong, uint256 leverage, uint256 maxSlippage, address builder)
-        private
-        view
-        returns (Fill memory f)
-    {
+    ///      notional and the acceptable price; the fee is the taker fee on the notional bought, less the referee's
+    ///      discount, `builder` (0: none) named; the impact is the skew impact of the size bought.
+    function _fill(
+        TradingLogic.Context memory c,
+        bool isLong,
+        uint256 leverage,
+        uint256 acceptablePrice,
+        address builder
+    ) private view returns (Fill memory f) {
         TradingLogic.checkRaoMultiple(msg.value);
         uint256 maxLeverage = c.params.maxLeverage;
         if (leverage < Constants.MIN_LEVERAGE || leverage > maxLeverage) {
@@ -261,10 +288,44 @@ abstract contract PositionTrading is IPositionErrors, ModuleBase, ReentrancyGuar
         if (f.notional < Constants.MIN_POSITION_NOTIONAL) {
             revert PositionNotionalTooSmall(f.notional, Constants.MIN_POSITION_NOTIONAL);
         }
-        f.price = TradingLogic.fillPrice(c, f.notional, SlippageMath.isBuy(isLong, true), maxSlippage);
+        f.price = TradingLogic.executionPrice(c, isLong);
         f.size = PositionMath.sizeFromNotional(f.notional, f.price, isLong);
+        uint256 sizeAbs = SignedMath.abs(f.size);
+        f.impact = TradingLogic.skewImpact(c, f.size, f.notional);
+        TradingLogic.checkAcceptable(f.price, f.impact, sizeAbs, isLong, acceptablePrice);
         f.referral = ReferralLogic.quote(msg.sender, builder, FeeMath.fee(f.notional, c.params.takerFee));
         f.fee = f.referral.gross - f.referral.discount;
+    }
+
+    /// @dev The margin `funds` leaves after a fill's fee and impact; at least the min margin.
+    function _marginAfter(uint256 funds, Fill memory f) private view returns (uint256 margin) {
+        uint256 cost = f.fee + f.impact;
+        margin = funds > cost ? funds - cost : 0;
+        TradingLogic.checkMinMargin(margin);
+    }
+
+    /// @dev Prices the exit of `d.part` (the position's side: a long sells) at the execution price with its skew
+    ///      impact, checks the acceptable price, and sets `d.pnl` to the part's PnL (capped at the max profit multiple
+    ///      of `margin`, the margin closed with it) less the impact.
+    function _exitFill(
+        TradingLogic.Context memory c,
+        Decrease memory d,
+        uint256 entryPrice,
+        uint256 margin,
+        uint256 acceptablePrice
+    ) private view {
+        bool buy = d.part < 0;
+        d.price = TradingLogic.executionPrice(c, buy);
+        d.impact = TradingLogic.skewImpact(c, -d.part, PositionMath.notional(d.part, d.price));
+        TradingLogic.checkAcceptable(d.price, d.impact, SignedMath.abs(d.part), buy, acceptablePrice);
+        d.pnl = TradingLogic.capProfit(PositionMath.pnl(d.part, entryPrice, d.price), margin) - d.impact.toInt256();
+    }
+
+    /// @dev Books an open or increase's skew impact (paid out of the margin sent) to the reserves.
+    function _bookImpact(bytes32 id, uint256 impact) private {
+        if (impact == 0) return;
+        VaultLogic.addReserves(id, impact.toInt256());
+        emit IPositionModule.PriceImpactCharged(id, impact);
     }
 
     /// @dev A closing position's equity at the fill (`margin + pnl - funding - interest`), with the funding and
@@ -282,7 +343,7 @@ abstract contract PositionTrading is IPositionErrors, ModuleBase, ReentrancyGuar
     }
 }
 
-/// @title The position module: isolated positions opened, changed and closed without a builder, and their margin.
+/// @title The position module: isolated positions opened, changed and closed without a builder.
 contract PositionModule is IPositionModule, PositionTrading {
     using SafeCast for uint256;
 
@@ -296,80 +357,47 @@ contract PositionModule is IPositionModule, PositionTrading {
 
     /// @inheritdoc ModuleBase
     function exportedSelectors() external pure virtual override returns (bytes4[] memory selectors) {
-        selectors = new bytes4[](6);
+        selectors = new bytes4[](4);
         selectors[0] = IPositionModule.openPosition.selector;
         selectors[1] = IPositionModule.increasePosition.selector;
         selectors[2] = IPositionModule.reducePosition.selector;
         selectors[3] = IPositionModule.closePosition.selector;
-        selectors[4] = IPositionModule.addMargin.selector;
-        selectors[5] = IPositionModule.removeMargin.selector;
     }
 
     // ---------------------------------------------------------------- trading
 
     /// @inheritdoc IPositionModule
-    function openPosition(MarketId marketId, bool isLong, uint256 leverage, uint256 maxSlippage)
+    function openPosition(MarketId marketId, bool isLong, uint256 leverage, uint256 acceptablePrice, uint256 deadline)
         external
         payable
+        beforeDeadline(deadline)
         returns (bytes32)
     {
-        return _open(marketId, isLong, leverage, maxSlippage, address(0));
+        return _open(marketId, isLong, leverage, acceptablePrice, address(0));
     }
 
     /// @inheritdoc IPositionModule
-    function increasePosition(MarketId marketId, uint256 leverage, uint256 maxSlippage) external payable {
-        _increase(marketId, leverage, maxSlippage, address(0));
+    function increasePosition(MarketId marketId, uint256 leverage, uint256 acceptablePrice, uint256 deadline)
+        external
+        payable
+        beforeDeadline(deadline)
+    {
+        _increase(marketId, leverage, acceptablePrice, address(0));
     }
 
     /// @inheritdoc IPositionModule
-    function reducePosition(MarketId marketId, uint256 sizeDelta, uint256 maxSlippage) external {
-        _reduce(marketId, sizeDelta, maxSlippage, address(0));
+    function reducePosition(MarketId marketId, uint256 sizeDelta, uint256 acceptablePrice, uint256 deadline)
+        external
+        beforeDeadline(deadline)
+    {
+        _reduce(marketId, sizeDelta, acceptablePrice, address(0));
     }
 
     /// @inheritdoc IPositionModule
-    function closePosition(MarketId marketId, uint256 maxSlippage) external {
-        _close(marketId, maxSlippage, address(0));
-    }
-
-    /// @inheritdoc IPositionModule
-    function addMargin(MarketId marketId) external payable onlyDelegateCall nonReentrant {
-        TradingLogic.checkRaoMultiple(msg.value);
-        if (msg.value == 0) revert InvalidMarginAmount(0, 0);
-        (bytes32 id, PositionStorage.Position storage p) = PositionLogic.existing(msg.sender, marketId);
-        // Margin only grows: no price, no accrual, no settlement. What the position owes is measured from its index
-        // snapshots whatever its margin, and is settled at its next trade.
-        uint256 oldMargin = p.margin;
-        uint256 newMargin = oldMargin + msg.value;
-        PositionLogic.setMargin(msg.sender, p, oldMargin, newMargin);
-        emit MarginAdded(id, msg.value, newMargin);
-    }
-
-    /// @inheritdoc IPositionModule
-    function removeMargin(MarketId marketId, uint256 amount) external onlyDelegateCall nonReentrant {
-        TradingLogic.checkRaoMultiple(amount);
-        (bytes32 id, PositionStorage.Position storage p) = PositionLogic.existing(msg.sender, marketId);
-        TradingLogic.Context memory c = TradingLogic.begin(marketId, TradingLogic.Mode.Decrease);
-        if (c.clamped) revert OraclePriceClamped(marketId, c.price);
-        uint256 oldMargin = p.margin;
-        uint256 notional = PositionLogic.entryNotional(p);
-        uint256 netMargin =
-            PositionLogic.settle(msg.sender, marketId, id, p, notional, c.fundingIndex, c.interestIndex, 0);
-        if (amount == 0 || amount > netMargin) revert InvalidMarginAmount(amount, netMargin);
-        uint256 newMargin = netMargin - amount;
-        // Initial margin, unrealized gains not counted; and never into the liquidation band.
-        int256 pnl = PositionMath.pnl(p.size, p.entryPrice, c.price);
-        uint256 initialMargin = Math.mulDiv(Constants.WAD, Constants.WAD, c.params.maxLeverage, Math.Rounding.Ceil);
-        PositionLogic.checkMarginRatio(
-            msg.sender,
-            marketId,
-            newMargin.toInt256() + (pnl < 0 ? pnl : int256(0)),
-            notional,
-            Math.max(initialMargin, uint256(c.params.maintenanceMargin) + c.params.partialLiquidationBand)
-        );
-
-        PositionLogic.setMargin(msg.sender, p, oldMargin, newMargin);
-        emit MarginRemoved(id, amount, newMargin);
-        VaultLogic.updateCircuitBreaker();
-        VaultLogic.payOut(msg.sender, amount, VaultLogic.ALL_GAS);
+    function closePosition(MarketId marketId, uint256 acceptablePrice, uint256 deadline)
+        external
+        beforeDeadline(deadline)
+    {
+        _close(marketId, acceptablePrice, address(0));
     }
 }

@@ -2,6 +2,9 @@
 pragma solidity 0.8.30;
 
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {OraclePrices} from "../../interfaces/IOracleModule.sol";
 import {MarketId, MarketKind, MarketStatus} from "../../types/MarketId.sol";
 import {IVaultModule, VaultTotals, MarketTradingState} from "../../interfaces/IVaultModule.sol";
 import {ILiquidationModule} from "../../interfaces/ILiquidationModule.sol";
@@ -15,7 +18,7 @@ import {LpLogic} from "../logic/LpLogic.sol";
 import {TradingLogic} from "../logic/TradingLogic.sol";
 import {VaultLogic} from "../logic/VaultLogic.sol";
 import {ModuleBase} from "./ModuleBase.sol";
-import {OracleLogic} from "./OracleModule.sol";
+import {OracleLogic} from "../logic/OracleLogic.sol";
 
 /// @title The vault module, on the `megatao.storage.vault` and `megatao.storage.fee` namespaces: capital, claims,
 ///        the protocol-level governance parameters (fee split, utilization limits, collateral caps), the circuit
@@ -23,6 +26,9 @@ import {OracleLogic} from "./OracleModule.sol";
 /// @dev `initialize` sets the genesis parameters once; it is not served through the entry contract: deployment runs
 ///      it as `setModule`'s `initData` (by the owner, atomically with the module's registration).
 contract VaultModule is IVaultModule, ModuleBase, ReentrancyGuardTransient {
+    using SafeCast for uint256;
+    using SafeCast for int256;
+
     /// @notice This module's id in the entry contract's registry.
     bytes32 public constant MODULE_ID = "vault";
 
@@ -72,6 +78,12 @@ contract VaultModule is IVaultModule, ModuleBase, ReentrancyGuardTransient {
         v.circuitBreakerUtilization = uint64(Constants.CIRCUIT_BREAKER_UTILIZATION);
         v.accountCollateralCap = uint96(Constants.MAX_COLLATERAL_CAP);
         v.globalCollateralCap = uint96(Constants.MAX_COLLATERAL_CAP);
+        v.risk = VaultStorage.RiskParams({
+            minMargin: uint64(Constants.GENESIS_MIN_MARGIN),
+            minKeeperFee: uint64(Constants.GENESIS_MIN_KEEPER_FEE),
+            maxPnlFactor: uint64(Constants.GENESIS_MAX_PNL_FACTOR),
+            maxProfitMultiple: uint64(Constants.GENESIS_MAX_PROFIT_MULTIPLE)
+        });
         emit VaultInitialized(VERSION);
         emit TradingFeeSplitSet(
             Constants.GENESIS_TRADING_FEE_INSURANCE_SHARE, Constants.GENESIS_TRADING_FEE_REFERRAL_SHARE
@@ -84,6 +96,12 @@ contract VaultModule is IVaultModule, ModuleBase, ReentrancyGuardTransient {
         );
         emit UtilizationLimitsSet(Constants.MAX_UTILIZATION_FOR_INCREASE, Constants.CIRCUIT_BREAKER_UTILIZATION);
         emit CollateralCapsSet(Constants.MAX_COLLATERAL_CAP, Constants.MAX_COLLATERAL_CAP);
+        emit ILiquidationModule.RiskParamsSet(
+            Constants.GENESIS_MIN_MARGIN,
+            Constants.GENESIS_MIN_KEEPER_FEE,
+            Constants.GENESIS_MAX_PNL_FACTOR,
+            Constants.GENESIS_MAX_PROFIT_MULTIPLE
+        );
     }
 
     // ---------------------------------------------------------------- TAO
@@ -92,6 +110,8 @@ contract VaultModule is IVaultModule, ModuleBase, ReentrancyGuardTransient {
     function fundVault() external payable onlyDelegateCall onlyOwner nonReentrant {
         TradingLogic.checkRaoMultiple(msg.value);
         if (msg.value == 0) revert ZeroFunding();
+        // Accrue first: interest up to now at the utilization the old reserves gave.
+        AccrualLogic.accrueInterest();
         uint256 shares = LpLogic.fundingShares(msg.value);
         VaultLogic.addReserves(bytes32(0), int256(msg.value));
         emit VaultFunded(msg.sender, msg.value);
@@ -238,13 +258,26 @@ contract VaultModule is IVaultModule, ModuleBase, ReentrancyGuardTransient {
     {
         MarketStorage.Market storage m = MarketStorage.listed(marketId);
         PositionStorage.OpenInterest storage oi = PositionStorage.load().openInterest[marketId];
-        s.longOpenInterest = oi.long;
-        s.shortOpenInterest = oi.short;
-        (s.fundingIndex, s.fundingRate8h) = AccrualLogic.fundingIndexNow(marketId, m.maxFundingRate8h);
-        (, s.price, s.priceClamped) = OracleLogic.preview(marketId);
+        OraclePrices memory prices = OracleLogic.preview(marketId);
+        (s.spotPrice, s.referencePrice, s.priceBroken) = (prices.spot, prices.referencePrice, prices.broken);
+        uint256 ref = prices.referencePrice;
+        (s.longEntryNotional, s.shortEntryNotional) = (oi.long, oi.short);
+        s.longOpenInterest = Math.mulDiv(oi.longSize, ref, Constants.WAD, Math.Rounding.Ceil);
+        s.shortOpenInterest = Math.mulDiv(oi.shortSize, ref, Constants.WAD, Math.Rounding.Ceil);
+        if (m.status != MarketStatus.Settled) {
+            (s.fundingIndex, s.fundingRate8h) = AccrualLogic.fundingIndexNow(marketId, m.maxFundingRate8h);
+        }
         s.status = m.status;
-        s.belowLiquidityThreshold = m.kind == MarketKind.Alpha && OracleLogic.poolTao(m.netuid) < m.liquidityThreshold;
-        s.reduceOnly =
-            s.status != MarketStatus.Active || s.belowLiquidityThreshold || VaultStorage.load().circuitBreakerTripped;
+        if (m.kind == MarketKind.Alpha) {
+            s.belowLiquidityThreshold = prices.poolTao < m.liquidityThreshold;
+            s.depthCap = Math.mulDiv(prices.poolTao, m.oiDepthRatio, Constants.WAD);
+        }
+        s.reduceOnly = s.status != MarketStatus.Active || s.belowLiquidityThreshold || s.priceBroken
+            || VaultStorage.load().circuitBreakerTripped;
+        int256 longPnl = s.longOpenInterest.toInt256() - uint256(oi.long).toInt256();
+        int256 shortPnl = uint256(oi.short).toInt256() - s.shortOpenInterest.toInt256();
+        s.traderProfit = (longPnl > 0 ? longPnl.toUint256() : 0) + (shortPnl > 0 ? shortPnl.toUint256() : 0);
+        VaultStorage.Layout storage v = VaultStorage.load();
+        s.traderProfitCap = Math.mulDiv(v.reserves, v.risk.maxPnlFactor, Constants.WAD);
     }
 }

@@ -6,12 +6,15 @@ import {MarketId} from "../../types/MarketId.sol";
 /// @title Storage of the cumulative indices: per-market funding, global interest.
 /// @dev ERC-7201 namespace `megatao.storage.funding`. Append fields only; never reorder or retype.
 library FundingStorage {
-    /// @dev One market's funding: 1 slot.
+    /// @dev One market's funding: 1 slot, read and written by every trade of the market.
     struct MarketFunding {
         /// @dev Cumulative funding paid by a long per unit of entry notional, signed WAD (`FundingMath`).
         int128 index;
         /// @dev Timestamp of the last accrual; 0 before the market's first trade.
         uint64 lastAccrual;
+        /// @dev The market's open interest (both sides) at its reference price when it was last touched, rao: its
+        ///      share of `VaultStorage.totalOpenNotional`, the vault's utilization at the mark (uint64 rao: 1.8e10 TAO).
+        uint64 markNotional;
     }
 
     /// @custom:storage-location erc7201:megatao.storage.funding
@@ -20,6 +23,8 @@ library FundingStorage {
         /// @dev Cumulative interest per unit of entry notional, WAD (`InterestMath`), and its last accrual. 1 slot.
         uint128 interestIndex;
         uint64 lastInterestAccrual;
+        /// @dev A settled market's interest index at its settlement: its positions owe interest up to it, not after.
+        mapping(MarketId marketId => uint256) settledInterestIndex;
     }
 
     /// @dev The namespace id.

@@ -8,29 +8,33 @@ import {IMarketErrors} from "../../libraries/errors/MarketErrors.sol";
 /// @title Storage of the market registry.
 /// @dev ERC-7201 namespace `megatao.storage.market`. Append fields only; never reorder or retype.
 library MarketStorage {
-    /// @dev One market: 5 slots. The governance parameters (units in `MarketParams`) are laid out flat, so that the
-    ///      market's kind, status and netuid share the first slot with the margin parameters: a trade reads two slots
-    ///      (three for an increase, which checks the caps) where a nested `MarketParams` would cost it one more.
+    /// @dev One market: 5 slots. The governance parameters (units and bounds in `MarketParams`, `MarketBounds`) are
+    ///      laid out flat and narrower than in the ABI, so that what a trade reads shares as few slots as possible:
+    ///      a decrease reads slots 0 and 1, an increase slots 0 to 2.
     struct Market {
-        /// @dev Slot 0, read by every trade.
-        uint96 maxLeverage;
+        /// @dev Slot 0, read by every trade (maxLeverage to 20e18 needs 65 bits).
+        uint72 maxLeverage;
         uint64 maintenanceMargin;
         uint64 partialLiquidationBand;
         MarketKind kind;
         MarketStatus status;
         uint16 netuid;
-        /// @dev Slot 1, read by every trade.
-        uint64 takerFee;
-        uint64 makerFee;
-        uint64 maxFundingRate8h;
-        uint64 priceBand;
+        uint24 referencePeriod;
+        /// @dev Slot 1, read by every trade (taker fee to 1e16 and funding cap to 2e16 need 55 bits; the depth factor
+        ///      to 100e18, 67).
+        uint56 takerFee;
+        uint56 maxFundingRate8h;
+        uint64 divergenceLimit;
+        uint80 depthFactor;
         /// @dev Slot 2, read by increases.
-        uint128 maxOpenInterestPerSide;
-        uint128 liquidityThreshold;
-        /// @dev Slot 3: the ticker's ASCII bytes, left-aligned, zero-padded.
-        bytes32 ticker;
-        /// @dev Slot 4.
+        uint96 maxOpenInterestPerSide;
+        uint96 liquidityThreshold;
+        uint64 oiDepthRatio;
+        /// @dev Slot 3.
+        uint64 makerFee;
         uint64 listedAt;
+        /// @dev Slot 4: the ticker's ASCII bytes, left-aligned, zero-padded.
+        bytes32 ticker;
     }
 
     /// @custom:storage-location erc7201:megatao.storage.market
@@ -54,24 +58,27 @@ library MarketStorage {
 
     /// @dev A market's governance parameters.
     function params(Market storage m) internal view returns (MarketParams memory p) {
-        p.maxLeverage = m.maxLeverage;
-        p.maintenanceMargin = m.maintenanceMargin;
-        p.partialLiquidationBand = m.partialLiquidationBand;
-        p.takerFee = m.takerFee;
+        (p.maxLeverage, p.maintenanceMargin, p.partialLiquidationBand, p.referencePeriod) =
+        (m.maxLeverage, m.maintenanceMargin, m.partialLiquidationBand, m.referencePeriod);
+        (p.takerFee, p.maxFundingRate8h, p.divergenceLimit, p.depthFactor) =
+        (m.takerFee, m.maxFundingRate8h, m.divergenceLimit, m.depthFactor);
+        (p.maxOpenInterestPerSide, p.liquidityThreshold, p.oiDepthRatio) =
+        (m.maxOpenInterestPerSide, m.liquidityThreshold, m.oiDepthRatio);
         p.makerFee = m.makerFee;
-        p.maxFundingRate8h = m.maxFundingRate8h;
-        p.priceBand = m.priceBand;
-        p.maxOpenInterestPerSide = m.maxOpenInterestPerSide;
-        p.liquidityThreshold = m.liquidityThreshold;
     }
 
-    /// @dev Sets a market's governance parameters (checked by the caller).
+    /// @dev Sets a market's governance parameters, checked by the caller (`MarketBounds.check`): every bound fits the
+    ///      narrower stored field.
     function setParams(Market storage m, MarketParams memory p) internal {
-        (m.maxLeverage, m.maintenanceMargin, m.partialLiquidationBand) =
-        (p.maxLeverage, p.maintenanceMargin, p.partialLiquidationBand);
-        (m.takerFee, m.makerFee, m.maxFundingRate8h, m.priceBand) =
-        (p.takerFee, p.makerFee, p.maxFundingRate8h, p.priceBand);
-        (m.maxOpenInterestPerSide, m.liquidityThreshold) = (p.maxOpenInterestPerSide, p.liquidityThreshold);
+        // forge-lint: disable-start(unsafe-typecast)
+        (m.maxLeverage, m.maintenanceMargin, m.partialLiquidationBand, m.referencePeriod) =
+        (uint72(p.maxLeverage), p.maintenanceMargin, p.partialLiquidationBand, uint24(p.referencePeriod));
+        (m.takerFee, m.maxFundingRate8h, m.divergenceLimit, m.depthFactor) =
+        (uint56(p.takerFee), uint56(p.maxFundingRate8h), p.divergenceLimit, uint80(p.depthFactor));
+        (m.maxOpenInterestPerSide, m.liquidityThreshold, m.oiDepthRatio) =
+        (uint96(p.maxOpenInterestPerSide), uint96(p.liquidityThreshold), p.oiDepthRatio);
+        // forge-lint: disable-end(unsafe-typecast)
+        m.makerFee = p.makerFee;
     }
 
     /// @dev A listed market's record; reverts `MarketNotListed` for an id never listed.

@@ -7,21 +7,34 @@ import {IIndexOracle} from "../../interfaces/IOracleModule.sol";
 /// @title Storage of the oracle.
 /// @dev ERC-7201 namespace `megatao.storage.oracle`. Append fields only; never reorder or retype.
 library OracleStorage {
-    /// @dev One market's price state: 2 slots. Prices are TAO per unit x 1e18.
+    /// @dev One market's price state: 2 slots. Prices are TAO per unit x 1e18 (uint96: to 7.9e10 TAO per unit).
     struct PriceState {
-        /// @dev Slot 0, read and written by every trade: the last accepted price; the accepted price when block
-        ///      `lastBlock` began (the band's reference for updates in that block); the block of the last accepted
-        ///      price. uint96 prices go to 7.9e10 TAO per unit.
-        uint96 lastPrice;
-        uint96 blockStartPrice;
-        uint64 lastBlock;
-        /// @dev Slot 1: index markets only.
+        /// @dev Slot 0, read by every trade and written by the first of each block (docs/protocol.md section 3).
+        ///      `referencePrice`: the time-weighted EMA (an alpha market's own; an index market's oracle EMA, copied).
+        ///      `heldSpot`: the reading the next update weighs, the spot of the last block that touched the market
+        ///      (of its readings, the one nearest the reference).
+        ///      `updatedAt`: the time of the last reference update (the once-per-block key).
+        ///      `poolTao`: an alpha market's pool TAO reserve, whole TAO (saturating), the smallest reading of the last
+        ///      block that touched the market: depth reads the smaller of it and the reserve now.
+        uint96 referencePrice;
+        uint96 heldSpot;
+        uint40 updatedAt;
+        uint24 poolTao;
+        /// @dev Slot 1, read at the first touch of each block, and by every trade of an index market.
+        ///      `indexOracle`: index markets only. `failingSince`: when the price source started failing (0: it
+        ///      works). `registeredAt`: an alpha market's subnet registration block when it was listed.
         IIndexOracle indexOracle;
+        uint40 failingSince;
+        uint56 registeredAt;
     }
 
     /// @custom:storage-location erc7201:megatao.storage.oracle
     struct Layout {
         mapping(MarketId marketId => PriceState) prices;
+        /// @dev Governance (seconds): failure time after which anyone may settle a market; the max age of an index
+        ///      price for opens.
+        uint32 settleAfter;
+        uint32 indexMaxAge;
     }
 
     /// @dev The namespace id.

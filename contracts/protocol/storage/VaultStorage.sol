@@ -10,7 +10,8 @@ pragma solidity 0.8.30;
 library VaultStorage {
     /// @custom:storage-location erc7201:megatao.storage.vault
     struct Layout {
-        /// @dev Slot 0: the vault's capital (wei) and the open notional of all markets, both sides (wei).
+        /// @dev Slot 0: the vault's capital (wei) and the open notional of all markets, both sides, at the mark (wei:
+        ///      the sum of the markets' `FundingStorage.MarketFunding.markNotional`).
         uint128 reserves;
         uint128 totalOpenNotional;
         /// @dev Slot 1: the sum of all positions' margins, and the insurance fund (wei).
@@ -35,6 +36,18 @@ library VaultStorage {
         mapping(address account => uint256) claimable;
         /// @dev The initialization version.
         uint8 version;
+        /// @dev Governance: the risk parameters (docs/protocol.md section 5), one slot.
+        RiskParams risk;
+    }
+
+    /// @dev The risk parameters: a position's min margin and a liquidation's min keeper payment (wei), the cap on the
+    ///      traders' unrealized profit per market (WAD of the reserves) and on a position's realized profit (WAD
+    ///      multiple of its margin).
+    struct RiskParams {
+        uint64 minMargin;
+        uint64 minKeeperFee;
+        uint64 maxPnlFactor;
+        uint64 maxProfitMultiple;
     }
 
     /// @dev The namespace id.

@@ -65,11 +65,11 @@ contract GovernanceLifecycleTest is GovernanceFixture {
         vm.deal(trader, 10e18);
         MarketId sn19 = MarketIdLibrary.alpha(SN19);
         vm.prank(trader);
-        protocol.openPosition{value: 5e18}(sn19, true, 2e18, 0.01e18);
+        protocol.openPosition{value: 5e18}(sn19, true, 2e18, CHUTES_PRICE * 101 / 100, block.timestamp);
         assertGt(protocol.position(trader, sn19).size, 0, "opened on SN19");
         vm.roll(block.number + 1);
         vm.prank(trader);
-        protocol.closePosition(sn19, 0.01e18);
+        protocol.closePosition(sn19, CHUTES_PRICE * 99 / 100, block.timestamp);
         assertEq(protocol.position(trader, sn19).size, 0, "closed");
         assertGt(trader.balance, 9.9e18, "the margin came back, less fees and slippage");
     }
@@ -113,7 +113,7 @@ contract GovernanceLifecycleTest is GovernanceFixture {
         assertEq(info.listedAt, block.timestamp, "listed at");
         assertEq(keccak256(abi.encode(info.params)), keccak256(abi.encode(params)), "params");
         assertEq(MarketId.unwrap(protocol.marketIdByTicker("SN19")), MarketId.unwrap(sn19), "by ticker");
-        (uint256 price,) = protocol.lastPrice(sn19);
+        (uint256 price,) = protocol.referencePrice(sn19);
         assertEq(price, CHUTES_PRICE, "first accepted price");
         assertFalse(protocol.isBelowLiquidityThreshold(sn19), "tradable liquidity");
     }

@@ -14,7 +14,7 @@ import {MarketId, MarketIdLibrary} from "../../../contracts/types/MarketId.sol";
 ///      criterion's own error, bubbled up through the timelock and the Governor; the proposal stays queued and no
 ///      market is listed.
 contract ListingCriteriaTest is GovernanceFixture {
-    uint256 internal constant UINT128_MAX = type(uint128).max;
+    uint256 internal constant UINT96_MAX = type(uint96).max;
 
     MarketId internal sn19 = MarketIdLibrary.alpha(SN19);
 
@@ -123,7 +123,7 @@ contract ListingCriteriaTest is GovernanceFixture {
         MarketListing memory l = _sn19Listing();
         l.params.maxOpenInterestPerSide = 0;
         _assertRejectedAtExecution(
-            l, abi.encodeWithSelector(IMarketErrors.MaxOpenInterestOutOfBounds.selector, 0, 1, UINT128_MAX)
+            l, abi.encodeWithSelector(IMarketErrors.MaxOpenInterestOutOfBounds.selector, 0, 1, UINT96_MAX)
         );
         _assertNotListed(sn19);
     }
@@ -132,25 +132,43 @@ contract ListingCriteriaTest is GovernanceFixture {
         MarketListing memory l = _sn19Listing();
         l.params.liquidityThreshold = 0;
         _assertRejectedAtExecution(
-            l, abi.encodeWithSelector(IMarketErrors.LiquidityThresholdOutOfBounds.selector, 0, 1, UINT128_MAX)
+            l, abi.encodeWithSelector(IMarketErrors.LiquidityThresholdOutOfBounds.selector, 0, 1, UINT96_MAX)
         );
         _assertNotListed(sn19);
     }
 
-    function test_RevertWhen_PriceBandBelowBound() public {
+    function test_RevertWhen_ReferencePeriodOutOfBounds() public {
         MarketListing memory l = _sn19Listing();
-        l.params.priceBand = 0.009e18;
+        l.params.referencePeriod = 59;
         _assertRejectedAtExecution(
-            l, abi.encodeWithSelector(IMarketErrors.PriceBandOutOfBounds.selector, 0.009e18, 0.01e18, 0.5e18)
+            l, abi.encodeWithSelector(IMarketErrors.ReferencePeriodOutOfBounds.selector, 59, 60, 1 days)
         );
         _assertNotListed(sn19);
     }
 
-    function test_RevertWhen_PriceBandAboveBound() public {
+    function test_RevertWhen_DivergenceLimitOutOfBounds() public {
         MarketListing memory l = _sn19Listing();
-        l.params.priceBand = 0.51e18;
+        l.params.divergenceLimit = 0.26e18;
         _assertRejectedAtExecution(
-            l, abi.encodeWithSelector(IMarketErrors.PriceBandOutOfBounds.selector, 0.51e18, 0.01e18, 0.5e18)
+            l, abi.encodeWithSelector(IMarketErrors.DivergenceLimitOutOfBounds.selector, 0.26e18, 0.005e18, 0.25e18)
+        );
+        _assertNotListed(sn19);
+    }
+
+    function test_RevertWhen_OiDepthRatioZeroForAnAlphaMarket() public {
+        MarketListing memory l = _sn19Listing();
+        l.params.oiDepthRatio = 0;
+        _assertRejectedAtExecution(
+            l, abi.encodeWithSelector(IMarketErrors.OiDepthRatioOutOfBounds.selector, 0, 0.001e18, 0.5e18)
+        );
+        _assertNotListed(sn19);
+    }
+
+    function test_RevertWhen_DepthFactorOutOfBounds() public {
+        MarketListing memory l = _sn19Listing();
+        l.params.depthFactor = 100e18 + 1;
+        _assertRejectedAtExecution(
+            l, abi.encodeWithSelector(IMarketErrors.DepthFactorOutOfBounds.selector, 100e18 + 1, 0.1e18, 100e18)
         );
         _assertNotListed(sn19);
     }
@@ -166,7 +184,10 @@ contract ListingCriteriaTest is GovernanceFixture {
         l.params.maxFundingRate8h = uint64(MarketBounds.MAX_MAX_FUNDING_RATE_8H);
         l.params.maxOpenInterestPerSide = 1;
         l.params.liquidityThreshold = uint128(uint256(POOL_TAO_RAO) * Bittensor.WEI_PER_RAO); // exactly the pool
-        l.params.priceBand = uint64(MarketBounds.MAX_PRICE_BAND);
+        l.params.referencePeriod = uint32(MarketBounds.MAX_REFERENCE_PERIOD);
+        l.params.divergenceLimit = uint64(MarketBounds.MAX_DIVERGENCE_LIMIT);
+        l.params.oiDepthRatio = uint64(MarketBounds.MAX_OI_DEPTH_RATIO);
+        l.params.depthFactor = uint96(MarketBounds.MAX_DEPTH_FACTOR);
         _pass(_listingProposal(l, "List at the edges"));
         assertEq(protocol.marketParams(sn19).maxLeverage, 20e18, "listed");
     }

@@ -5,7 +5,7 @@ import {LpFixture} from "./LpFixture.t.sol";
 import {MarketId} from "../../../contracts/types/MarketId.sol";
 
 /// The share value: trader gains counted in full, losses not at withdrawal; exposure sums; a price moved within a
-/// block cannot raise the withdrawal value.
+/// block cannot move it.
 contract LpShareValueTest is LpFixture {
     function test_exposure_tracksSizesAndActiveMarkets() public {
         _open(alice, chutes, true, 10e18, 2e18);
@@ -66,21 +66,23 @@ contract LpShareValueTest is LpFixture {
         assertApproxEqAbs(w, reserves - gain, 2, "the longs' gain counts; the shorts' loss does not offset it");
     }
 
-    /// A price moved within the block (spot through the band, an oracle update) can only lower the withdrawal value.
-    function testFuzz_shareValue_priceMovedInTheBlockCannotRaiseTheWithdrawalValue(uint256 priceSeed, bool isLong)
+    /// A price moved within the block (the spot, then any number of pokes) cannot move either share value: LP equity
+    /// is valued at the stored reference prices, which the block's first touch set from readings stored before it.
+    function testFuzz_shareValue_priceMovedInTheBlockCannotMoveTheShareValues(uint256 priceSeed, bool isLong)
         public
     {
         _open(alice, chutes, isLong, 50e18, 3e18);
         _open(bob, chutes, !isLong, 20e18, 2e18);
         _at(block.timestamp + 1 hours);
+        protocol.poke(chutes);
         uint256 before = _withdrawalValue();
         uint256 depositBefore = _depositValue();
         _setChutesPrice(bound(priceSeed, 0.01e18, 0.16e18));
-        assertLe(_withdrawalValue(), before, "spot moved");
-        assertGe(_depositValue(), depositBefore, "deposit value only rises");
-        protocol.updatePrice(chutes);
-        assertLe(_withdrawalValue(), before, "oracle updated");
-        assertGe(_depositValue(), depositBefore, "deposit value only rises");
+        assertEq(_withdrawalValue(), before, "spot moved");
+        assertEq(_depositValue(), depositBefore, "spot moved");
+        protocol.poke(chutes);
+        assertEq(_withdrawalValue(), before, "poked again");
+        assertEq(_depositValue(), depositBefore, "poked again");
     }
 
     /// Fees, interest and funding reach the LPs: the withdrawal value rises with a round trip's fees.

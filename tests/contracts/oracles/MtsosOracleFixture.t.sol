@@ -7,7 +7,8 @@ import {Bittensor} from "../../../contracts/libraries/Bittensor.sol";
 import {MtsosOracle} from "../../../contracts/oracles/MtsosOracle.sol";
 import {Built} from "../utils/Built.sol";
 
-/// @dev The Alpha precompile emulator at 0x0808 and a fresh MtsosOracle. `_setSum` makes `getSumAlphaPrice()` answer
+/// @dev The Alpha precompile emulator at 0x0808; `_deploy` deploys a fresh MtsosOracle (its EMA starts at the sum then
+///      set, in the deploying transaction), owned by the test. `_setSum` makes `getSumAlphaPrice()` answer
 ///      any multiple of 1e9 wei below `MAX_SUM`: the emulator counts only dynamic non-root subnets priced below
 ///      1 TAO and truncates to 9 decimals, so the sum is spread over `POOLS` pools of 1 alpha each, whose exact price
 ///      is their TAO reserve in rao x 1e9.
@@ -28,8 +29,14 @@ abstract contract MtsosOracleFixture is Test {
     function setUp() public virtual {
         vm.etch(Bittensor.ALPHA_PRECOMPILE, address(new AlphaPrecompileEmulator()).code);
         alpha = AlphaPrecompileEmulator(Bittensor.ALPHA_PRECOMPILE);
-        oracle = MtsosOracle(Built.deploy("MtsosOracle"));
         vm.warp(1_773_087_480); // 2026-03-09 20:18 UTC, the first published reading (16:18 US Eastern, EDT)
+    }
+
+    /// @dev Sets the sum to `sumWei` and deploys the oracle now, owned by this test.
+    function _deploy(uint256 sumWei) internal returns (MtsosOracle) {
+        _setSum(sumWei);
+        oracle = MtsosOracle(Built.deploy("MtsosOracle", abi.encode(address(this))));
+        return oracle;
     }
 
     /// @dev Makes `getSumAlphaPrice()` answer `sumWei` (a multiple of 1e9 below `MAX_SUM`; 0 gives a zero sum).

@@ -6,22 +6,23 @@ import {MtsosOracle} from "../../../contracts/oracles/MtsosOracle.sol";
 import {IIndexOracle} from "../../../contracts/interfaces/IOracleModule.sol";
 import {PositionInfo} from "../../../contracts/interfaces/IPositionViewModule.sol";
 import {MarginMath} from "../../../contracts/libraries/math/MarginMath.sol";
+import {IPositionErrors} from "../../../contracts/libraries/errors/PositionErrors.sol";
 import {Bittensor} from "../../../contracts/libraries/Bittensor.sol";
 import {Built} from "../utils/Built.sol";
 
 /// @dev The MTSOS market on the real MTSOS oracle: it opens, closes and liquidates at the 7-day EMA of the sum of
-///      alpha prices, not at the spot, so a one-block spike moves neither entries nor liquidations.
+///      alpha prices, not at the spot, so a one-block spike moves neither entries nor liquidations; and it accepts no
+///      open while the sum stands beyond the divergence limit from the EMA (the EMA's lag is not for sale).
 contract MtsosTradingTest is TradingFixture {
     MtsosOracle internal mtsosOracle;
 
     function setUp() public override {
         super.setUp();
-        mtsosOracle = MtsosOracle(Built.deploy("MtsosOracle"));
-        mtsosOracle.update(); // the sum of the fixture's two pools, 0.04 + 0.04 TAO: the EMA starts at the spot
+        // The sum of the fixture's two pools, 0.04 + 0.04 TAO: the EMA starts at it, in the deploying transaction.
+        mtsosOracle = MtsosOracle(Built.deploy("MtsosOracle", abi.encode(owner)));
         vm.prank(owner);
         protocol.setIndexOracle(mtsos, IIndexOracle(address(mtsosOracle)));
-        vm.roll(block.number + 1);
-        protocol.updatePrice(mtsos);
+        _tick(12);
     }
 
     /// Both pools at `price` each: the sum (the spot) is twice it.
@@ -33,27 +34,34 @@ contract MtsosTradingTest is TradingFixture {
         alpha.setPool(LIUM, POOL_TAO_RAO, poolAlpha, Bittensor.MECHANISM_DYNAMIC);
     }
 
-    /// One oracle update and one market price update, `elapsed` seconds and one block later.
+    /// One poke of the market (which refreshes the oracle), `elapsed` seconds and one block later.
     function _tick(uint256 elapsed) internal {
         vm.warp(block.timestamp + elapsed);
         vm.roll(block.number + 1);
-        mtsosOracle.update();
-        protocol.updatePrice(mtsos);
+        protocol.poke(mtsos);
     }
 
-    function test_open_entersAtTheEmaNotAtASpike() public {
-        uint256 ema = mtsosOracle.ema();
-        assertEq(ema, 0.08e18);
-        _setPools(0.4e18); // the spot jumps fivefold
-        _tick(12);
-        assertLt(mtsosOracle.ema(), ema + ema / 1000, "one 12 s reading barely moves the EMA");
+    function test_open_entersAtTheEma() public {
         _open(alice, mtsos, true, 10e18, 2e18);
         PositionInfo memory p = _position(alice, mtsos);
         assertEq(p.markPrice, mtsosOracle.ema(), "the market's mark is the EMA");
-        // The entry is the EMA moved by the base slippage tier only (index markets have no pool term).
+        // The entry is the EMA moved by the base slippage tier (and the skew impact, small here).
         assertGe(p.entryPrice, p.markPrice);
         assertLe(p.entryPrice, p.markPrice + p.markPrice / 100);
-        assertLt(p.entryPrice, mtsosOracle.lastSpot() / 4, "far from the spiked spot");
+    }
+
+    function test_RevertWhen_openWhileTheSumStandsFarFromTheEma() public {
+        uint256 ema = mtsosOracle.ema();
+        _setPools(0.4e18); // the sum jumps fivefold
+        _tick(12);
+        assertLt(mtsosOracle.ema(), ema + ema / 1000, "one 12 s reading barely moves the EMA");
+        vm.prank(alice);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IPositionErrors.PriceDivergenceTooHigh.selector, mtsos, 0.8e18, mtsosOracle.ema(), 0.05e18
+            )
+        );
+        protocol.openPosition{value: 10e18}(mtsos, true, 2e18, ANY_BUY_PRICE, block.timestamp);
     }
 
     function test_close_paysAtTheEma() public {

@@ -62,7 +62,7 @@ contract MarketModuleTest is ProtocolFixture {
         vm.expectEmit(address(router));
         emit IMarketModule.MarketListed(expected, "CHUTES", MarketKind.Alpha, CHUTES, listing.params);
         vm.expectEmit(address(router));
-        emit IOracleModule.PriceUpdated(expected, CHUTES_PRICE, CHUTES_PRICE, false);
+        emit IOracleModule.ReferencePriceUpdated(expected, CHUTES_PRICE, CHUTES_PRICE);
         MarketId chutes = _list(listing);
 
         assertTrue(chutes == expected);
@@ -81,7 +81,7 @@ contract MarketModuleTest is ProtocolFixture {
         assertTrue(ids[0] == lium);
         assertTrue(ids[1] == chutes);
 
-        (uint256 price, uint256 blockNumber) = protocol.lastPrice(chutes);
+        (uint256 price, uint256 blockNumber) = protocol.referencePrice(chutes);
         assertEq(price, CHUTES_PRICE, "the listing's reading seeds the oracle");
         assertEq(blockNumber, block.number);
     }
@@ -100,7 +100,7 @@ contract MarketModuleTest is ProtocolFixture {
         assertEq(info.netuid, 0);
         assertEq(info.params.maxLeverage, 5e18);
         assertEq(protocol.indexOracle(mtsos), address(indexOracle));
-        (uint256 price,) = protocol.lastPrice(mtsos);
+        (uint256 price,) = protocol.referencePrice(mtsos);
         assertEq(price, MTSOS_PRICE);
     }
 
@@ -390,20 +390,38 @@ contract MarketModuleTest is ProtocolFixture {
         protocol.updateMarketParams(mtsos, listing.params);
     }
 
-    function test_priceBand_bounds() public {
+    function test_referencePrice_bounds() public {
         MarketParams memory p = _alphaParams();
-        p.priceBand = 0.01e18;
+        (p.referencePeriod, p.divergenceLimit, p.oiDepthRatio, p.depthFactor) = (60, 0.005e18, 0.001e18, 0.1e18);
         _assertAccepted(p);
-        p.priceBand = 0.5e18;
+        (p.referencePeriod, p.divergenceLimit, p.oiDepthRatio, p.depthFactor) = (1 days, 0.25e18, 0.5e18, 100e18);
         _assertAccepted(p);
-        p.priceBand = 0.01e18 - 1;
+        p.referencePeriod = 1 days + 1;
         _assertRejected(
-            p, abi.encodeWithSelector(IMarketErrors.PriceBandOutOfBounds.selector, 0.01e18 - 1, 0.01e18, 0.5e18)
+            p, abi.encodeWithSelector(IMarketErrors.ReferencePeriodOutOfBounds.selector, 1 days + 1, 60, 1 days)
         );
-        p.priceBand = 0.5e18 + 1;
+        p.referencePeriod = 600;
+        p.divergenceLimit = 0.005e18 - 1;
         _assertRejected(
-            p, abi.encodeWithSelector(IMarketErrors.PriceBandOutOfBounds.selector, 0.5e18 + 1, 0.01e18, 0.5e18)
+            p,
+            abi.encodeWithSelector(IMarketErrors.DivergenceLimitOutOfBounds.selector, 0.005e18 - 1, 0.005e18, 0.25e18)
         );
+        p.divergenceLimit = 0.05e18;
+        p.oiDepthRatio = 0.5e18 + 1;
+        _assertRejected(
+            p, abi.encodeWithSelector(IMarketErrors.OiDepthRatioOutOfBounds.selector, 0.5e18 + 1, 0.001e18, 0.5e18)
+        );
+        p.oiDepthRatio = 0.05e18;
+        p.depthFactor = 0.1e18 - 1;
+        _assertRejected(
+            p, abi.encodeWithSelector(IMarketErrors.DepthFactorOutOfBounds.selector, 0.1e18 - 1, 0.1e18, 100e18)
+        );
+    }
+
+    function test_oiDepthRatio_isZeroForIndexMarkets() public {
+        MarketListing memory listing = _indexListing("MTSOS", address(indexOracle));
+        listing.params.oiDepthRatio = 0.05e18;
+        _listReverts(listing, abi.encodeWithSelector(IMarketErrors.OiDepthRatioOutOfBounds.selector, 0.05e18, 0, 0));
     }
 
     function test_bounds_constantsMatchTheProtocol() public pure {
@@ -414,8 +432,14 @@ contract MarketModuleTest is ProtocolFixture {
         assertEq(MarketBounds.MAX_PARTIAL_LIQUIDATION_BAND, 0.1e18);
         assertEq(MarketBounds.MAX_TAKER_FEE, 0.01e18);
         assertEq(MarketBounds.MAX_MAX_FUNDING_RATE_8H, 0.02e18);
-        assertEq(MarketBounds.MIN_PRICE_BAND, 0.01e18);
-        assertEq(MarketBounds.MAX_PRICE_BAND, 0.5e18);
+        assertEq(MarketBounds.MIN_REFERENCE_PERIOD, 60);
+        assertEq(MarketBounds.MAX_REFERENCE_PERIOD, 1 days);
+        assertEq(MarketBounds.MIN_DIVERGENCE_LIMIT, 0.005e18);
+        assertEq(MarketBounds.MAX_DIVERGENCE_LIMIT, 0.25e18);
+        assertEq(MarketBounds.MIN_OI_DEPTH_RATIO, 0.001e18);
+        assertEq(MarketBounds.MAX_OI_DEPTH_RATIO, 0.5e18);
+        assertEq(MarketBounds.MIN_DEPTH_FACTOR, 0.1e18);
+        assertEq(MarketBounds.MAX_DEPTH_FACTOR, 100e18);
     }
 
     /// Any parameter set within every bound is accepted; the check never reverts otherwise.
@@ -428,7 +452,7 @@ contract MarketModuleTest is ProtocolFixture {
         uint256 funding,
         uint256 oi,
         uint256 threshold,
-        uint256 priceBand
+        uint256 seed
     ) public {
         MarketParams memory p;
         p.maxLeverage = uint96(bound(leverage, 1e18, 20e18));
@@ -438,9 +462,12 @@ contract MarketModuleTest is ProtocolFixture {
         p.takerFee = uint64(bound(taker, 0, 0.01e18));
         p.makerFee = uint64(bound(maker, 0, p.takerFee));
         p.maxFundingRate8h = uint64(bound(funding, 0, 0.02e18));
-        p.maxOpenInterestPerSide = uint128(bound(oi, 1, type(uint128).max));
-        p.liquidityThreshold = uint128(bound(threshold, 1, type(uint128).max));
-        p.priceBand = uint64(bound(priceBand, 0.01e18, 0.5e18));
+        p.maxOpenInterestPerSide = uint128(bound(oi, 1, type(uint96).max));
+        p.liquidityThreshold = uint128(bound(threshold, 1, type(uint96).max));
+        p.referencePeriod = uint32(bound(seed, 60, 1 days));
+        p.divergenceLimit = uint64(bound(seed >> 32, 0.005e18, 0.25e18));
+        p.oiDepthRatio = uint64(bound(seed >> 96, 0.001e18, 0.5e18));
+        p.depthFactor = uint96(bound(seed >> 160, 0.1e18, 100e18));
         vm.prank(owner);
         protocol.updateMarketParams(lium, p);
         assertEq(abi.encode(protocol.marketParams(lium)), abi.encode(p));

@@ -323,7 +323,7 @@ contract MegaTAOTest is ProtocolFixture {
         (bytes32 moduleId, address implementation) = router.moduleOf(IMarketModule.listMarket.selector);
         assertEq(moduleId, MARKET);
         assertEq(implementation, address(marketModule));
-        (moduleId, implementation) = router.moduleOf(IOracleModule.updatePrice.selector);
+        (moduleId, implementation) = router.moduleOf(IOracleModule.poke.selector);
         assertEq(moduleId, ORACLE);
         assertEq(implementation, address(oracleModule));
         assertEq(marketModule.moduleId(), MARKET);
@@ -389,7 +389,7 @@ contract MegaTAOTest is ProtocolFixture {
         assertEq(info.ticker, "CHUTES");
         assertEq(info.netuid, CHUTES);
         assertEq(uint8(protocol.marketStatus(chutes)), uint8(MarketStatus.Active));
-        (uint256 price,) = protocol.lastPrice(chutes);
+        (uint256 price,) = protocol.referencePrice(chutes);
         assertEq(price, CHUTES_PRICE, "the oracle namespace is untouched");
 
         _list(_alphaListing("LIUM", LIUM));
@@ -516,11 +516,17 @@ contract MegaTAOTest is ProtocolFixture {
         vm.expectRevert(oracle);
         oracleModule.spotPrice(id);
         vm.expectRevert(oracle);
-        oracleModule.previewPrice(id);
+        oracleModule.oraclePrices(id);
         vm.expectRevert(oracle);
-        oracleModule.updatePrice(id);
+        oracleModule.poke(id);
         vm.expectRevert(oracle);
-        oracleModule.lastPrice(id);
+        oracleModule.accrue(id);
+        vm.expectRevert(oracle);
+        oracleModule.referencePrice(id);
+        vm.expectRevert(oracle);
+        oracleModule.oracleParams();
+        vm.expectRevert(oracle);
+        oracleModule.setOracleParams(1 hours, 15 minutes);
         vm.expectRevert(oracle);
         oracleModule.poolTaoReserve(id);
         vm.expectRevert(oracle);

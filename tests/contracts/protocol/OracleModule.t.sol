@@ -1,22 +1,23 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+// The oracle module (docs/protocol.md sections 3 and 3a): spot readings, the reference price (a time-weighted EMA
+// updated once per block from the reading held since the last touched block, never from the updating transaction's
+// own), its depth reading, failing sources (zero, switched off, re-registered subnet, stale index) that fall back to
+// the reference, and the oracle's governance parameters.
+
 import {ProtocolFixture, MockIndexOracle} from "./ProtocolFixture.t.sol";
 import {Bittensor} from "../../../contracts/libraries/Bittensor.sol";
 import {IMarketErrors} from "../../../contracts/libraries/errors/MarketErrors.sol";
 import {IOracleErrors} from "../../../contracts/libraries/errors/OracleErrors.sol";
-import {IOracleModule, IIndexOracle} from "../../../contracts/interfaces/IOracleModule.sol";
-import {MarketParams} from "../../../contracts/interfaces/IMarketModule.sol";
-import {OracleLogic} from "../../../contracts/protocol/modules/OracleModule.sol";
+import {IOracleModule, IIndexOracle, OraclePrices} from "../../../contracts/interfaces/IOracleModule.sol";
 import {MarketId, MarketIdLibrary} from "../../../contracts/types/MarketId.sol";
 
 contract OracleModuleTest is ProtocolFixture {
     MarketId internal chutes;
     MarketId internal mtsos;
 
-    /// @dev CHUTES prices at 0.04 TAO; the genesis band of 20% spans 0.032..0.048.
-    uint64 internal constant TAO_AT_UPPER_EDGE = 12_000e9; // 0.048
-    uint64 internal constant TAO_AT_LOWER_EDGE = 8_000e9; // 0.032
+    uint256 internal constant PERIOD = 600;
 
     function setUp() public override {
         super.setUp();
@@ -24,17 +25,27 @@ contract OracleModuleTest is ProtocolFixture {
         mtsos = _list(_indexListing("MTSOS", address(indexOracle)));
     }
 
-    function _preview(MarketId id) internal view returns (uint256 price, bool clamped) {
-        return protocol.previewPrice(id);
+    /// @dev CHUTES's pool at `price` (TAO x 1e18) with the fixture's TAO reserve.
+    function _setSpot(uint256 price) internal {
+        // Test values, far below the type limits.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        alpha.setPool(CHUTES, POOL_TAO_RAO, uint64(uint256(POOL_TAO_RAO) * 1e18 / price), Bittensor.MECHANISM_DYNAMIC);
     }
 
-    function _assertUpdate(MarketId id, uint256 expectedPrice, bool expectedClamped) internal {
-        (uint256 price, bool clamped) = protocol.updatePrice(id);
-        assertEq(price, expectedPrice, "price");
-        assertEq(clamped, expectedClamped, "clamped");
-        (uint256 stored, uint256 blockNumber) = protocol.lastPrice(id);
-        assertEq(stored, expectedPrice, "stored");
-        assertEq(blockNumber, block.number, "block");
+    function _nextBlock(uint256 seconds_) internal {
+        vm.roll(block.number + 1);
+        vm.warp(block.timestamp + seconds_);
+    }
+
+    function _ref(MarketId id) internal view returns (uint256 price) {
+        (price,) = protocol.referencePrice(id);
+    }
+
+    /// @dev `prev + (held - prev) x dt / (dt + P)`, rounded toward `prev` (TimeWeightedEma).
+    function _ema(uint256 prev, uint256 held, uint256 dt) internal pure returns (uint256) {
+        if (dt > PERIOD) dt = PERIOD;
+        if (held >= prev) return prev + (held - prev) * dt / (dt + PERIOD);
+        return prev - (prev - held) * dt / (dt + PERIOD);
     }
 
     // ---------------------------------------------------------------- spot
@@ -42,7 +53,8 @@ contract OracleModuleTest is ProtocolFixture {
     function test_spotPrice_alphaReadsThePrecompile() public {
         assertEq(protocol.spotPrice(chutes), CHUTES_PRICE);
         _setChutesTao(20_000e9);
-        assertEq(protocol.spotPrice(chutes), 0.08e18, "spot is not banded");
+        assertEq(protocol.spotPrice(chutes), 0.08e18, "the spot is the pool's price now");
+        assertEq(_ref(chutes), CHUTES_PRICE, "the reference is not");
     }
 
     function test_spotPrice_indexReadsItsOracle() public {
@@ -53,19 +65,14 @@ contract OracleModuleTest is ProtocolFixture {
 
     function test_RevertWhen_alphaSpotIsZero() public {
         alpha.setPool(CHUTES, POOL_TAO_RAO, 0, Bittensor.MECHANISM_DYNAMIC);
-        bytes memory err = abi.encodeWithSelector(IOracleErrors.OraclePriceZero.selector, chutes);
-        vm.expectRevert(err);
+        vm.expectRevert(abi.encodeWithSelector(IOracleErrors.OraclePriceZero.selector, chutes));
         protocol.spotPrice(chutes);
-        vm.expectRevert(err);
-        protocol.previewPrice(chutes);
-        vm.expectRevert(err);
-        protocol.updatePrice(chutes);
     }
 
     function test_RevertWhen_indexSpotIsZero() public {
         indexOracle.setPrice(0);
         vm.expectRevert(abi.encodeWithSelector(IOracleErrors.OraclePriceZero.selector, mtsos));
-        protocol.updatePrice(mtsos);
+        protocol.spotPrice(mtsos);
     }
 
     function test_RevertWhen_alphaPrecompileSwitchedOff() public {
@@ -74,11 +81,10 @@ contract OracleModuleTest is ProtocolFixture {
         vm.expectRevert(err);
         protocol.spotPrice(chutes);
         vm.expectRevert(err);
-        protocol.updatePrice(chutes);
-        vm.expectRevert(err);
         protocol.poolTaoReserve(chutes);
-        vm.expectRevert(err);
-        protocol.isBelowLiquidityThreshold(chutes);
+        // The views a trade relies on answer, from the last good readings.
+        assertTrue(protocol.oraclePrices(chutes).broken);
+        assertFalse(protocol.isBelowLiquidityThreshold(chutes));
     }
 
     function test_RevertWhen_alphaPrecompileAbsent() public {
@@ -90,13 +96,16 @@ contract OracleModuleTest is ProtocolFixture {
     function test_RevertWhen_indexOracleReverts() public {
         indexOracle.setBroken(true);
         vm.expectRevert(abi.encodeWithSelector(IOracleErrors.IndexOracleUnavailable.selector, address(indexOracle)));
-        protocol.updatePrice(mtsos);
+        protocol.spotPrice(mtsos);
     }
 
-    function test_RevertWhen_indexOracleAnswersMoreThan128Bits() public {
-        indexOracle.setPrice(uint256(type(uint128).max) + 1);
+    function test_RevertWhen_indexOracleAnswersMoreThan96Bits() public {
+        indexOracle.setPrice(uint256(type(uint96).max) + 1);
         vm.expectRevert(abi.encodeWithSelector(IOracleErrors.IndexOracleUnavailable.selector, address(indexOracle)));
         protocol.spotPrice(mtsos);
+        _nextBlock(12);
+        protocol.poke(mtsos);
+        assertTrue(protocol.oraclePrices(mtsos).broken, "a trade falls back to the reference");
     }
 
     function test_RevertWhen_marketNotListed() public {
@@ -105,11 +114,13 @@ contract OracleModuleTest is ProtocolFixture {
         vm.expectRevert(err);
         protocol.spotPrice(lium);
         vm.expectRevert(err);
-        protocol.previewPrice(lium);
+        protocol.oraclePrices(lium);
         vm.expectRevert(err);
-        protocol.updatePrice(lium);
+        protocol.poke(lium);
         vm.expectRevert(err);
-        protocol.lastPrice(lium);
+        protocol.accrue(lium);
+        vm.expectRevert(err);
+        protocol.referencePrice(lium);
         vm.expectRevert(err);
         protocol.poolTaoReserve(lium);
         vm.expectRevert(err);
@@ -121,112 +132,179 @@ contract OracleModuleTest is ProtocolFixture {
         protocol.setIndexOracle(lium, indexOracle);
     }
 
-    // ---------------------------------------------------------------- price band
+    // ---------------------------------------------------------------- the reference price (section 3)
 
-    function test_previewPrice_acceptsMovesAtTheBandsEdges() public {
-        vm.roll(block.number + 1);
-        _setChutesTao(TAO_AT_UPPER_EDGE);
-        (uint256 price, bool clamped) = _preview(chutes);
-        assertEq(price, 0.048e18);
-        assertFalse(clamped);
-        _setChutesTao(TAO_AT_LOWER_EDGE);
-        (price, clamped) = _preview(chutes);
-        assertEq(price, 0.032e18);
-        assertFalse(clamped);
-    }
-
-    function test_previewPrice_clampsMovesBeyondTheBand() public {
-        vm.roll(block.number + 1);
-        _setChutesTao(TAO_AT_UPPER_EDGE + 1e9); // 0.048004
-        (uint256 price, bool clamped) = _preview(chutes);
-        assertEq(price, 0.048e18);
-        assertTrue(clamped);
-        _setChutesTao(TAO_AT_LOWER_EDGE - 1e9); // 0.031996
-        (price, clamped) = _preview(chutes);
-        assertEq(price, 0.032e18);
-        assertTrue(clamped);
-        (uint256 stored,) = protocol.lastPrice(chutes);
-        assertEq(stored, CHUTES_PRICE, "a preview stores nothing");
-    }
-
-    function test_updatePrice_storesAndEmits() public {
-        vm.roll(block.number + 1);
-        _setChutesTao(11_000e9); // 0.044
+    function test_poke_weighsTheHeldReadingNotItsOwn() public {
+        // Listing held 0.04. The spot moves to 0.05; the first poke of the next block weighs 0.04 (no move) and holds
+        // 0.05; the next block's poke weighs 0.05 for the 12 s since.
+        _setSpot(0.05e18);
+        _nextBlock(12);
+        assertEq(protocol.poke(chutes), CHUTES_PRICE, "its own reading weighs nothing");
+        assertEq(protocol.oraclePrices(chutes).heldSpot, 0.05e18, "held for the next update");
+        _nextBlock(12);
+        uint256 expected = _ema(CHUTES_PRICE, 0.05e18, 12);
         vm.expectEmit(address(router));
-        emit IOracleModule.PriceUpdated(chutes, 0.044e18, 0.044e18, false);
-        vm.prank(stranger); // anyone
-        (uint256 price, bool clamped) = protocol.updatePrice(chutes);
-        assertEq(price, 0.044e18);
-        assertFalse(clamped);
-        (uint256 stored, uint256 blockNumber) = protocol.lastPrice(chutes);
-        assertEq(stored, 0.044e18);
-        assertEq(blockNumber, block.number);
+        emit IOracleModule.ReferencePriceUpdated(chutes, 0.05e18, expected);
+        assertEq(protocol.poke(chutes), expected);
+        (uint256 stored, uint256 updatedAt) = protocol.referencePrice(chutes);
+        assertEq(stored, expected);
+        assertEq(updatedAt, block.timestamp);
     }
 
-    function test_updatePrice_clampedEmitsSpotAndPrice() public {
-        vm.roll(block.number + 1);
-        _setChutesTao(20_000e9); // 0.08
+    function test_poke_atMostOncePerBlock() public {
+        _setSpot(0.05e18);
+        _nextBlock(12);
+        protocol.poke(chutes);
+        _nextBlock(12);
+        uint256 ref = protocol.poke(chutes);
+        // More pokes in the block, whatever the spot does, leave the reference.
+        _setSpot(0.08e18);
+        assertEq(protocol.poke(chutes), ref);
+        _setSpot(0.01e18);
+        assertEq(protocol.poke(chutes), ref);
+        assertEq(_ref(chutes), ref);
+    }
+
+    /// Of a block's readings, the one nearest the reference is held: a spot pushed and restored by one transaction is
+    /// replaced by any other reading of its block.
+    function test_poke_holdsTheReadingNearestTheReference() public {
+        _nextBlock(12);
+        _setSpot(0.06e18); // the attacker's push, poked, then restored
+        protocol.poke(chutes);
+        assertEq(protocol.oraclePrices(chutes).heldSpot, 0.06e18);
+        _setSpot(CHUTES_PRICE);
+        protocol.poke(chutes); // a keeper in the same block
+        assertEq(protocol.oraclePrices(chutes).heldSpot, CHUTES_PRICE, "the push is gone");
+        _nextBlock(PERIOD);
+        assertEq(protocol.poke(chutes), CHUTES_PRICE, "and never weighed");
+    }
+
+    function test_poke_capsTheElapsedTimeAtThePeriod() public {
+        _setSpot(0.05e18);
+        _nextBlock(12);
+        protocol.poke(chutes);
+        _nextBlock(1 days);
+        assertEq(protocol.poke(chutes), _ema(CHUTES_PRICE, 0.05e18, PERIOD), "a day weighs one period");
+        assertEq(protocol.poke(chutes), 0.045e18, "half-way");
+    }
+
+    function test_poke_followsALastingMove() public {
+        _setSpot(0.05e18);
+        uint256 ref = CHUTES_PRICE;
+        for (uint256 i; i < 200; ++i) {
+            _nextBlock(12);
+            uint256 next = protocol.poke(chutes);
+            assertGe(next, ref, "rises");
+            assertLe(next, 0.05e18, "never past the spot");
+            ref = next;
+        }
+        assertGt(ref, 0.0498e18, "40 minutes of 0.05 bring it within 0.4%");
+    }
+
+    function test_oraclePrices_showsWhatATradeNowWouldUse() public {
+        _setSpot(0.05e18);
+        _nextBlock(12);
+        protocol.poke(chutes);
+        _nextBlock(60);
+        OraclePrices memory p = protocol.oraclePrices(chutes);
+        assertEq(p.spot, 0.05e18);
+        assertEq(p.storedReferencePrice, CHUTES_PRICE);
+        assertEq(p.referencePrice, _ema(CHUTES_PRICE, 0.05e18, 60), "the update a trade now would make");
+        assertEq(p.heldSpot, 0.05e18);
+        assertEq(p.movingPrice, 0.05e18, "the chain's own EMA, shown beside");
+        assertEq(p.divergence, (0.05e18 - p.referencePrice) * 1e18 / p.referencePrice + 1);
+        assertEq(p.poolTao, 10_000e18);
+        assertFalse(p.broken);
+        assertEq(protocol.poke(chutes), p.referencePrice);
+    }
+
+    /// The depth reading is the smaller of the reserve now and the smallest reading of the last block that touched the
+    /// market: TAO added to the pool for one transaction does not deepen it.
+    function test_oraclePrices_depthIsTheSmallerOfNowAndTheLastBlock() public {
+        alpha.setPool(CHUTES, 20_000e9, 500_000e9, Bittensor.MECHANISM_DYNAMIC); // same price, twice the TAO
+        assertEq(protocol.oraclePrices(chutes).poolTao, 10_000e18, "the listing block's reading");
+        _nextBlock(12);
+        protocol.poke(chutes);
+        _nextBlock(12);
+        assertEq(protocol.oraclePrices(chutes).poolTao, 20_000e18, "held for a block: it counts");
+    }
+
+    // ---------------------------------------------------------------- broken prices (section 3a)
+
+    function test_poke_aZeroSpotFallsBackToTheReference() public {
+        _nextBlock(12);
+        alpha.setPool(CHUTES, POOL_TAO_RAO, 0, Bittensor.MECHANISM_DYNAMIC); // zero price
         vm.expectEmit(address(router));
-        emit IOracleModule.PriceUpdated(chutes, 0.08e18, 0.048e18, true);
-        protocol.updatePrice(chutes);
+        emit IOracleModule.PriceSourceFailing(chutes);
+        assertEq(protocol.poke(chutes), CHUTES_PRICE);
+        OraclePrices memory p = protocol.oraclePrices(chutes);
+        assertTrue(p.broken);
+        assertEq(p.failingSince, block.timestamp);
+        assertEq(p.referencePrice, CHUTES_PRICE);
+        // It recovers with the source.
+        _setSpot(CHUTES_PRICE);
+        _nextBlock(12);
+        vm.expectEmit(address(router));
+        emit IOracleModule.PriceSourceRecovered(chutes);
+        protocol.poke(chutes);
+        assertEq(protocol.oraclePrices(chutes).failingSince, 0);
     }
 
-    /// A spike held over blocks is followed one band per block; repeated updates in one block gain nothing.
-    function test_updatePrice_movesAtMostOneBandPerBlock() public {
-        _setChutesTao(20_000e9); // 0.08, double the listing price
-
-        vm.roll(block.number + 1);
-        _assertUpdate(chutes, 0.048e18, true);
-        _assertUpdate(chutes, 0.048e18, true); // same block: still one band from the block's start
-
-        vm.roll(block.number + 1);
-        _assertUpdate(chutes, 0.0576e18, true);
-        vm.roll(block.number + 1);
-        _assertUpdate(chutes, 0.06912e18, true);
-        vm.roll(block.number + 1);
-        _assertUpdate(chutes, 0.08e18, false); // 0.06912 x 1.2 = 0.082944 > 0.08: caught up
+    function test_poke_aSwitchedOffPrecompileFallsBack() public {
+        _nextBlock(12);
+        alpha.setDisabled(true);
+        assertEq(protocol.poke(chutes), CHUTES_PRICE, "no revert");
+        assertTrue(protocol.oraclePrices(chutes).broken);
+        assertFalse(protocol.oraclePrices(mtsos).broken, "the other markets stand");
     }
 
-    /// Within a block, the reference stays the price accepted before the block, not the block's last update.
-    function test_updatePrice_referenceIsThePriceBeforeTheBlock() public {
-        vm.roll(block.number + 1);
-        _setChutesTao(11_250e9); // 0.045
-        _assertUpdate(chutes, 0.045e18, false);
-        _setChutesTao(TAO_AT_UPPER_EDGE + 250e9); // 0.049: within 20% of 0.045, not of 0.04
-        _assertUpdate(chutes, 0.048e18, true);
-        _setChutesTao(TAO_AT_LOWER_EDGE - 1e9); // 0.031996
-        _assertUpdate(chutes, 0.032e18, true);
-
-        vm.roll(block.number + 1);
-        (uint256 price, bool clamped) = _preview(chutes);
-        assertEq(price, 0.031996e18, "the next block's reference is the last accepted price");
-        assertFalse(clamped);
+    function test_poke_aReRegisteredSubnetFails() public {
+        _nextBlock(12);
+        subnets.setNetworkRegistrationBlock(CHUTES, uint64(block.number)); // deregistered and registered again
+        protocol.poke(chutes);
+        assertTrue(protocol.oraclePrices(chutes).broken, "a new subnet under the old netuid");
+        assertEq(_ref(chutes), CHUTES_PRICE, "the last good reference stands");
     }
 
-    /// The listing's block already has the listing's price as reference.
-    function test_updatePrice_inTheListingBlock() public {
-        _setChutesTao(20_000e9);
-        _assertUpdate(chutes, 0.048e18, true);
+    function test_poke_aStaleIndexPriceFails() public {
+        indexOracle.setUpdatedAt(block.timestamp);
+        _nextBlock(15 minutes);
+        protocol.poke(mtsos);
+        assertFalse(protocol.oraclePrices(mtsos).broken, "15 minutes old: fresh enough");
+        _nextBlock(1);
+        protocol.poke(mtsos);
+        assertTrue(protocol.oraclePrices(mtsos).broken, "older than the max age");
     }
 
-    /// The index's EMA is its own spike filter (PROTOCOL.md section 4): the band does not clamp it.
-    function test_updatePrice_doesNotBandTheIndex() public {
-        vm.roll(block.number + 1);
-        indexOracle.setPrice(2 * MTSOS_PRICE);
-        _assertUpdate(mtsos, 2 * MTSOS_PRICE, false);
+    function test_poke_aRevertingIndexOracleFallsBack() public {
+        _nextBlock(12);
+        indexOracle.setBroken(true);
+        assertEq(protocol.poke(mtsos), MTSOS_PRICE);
+        assertTrue(protocol.oraclePrices(mtsos).broken);
     }
 
-    function test_updatePrice_followsANewBand() public {
+    // ---------------------------------------------------------------- governance
+
+    function test_setOracleParams_ownerOnlyWithinBounds() public {
+        (uint256 settleAfter, uint256 maxAge) = protocol.oracleParams();
+        assertEq(settleAfter, 1 hours, "genesis");
+        assertEq(maxAge, 15 minutes, "genesis");
         vm.prank(owner);
-        protocol.updateMarketParams(chutes, _bandParams(0.5e18));
-        vm.roll(block.number + 1);
-        _setChutesTao(20_000e9); // +100%
-        _assertUpdate(chutes, 0.06e18, true);
-    }
-
-    function _bandParams(uint64 band) internal pure returns (MarketParams memory p) {
-        p = _alphaParams();
-        p.priceBand = band;
+        vm.expectEmit(address(router));
+        emit IOracleModule.OracleParamsSet(2 hours, 30 minutes);
+        protocol.setOracleParams(2 hours, 30 minutes);
+        (settleAfter, maxAge) = protocol.oracleParams();
+        assertEq(settleAfter, 2 hours);
+        assertEq(maxAge, 30 minutes);
+        vm.startPrank(owner);
+        vm.expectRevert(abi.encodeWithSelector(IOracleErrors.SettleAfterOutOfBounds.selector, 599, 10 minutes, 7 days));
+        protocol.setOracleParams(599, 30 minutes);
+        vm.expectRevert(abi.encodeWithSelector(IOracleErrors.IndexMaxAgeOutOfBounds.selector, 59, 1 minutes, 1 days));
+        protocol.setOracleParams(2 hours, 59);
+        vm.stopPrank();
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSignature("OwnableUnauthorizedAccount(address)", stranger));
+        protocol.setOracleParams(2 hours, 30 minutes);
     }
 
     // ---------------------------------------------------------------- liquidity threshold

@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {Test} from "forge-std/Test.sol";
 import {AlphaPrecompileEmulator} from "../../../contracts/emulators/AlphaPrecompileEmulator.sol";
+import {SubnetPrecompileEmulator} from "../../../contracts/emulators/SubnetPrecompileEmulator.sol";
 import {Bittensor} from "../../../contracts/libraries/Bittensor.sol";
 import {MegaTAO} from "../../../contracts/protocol/MegaTAO.sol";
 import {MarketModule} from "../../../contracts/protocol/modules/MarketModule.sol";
@@ -13,17 +14,32 @@ import {IIndexOracle} from "../../../contracts/interfaces/IOracleModule.sol";
 import {MarketId, MarketKind} from "../../../contracts/types/MarketId.sol";
 import {Built} from "../utils/Built.sol";
 
-/// @dev An index oracle whose price the test sets; it can also be made to revert.
+/// @dev An index oracle whose price, input reading and update time the test sets; it can also be made to revert.
+///      Until `setUpdatedAt`, every refresh counts as a successful update now.
 contract MockIndexOracle is IIndexOracle {
     uint256 internal _price;
+    uint256 internal _input;
+    uint256 internal _updatedAt;
     bool internal _broken;
 
     constructor(uint256 price_) {
         _price = price_;
+        _input = price_;
     }
 
     function setPrice(uint256 price_) external {
         _price = price_;
+        _input = price_;
+    }
+
+    /// @dev The input reading (what the divergence limit compares with the price).
+    function setInput(uint256 input_) external {
+        _input = input_;
+    }
+
+    /// @dev Freezes the time of the last successful update (0: now, always).
+    function setUpdatedAt(uint256 updatedAt_) external {
+        _updatedAt = updatedAt_;
     }
 
     function setBroken(bool broken_) external {
@@ -34,6 +50,19 @@ contract MockIndexOracle is IIndexOracle {
         require(!_broken, "broken");
         return _price;
     }
+
+    function refresh() external view returns (uint256, uint256, uint256) {
+        return _answer();
+    }
+
+    function previewRefresh() external view returns (uint256, uint256, uint256) {
+        return _answer();
+    }
+
+    function _answer() internal view returns (uint256, uint256, uint256) {
+        require(!_broken, "broken");
+        return (_price, _input, _updatedAt == 0 ? block.timestamp : _updatedAt);
+    }
 }
 
 /// @dev The entry contract with the market and oracle modules, the Alpha precompile emulator at 0x0808, two subnets.
@@ -43,6 +72,7 @@ abstract contract ProtocolFixture is Test {
     address internal guardianAccount = makeAddr("guardian");
 
     AlphaPrecompileEmulator internal alpha;
+    SubnetPrecompileEmulator internal subnets;
     MegaTAO internal router;
     IMegaTAOProtocol internal protocol;
     MarketModule internal marketModule;
@@ -62,6 +92,8 @@ abstract contract ProtocolFixture is Test {
     function setUp() public virtual {
         vm.etch(Bittensor.ALPHA_PRECOMPILE, address(new AlphaPrecompileEmulator()).code);
         alpha = AlphaPrecompileEmulator(Bittensor.ALPHA_PRECOMPILE);
+        vm.etch(Bittensor.SUBNET_PRECOMPILE, address(new SubnetPrecompileEmulator()).code);
+        subnets = SubnetPrecompileEmulator(Bittensor.SUBNET_PRECOMPILE);
         alpha.setPool(CHUTES, POOL_TAO_RAO, POOL_ALPHA, Bittensor.MECHANISM_DYNAMIC);
         alpha.setPool(LIUM, POOL_TAO_RAO, POOL_ALPHA, Bittensor.MECHANISM_DYNAMIC);
 
@@ -77,7 +109,7 @@ abstract contract ProtocolFixture is Test {
         vm.stopPrank();
     }
 
-    /// @dev PROTOCOL.md section 2 genesis values for an alpha market.
+    /// @dev docs/protocol.md section 2 genesis values for an alpha market.
     function _alphaParams() internal pure returns (MarketParams memory) {
         return MarketParams({
             maxLeverage: 3e18,
@@ -86,17 +118,21 @@ abstract contract ProtocolFixture is Test {
             takerFee: 0.0025e18,
             makerFee: 0,
             maxFundingRate8h: 0.0075e18,
-            priceBand: 0.2e18,
             maxOpenInterestPerSide: 100_000e18,
-            liquidityThreshold: THRESHOLD
+            liquidityThreshold: THRESHOLD,
+            referencePeriod: 600,
+            divergenceLimit: 0.05e18,
+            oiDepthRatio: 0.05e18,
+            depthFactor: 1e18
         });
     }
 
-    /// @dev PROTOCOL.md section 2 genesis values for MTSOS.
+    /// @dev docs/protocol.md section 2 genesis values for MTSOS.
     function _indexParams() internal pure returns (MarketParams memory p) {
         p = _alphaParams();
         p.maxLeverage = 5e18;
         p.liquidityThreshold = 0;
+        p.oiDepthRatio = 0;
     }
 
     function _alphaListing(string memory ticker, uint16 netuid) internal pure returns (MarketListing memory) {

@@ -94,7 +94,7 @@ contract ReferralFeesTest is ReferralFixture {
         uint256 gross = (p.entryNotional * TAKER_FEE + 1e18 - 1) / 1e18;
         Snapshot memory s0 = _snap();
         vm.prank(bob);
-        protocol.closePositionWithBuilder(chutes, ANY_SLIPPAGE, frontend);
+        protocol.closePositionWithBuilder(chutes, ANY_SELL_PRICE, block.timestamp, frontend);
         Snapshot memory s1 = _snap();
         uint256 discount = gross * 0.05e18 / 1e18;
         assertEq(s1.referrer - s0.referrer, gross * 0.1e18 / 1e18, "referrer");
@@ -111,24 +111,24 @@ contract ReferralFeesTest is ReferralFixture {
         uint256 before = _rewards(frontend);
         uint256 half = uint256(protocol.position(carol, chutes).size) / 2;
         vm.prank(carol);
-        protocol.reducePositionWithBuilder(chutes, half, ANY_SLIPPAGE, frontend);
+        protocol.reducePositionWithBuilder(chutes, half, ANY_SELL_PRICE, block.timestamp, frontend);
         assertGt(_rewards(frontend), before);
         vm.prank(carol);
-        protocol.increasePositionWithBuilder{value: 1e18}(chutes, 1e18, ANY_SLIPPAGE, frontend);
+        protocol.increasePositionWithBuilder{value: 1e18}(chutes, 1e18, ANY_BUY_PRICE, block.timestamp, frontend);
         _assertSolvent();
     }
 
     function test_RevertWhen_builder_notRegistered() public {
         vm.prank(carol);
         vm.expectRevert(abi.encodeWithSelector(IReferralErrors.BuilderNotRegistered.selector, bob));
-        protocol.openPositionWithBuilder{value: 5e18}(chutes, true, 2e18, ANY_SLIPPAGE, bob);
+        protocol.openPositionWithBuilder{value: 5e18}(chutes, true, 2e18, ANY_BUY_PRICE, block.timestamp, bob);
     }
 
     function test_RevertWhen_builder_isTheTrader() public {
         vm.deal(frontend, 10e18);
         vm.prank(frontend);
         vm.expectRevert(abi.encodeWithSelector(IReferralErrors.SelfBuilder.selector, frontend));
-        protocol.openPositionWithBuilder{value: 5e18}(chutes, true, 2e18, ANY_SLIPPAGE, frontend);
+        protocol.openPositionWithBuilder{value: 5e18}(chutes, true, 2e18, ANY_BUY_PRICE, block.timestamp, frontend);
     }
 
     /// A close whose equity is gone pays no fee, so no discount, referrer or builder part.
@@ -139,7 +139,7 @@ contract ReferralFeesTest is ReferralFixture {
         uint256 builder = _rewards(frontend);
         _moveChutesPrice(0.025e18); // -37.5%: equity < 0 at 3x
         vm.prank(bob);
-        protocol.closePositionWithBuilder(chutes, ANY_SLIPPAGE, frontend);
+        protocol.closePositionWithBuilder(chutes, ANY_SELL_PRICE, block.timestamp, frontend);
         assertEq(_rewards(alice), referrer);
         assertEq(_rewards(frontend), builder);
         _assertSolvent();
@@ -164,7 +164,7 @@ contract ReferralFeesTest is ReferralFixture {
         vm.expectEmit(address(router));
         emit IReferralModule.ReferralFeeBooked(alice, address(0), id, 0.000125e18, 0.00025e18, 0);
         vm.prank(bob);
-        protocol.increasePosition{value: 1e18}(chutes, 1e18, ANY_SLIPPAGE);
+        protocol.increasePosition{value: 1e18}(chutes, 1e18, ANY_BUY_PRICE, block.timestamp);
 
         vm.roll(block.number + 1);
         vm.warp(t0 + 30 days);
@@ -172,7 +172,7 @@ contract ReferralFeesTest is ReferralFixture {
         vm.expectEmit(address(router));
         emit IReferralModule.ReferralFeeBooked(alice, address(0), id, 0, 0.00025e18, 0);
         vm.prank(bob);
-        protocol.increasePosition{value: 1e18}(chutes, 1e18, ANY_SLIPPAGE);
+        protocol.increasePosition{value: 1e18}(chutes, 1e18, ANY_BUY_PRICE, block.timestamp);
         _assertSolvent();
     }
 
@@ -280,7 +280,7 @@ contract ReferralFeesTest is ReferralFixture {
         gross = (p.entryNotional * TAKER_FEE + 1e18 - 1) / 1e18;
         s0 = _snap();
         vm.prank(bob);
-        protocol.closePositionWithBuilder(chutes, ANY_SLIPPAGE, b);
+        protocol.closePositionWithBuilder(chutes, ANY_SELL_PRICE, block.timestamp, b);
         _checkRouted(s0, gross, referrerShare, discount, withBuilder ? builderShare : 0);
         _assertSolvent();
     }

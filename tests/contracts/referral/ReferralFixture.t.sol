@@ -58,7 +58,7 @@ abstract contract ReferralFixture is TradingFixture {
         returns (bytes32 positionId)
     {
         vm.prank(who);
-        positionId = protocol.openPositionWithBuilder{value: margin}(id, isLong, leverage, ANY_SLIPPAGE, b);
+        positionId = protocol.openPositionWithBuilder{value: margin}(id, isLong, leverage, isLong ? ANY_BUY_PRICE : ANY_SELL_PRICE, block.timestamp, b);
     }
 
     /// @dev The taker fee on the notional an open of `margin` at `leverage` buys (rounded up, as `FeeMath.fee`).

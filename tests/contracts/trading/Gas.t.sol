@@ -37,7 +37,7 @@ contract GasScalingTest is TradingFixture {
             address other = address(uint160(0x100000 + i));
             vm.deal(other, 1e18);
             vm.prank(other);
-            large.openPosition{value: 0.01e18}(ids[1 + i % 99], i % 3 != 0, 2e18, ANY_SLIPPAGE);
+            large.openPosition{value: 0.01e18}(ids[1 + i % 99], i % 3 != 0, 2e18, i % 3 != 0 ? ANY_BUY_PRICE : ANY_SELL_PRICE, block.timestamp);
         }
         vm.deal(trader, 100e18);
         vm.roll(block.number + 1);
@@ -70,11 +70,11 @@ contract GasScalingTest is TradingFixture {
         for (uint256 i; i < 4; ++i) {
             vm.deal(traders[i], traders[i].balance + 10e18);
             vm.prank(traders[i]);
-            p.openPosition{value: 5e18}(chutes, i % 2 == 0, 2e18, ANY_SLIPPAGE);
+            p.openPosition{value: 5e18}(chutes, i % 2 == 0, 2e18, i % 2 == 0 ? ANY_BUY_PRICE : ANY_SELL_PRICE, block.timestamp);
         }
         vm.warp(block.timestamp + 1 hours);
         vm.prank(bob);
-        p.increasePosition{value: 1e18}(chutes, 2e18, ANY_SLIPPAGE); // accrues the market
+        p.increasePosition{value: 1e18}(chutes, 2e18, ANY_BUY_PRICE, block.timestamp); // accrues the market
     }
 
     function _call(IMegaTAOProtocol p, uint256 value, bytes memory data) internal returns (uint256) {
@@ -96,8 +96,8 @@ contract GasScalingTest is TradingFixture {
         internal
         returns (uint256 openGas, uint256 closeGas)
     {
-        bytes memory open = abi.encodeCall(IPositionModule.openPosition, (chutes, true, 2e18, ANY_SLIPPAGE));
-        bytes memory close = abi.encodeCall(IPositionModule.closePosition, (chutes, ANY_SLIPPAGE));
+        bytes memory open = abi.encodeCall(IPositionModule.openPosition, (chutes, true, 2e18, ANY_BUY_PRICE, block.timestamp + 1 days));
+        bytes memory close = abi.encodeCall(IPositionModule.closePosition, (chutes, ANY_SELL_PRICE, block.timestamp + 1 days));
         _call(other, 5e18, open);
         openGas = _call(p, 5e18, open);
         vm.roll(block.number + 1);

@@ -122,7 +122,7 @@ contract LiquidationModuleTest is TradingFixture {
         TaoRefuser refuser = new TaoRefuser();
         vm.deal(address(refuser), 5e18);
         vm.prank(address(refuser));
-        protocol.openPosition{value: 5e18}(chutes, true, 3e18, ANY_SLIPPAGE);
+        protocol.openPosition{value: 5e18}(chutes, true, 3e18, ANY_BUY_PRICE, block.timestamp);
         _moveChutesPrice(0.03e18);
         vm.prank(keeper);
         protocol.liquidate(address(refuser), chutes);
@@ -136,7 +136,7 @@ contract LiquidationModuleTest is TradingFixture {
         ClaimingRefuser refuser = new ClaimingRefuser();
         vm.deal(address(refuser), 5e18);
         vm.prank(address(refuser));
-        protocol.openPosition{value: 5e18}(chutes, true, 3e18, ANY_SLIPPAGE);
+        protocol.openPosition{value: 5e18}(chutes, true, 3e18, ANY_BUY_PRICE, block.timestamp);
         _moveChutesPrice(0.03e18);
         vm.prank(keeper);
         protocol.liquidate(address(refuser), chutes);

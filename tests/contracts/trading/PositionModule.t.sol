@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {TradingFixture, TaoRefuser} from "./TradingFixture.t.sol";
 import {IPositionModule} from "../../../contracts/interfaces/IPositionModule.sol";
+import {IMarginModule} from "../../../contracts/interfaces/IMarginModule.sol";
 import {PositionInfo, AccountSummary} from "../../../contracts/interfaces/IPositionViewModule.sol";
 import {IVaultModule, VaultTotals, MarketTradingState} from "../../../contracts/interfaces/IVaultModule.sol";
 import {IPositionErrors} from "../../../contracts/libraries/errors/PositionErrors.sol";
@@ -88,29 +89,29 @@ contract PositionModuleTest is TradingFixture {
     function test_RevertWhen_openPosition_valueNotRaoMultiple() public {
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(IPositionErrors.ValueNotRaoMultiple.selector, 1e18 + 1));
-        protocol.openPosition{value: 1e18 + 1}(chutes, true, 2e18, ANY_SLIPPAGE);
+        protocol.openPosition{value: 1e18 + 1}(chutes, true, 2e18, ANY_BUY_PRICE, block.timestamp);
     }
 
     function test_RevertWhen_openPosition_alreadyOpen() public {
         _open(alice, chutes, true, 1e18, 2e18);
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(IPositionErrors.PositionAlreadyOpen.selector, alice, chutes));
-        protocol.openPosition{value: 1e18}(chutes, false, 2e18, ANY_SLIPPAGE);
+        protocol.openPosition{value: 1e18}(chutes, false, 2e18, ANY_SELL_PRICE, block.timestamp);
     }
 
     function test_RevertWhen_openPosition_leverageOutOfBounds() public {
         vm.startPrank(alice);
         vm.expectRevert(abi.encodeWithSelector(IPositionErrors.LeverageOutOfBounds.selector, 3e18 + 1, 1e18, 3e18));
-        protocol.openPosition{value: 1e18}(chutes, true, 3e18 + 1, ANY_SLIPPAGE);
+        protocol.openPosition{value: 1e18}(chutes, true, 3e18 + 1, ANY_BUY_PRICE, block.timestamp);
         vm.expectRevert(abi.encodeWithSelector(IPositionErrors.LeverageOutOfBounds.selector, 1e18 - 1, 1e18, 3e18));
-        protocol.openPosition{value: 1e18}(chutes, true, 1e18 - 1, ANY_SLIPPAGE);
+        protocol.openPosition{value: 1e18}(chutes, true, 1e18 - 1, ANY_BUY_PRICE, block.timestamp);
         vm.stopPrank();
     }
 
     function test_RevertWhen_openPosition_notionalTooSmall() public {
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(IPositionErrors.PositionNotionalTooSmall.selector, 0.00009e18, 1e14));
-        protocol.openPosition{value: 0.00009e18}(chutes, true, 1e18, ANY_SLIPPAGE);
+        protocol.openPosition{value: 0.00009e18}(chutes, true, 1e18, ANY_BUY_PRICE, block.timestamp);
         // At the minimum it opens.
         _open(alice, chutes, true, 0.0001e18, 1e18);
     }
@@ -122,12 +123,12 @@ contract PositionModuleTest is TradingFixture {
         vm.expectRevert(
             abi.encodeWithSelector(IPositionErrors.MarketNotActive.selector, chutes, MarketStatus.ReduceOnly)
         );
-        protocol.openPosition{value: 1e18}(chutes, true, 2e18, ANY_SLIPPAGE);
+        protocol.openPosition{value: 1e18}(chutes, true, 2e18, ANY_BUY_PRICE, block.timestamp);
         vm.prank(owner);
         protocol.setMarketStatus(chutes, MarketStatus.Delisted);
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(IPositionErrors.MarketNotActive.selector, chutes, MarketStatus.Delisted));
-        protocol.openPosition{value: 1e18}(chutes, true, 2e18, ANY_SLIPPAGE);
+        protocol.openPosition{value: 1e18}(chutes, true, 2e18, ANY_BUY_PRICE, block.timestamp);
     }
 
     function test_RevertWhen_openPosition_opensPaused() public {
@@ -135,7 +136,7 @@ contract PositionModuleTest is TradingFixture {
         protocol.pauseOpens();
         vm.prank(alice);
         vm.expectRevert(IPositionErrors.OpensArePaused.selector);
-        protocol.openPosition{value: 1e18}(chutes, true, 2e18, ANY_SLIPPAGE);
+        protocol.openPosition{value: 1e18}(chutes, true, 2e18, ANY_BUY_PRICE, block.timestamp);
         vm.prank(owner);
         protocol.unpauseOpens();
         _open(alice, chutes, true, 1e18, 2e18);
@@ -148,16 +149,22 @@ contract PositionModuleTest is TradingFixture {
         vm.expectRevert(
             abi.encodeWithSelector(IMarketErrors.PoolBelowLiquidityThreshold.selector, chutes, 999e18, THRESHOLD)
         );
-        protocol.openPosition{value: 1e18}(chutes, true, 2e18, ANY_SLIPPAGE);
+        protocol.openPosition{value: 1e18}(chutes, true, 2e18, ANY_BUY_PRICE, block.timestamp);
         assertTrue(protocol.marketTradingState(chutes).reduceOnly);
     }
 
-    function test_RevertWhen_openPosition_priceClamped() public {
+    function test_RevertWhen_openPosition_spotBeyondTheDivergenceLimit() public {
         vm.roll(block.number + 1);
-        _setChutesPrice(0.06e18); // +50%, band 20%
+        _setChutesPrice(0.0421e18); // +5.25% from the reference
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(IPositionErrors.OraclePriceClamped.selector, chutes, 0.048e18));
-        protocol.openPosition{value: 1e18}(chutes, true, 2e18, ANY_SLIPPAGE);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IPositionErrors.PriceDivergenceTooHigh.selector, chutes, 0.0421e18, CHUTES_PRICE, 0.05e18
+            )
+        );
+        protocol.openPosition{value: 1e18}(chutes, true, 2e18, ANY_BUY_PRICE, block.timestamp);
+        _setChutesPrice(0.042e18); // +5%: at the limit
+        _open(alice, chutes, true, 1e18, 2e18);
     }
 
     function test_RevertWhen_openPosition_openInterestCap() public {
@@ -167,7 +174,7 @@ contract PositionModuleTest is TradingFixture {
         vm.expectRevert(
             abi.encodeWithSelector(IPositionErrors.OpenInterestCapExceeded.selector, chutes, true, 20e18, 15e18)
         );
-        protocol.openPosition{value: 5e18}(chutes, true, 2e18, ANY_SLIPPAGE);
+        protocol.openPosition{value: 5e18}(chutes, true, 2e18, ANY_BUY_PRICE, block.timestamp);
         // The other side has its own cap.
         _open(bob, chutes, false, 5e18, 2e18);
     }
@@ -186,7 +193,7 @@ contract PositionModuleTest is TradingFixture {
         _open(alice, chutes, true, 150e18, 3e18); // 450
         vm.prank(bob);
         vm.expectPartialRevert(IPositionErrors.NetExposureCapExceeded.selector);
-        protocol.openPosition{value: 20e18}(chutes, true, 3e18, ANY_SLIPPAGE);
+        protocol.openPosition{value: 20e18}(chutes, true, 3e18, ANY_BUY_PRICE, block.timestamp);
         // A trade that shrinks the exposure is fine.
         _open(bob, chutes, false, 20e18, 3e18);
     }
@@ -199,7 +206,7 @@ contract PositionModuleTest is TradingFixture {
         vm.deal(carol, 10e18);
         vm.prank(carol);
         vm.expectPartialRevert(IPositionErrors.UtilizationLimitExceeded.selector);
-        protocol.openPosition{value: 1e18}(mtsos, true, 2e18, ANY_SLIPPAGE);
+        protocol.openPosition{value: 1e18}(mtsos, true, 2e18, ANY_BUY_PRICE, block.timestamp);
     }
 
     function test_RevertWhen_openPosition_collateralCaps() public {
@@ -209,17 +216,26 @@ contract PositionModuleTest is TradingFixture {
         vm.expectRevert(
             abi.encodeWithSelector(IPositionErrors.AccountCollateralCapExceeded.selector, alice, 2.985e18, 2e18)
         );
-        protocol.openPosition{value: 3e18}(chutes, true, 2e18, ANY_SLIPPAGE);
+        protocol.openPosition{value: 3e18}(chutes, true, 2e18, ANY_BUY_PRICE, block.timestamp);
         _open(alice, chutes, true, 2e18, 2e18); // 1.99 kept
         vm.prank(bob);
         vm.expectRevert(abi.encodeWithSelector(IPositionErrors.GlobalCollateralCapExceeded.selector, 3.98e18, 3e18));
-        protocol.openPosition{value: 2e18}(chutes, false, 2e18, ANY_SLIPPAGE);
+        protocol.openPosition{value: 2e18}(chutes, false, 2e18, ANY_SELL_PRICE, block.timestamp);
     }
 
-    function test_RevertWhen_openPosition_slippageExceeded() public {
+    function test_RevertWhen_openPosition_priceNotAcceptable() public {
+        uint256 fill = CHUTES_PRICE * 1.001e18 / WAD;
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(IPositionErrors.SlippageExceeded.selector, 0.002e18, 0.0015e18));
-        protocol.openPosition{value: 5e18}(chutes, true, 2e18, 0.0015e18);
+        vm.expectPartialRevert(IPositionErrors.PriceNotAcceptable.selector);
+        protocol.openPosition{value: 5e18}(chutes, true, 2e18, fill, block.timestamp);
+    }
+
+    function test_RevertWhen_openPosition_deadlinePassed() public {
+        vm.prank(alice);
+        vm.expectRevert(
+            abi.encodeWithSelector(IPositionErrors.DeadlinePassed.selector, block.timestamp - 1, block.timestamp)
+        );
+        protocol.openPosition{value: 5e18}(chutes, true, 2e18, ANY_BUY_PRICE, block.timestamp - 1);
     }
 
     function test_RevertWhen_openPosition_tooManyPositions() public {
@@ -233,13 +249,13 @@ contract PositionModuleTest is TradingFixture {
         assertEq(protocol.accountMarkets(alice).length, 50);
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(IPositionErrors.TooManyPositions.selector, alice, 50));
-        protocol.openPosition{value: 0.01e18}(chutes, true, 1e18, ANY_SLIPPAGE);
+        protocol.openPosition{value: 0.01e18}(chutes, true, 1e18, ANY_BUY_PRICE, block.timestamp);
     }
 
     function test_RevertWhen_openPosition_calledOnTheImplementation() public {
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(IRouterErrors.NotDelegateCall.selector, address(positionModule)));
-        positionModule.openPosition{value: 1e18}(chutes, true, 2e18, ANY_SLIPPAGE);
+        positionModule.openPosition{value: 1e18}(chutes, true, 2e18, ANY_BUY_PRICE, block.timestamp);
     }
 
     // ---------------------------------------------------------------- increase
@@ -250,7 +266,7 @@ contract PositionModuleTest is TradingFixture {
         vm.roll(block.number + 1);
         _setChutesPrice(0.044e18);
         vm.prank(alice);
-        protocol.increasePosition{value: 5e18}(chutes, 2e18, ANY_SLIPPAGE);
+        protocol.increasePosition{value: 5e18}(chutes, 2e18, ANY_BUY_PRICE, block.timestamp);
         PositionInfo memory p = _position(alice, chutes);
         assertGt(p.size, before.size);
         assertGt(p.entryPrice, before.entryPrice);
@@ -263,7 +279,7 @@ contract PositionModuleTest is TradingFixture {
     function test_RevertWhen_increasePosition_noPosition() public {
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(IPositionErrors.NoPosition.selector, alice, chutes));
-        protocol.increasePosition{value: 1e18}(chutes, 2e18, ANY_SLIPPAGE);
+        protocol.increasePosition{value: 1e18}(chutes, 2e18, ANY_BUY_PRICE, block.timestamp);
     }
 
     function test_RevertWhen_increasePosition_aboveMaxLeverage() public {
@@ -272,10 +288,10 @@ contract PositionModuleTest is TradingFixture {
         // whole position at 3x on 10 TAO is just above 30 TAO of notional.
         vm.prank(alice);
         vm.expectPartialRevert(IPositionErrors.LeverageOutOfBounds.selector);
-        protocol.increasePosition{value: 5e18}(chutes, 3e18, ANY_SLIPPAGE);
+        protocol.increasePosition{value: 5e18}(chutes, 3e18, ANY_BUY_PRICE, block.timestamp);
         // Lower leverage on the addition keeps the whole within 3x.
         vm.prank(alice);
-        protocol.increasePosition{value: 5e18}(chutes, 2e18, ANY_SLIPPAGE);
+        protocol.increasePosition{value: 5e18}(chutes, 2e18, ANY_BUY_PRICE, block.timestamp);
     }
 
     function test_RevertWhen_increasePosition_reduceOnly() public {
@@ -286,7 +302,7 @@ contract PositionModuleTest is TradingFixture {
         vm.expectRevert(
             abi.encodeWithSelector(IPositionErrors.MarketNotActive.selector, chutes, MarketStatus.ReduceOnly)
         );
-        protocol.increasePosition{value: 1e18}(chutes, 2e18, ANY_SLIPPAGE);
+        protocol.increasePosition{value: 1e18}(chutes, 2e18, ANY_BUY_PRICE, block.timestamp);
         // Closes still work.
         vm.roll(block.number + 1);
         _close(alice, chutes);
@@ -300,7 +316,7 @@ contract PositionModuleTest is TradingFixture {
         vm.roll(block.number + 1);
         uint256 balance = alice.balance;
         vm.prank(alice);
-        protocol.reducePosition(chutes, uint256(before.size) / 2, ANY_SLIPPAGE);
+        protocol.reducePosition(chutes, uint256(before.size) / 2, ANY_SELL_PRICE, block.timestamp);
         PositionInfo memory p = _position(alice, chutes);
         assertEq(p.size, before.size - before.size / 2);
         assertApproxEqAbs(p.margin, before.margin / 2, 1);
@@ -315,7 +331,7 @@ contract PositionModuleTest is TradingFixture {
         _open(alice, chutes, true, 10e18, 2e18);
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(IPositionErrors.SameBlockAsIncrease.selector, alice, chutes));
-        protocol.reducePosition(chutes, 1e18, ANY_SLIPPAGE);
+        protocol.reducePosition(chutes, 1e18, ANY_SELL_PRICE, block.timestamp);
     }
 
     function test_RevertWhen_reducePosition_invalidSize() public {
@@ -324,11 +340,11 @@ contract PositionModuleTest is TradingFixture {
         uint256 size = uint256(_position(alice, chutes).size);
         vm.startPrank(alice);
         vm.expectRevert(abi.encodeWithSelector(IPositionErrors.InvalidReduceSize.selector, 0, size));
-        protocol.reducePosition(chutes, 0, ANY_SLIPPAGE);
+        protocol.reducePosition(chutes, 0, ANY_SELL_PRICE, block.timestamp);
         vm.expectRevert(abi.encodeWithSelector(IPositionErrors.InvalidReduceSize.selector, size, size));
-        protocol.reducePosition(chutes, size, ANY_SLIPPAGE);
+        protocol.reducePosition(chutes, size, ANY_SELL_PRICE, block.timestamp);
         vm.expectPartialRevert(IPositionErrors.PositionNotionalTooSmall.selector);
-        protocol.reducePosition(chutes, size - 1e12, ANY_SLIPPAGE);
+        protocol.reducePosition(chutes, size - 1e12, ANY_SELL_PRICE, block.timestamp);
         vm.stopPrank();
     }
 
@@ -371,7 +387,7 @@ contract PositionModuleTest is TradingFixture {
         // -50% and a pool below the threshold: the band clamps the price to -20%.
         alpha.setPool(CHUTES, 500e9, 25_000e9, Bittensor.MECHANISM_DYNAMIC);
         _close(alice, chutes);
-        (uint256 price,) = protocol.lastPrice(chutes);
+        (uint256 price,) = protocol.referencePrice(chutes);
         assertEq(price, 0.032e18, "closed at the clamped price");
         _assertSolvent();
     }
@@ -380,23 +396,23 @@ contract PositionModuleTest is TradingFixture {
         _open(alice, chutes, true, 10e18, 2e18);
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(IPositionErrors.SameBlockAsIncrease.selector, alice, chutes));
-        protocol.closePosition(chutes, ANY_SLIPPAGE);
+        protocol.closePosition(chutes, ANY_SELL_PRICE, block.timestamp);
     }
 
     function test_RevertWhen_closePosition_noPosition() public {
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(IPositionErrors.NoPosition.selector, alice, chutes));
-        protocol.closePosition(chutes, ANY_SLIPPAGE);
+        protocol.closePosition(chutes, ANY_SELL_PRICE, block.timestamp);
     }
 
     function test_closePosition_creditsWhenTheTransferFails() public {
         TaoRefuser refuser = new TaoRefuser();
         vm.deal(address(refuser), 10e18);
         vm.prank(address(refuser));
-        protocol.openPosition{value: 10e18}(chutes, true, 2e18, ANY_SLIPPAGE);
+        protocol.openPosition{value: 10e18}(chutes, true, 2e18, ANY_BUY_PRICE, block.timestamp);
         vm.roll(block.number + 1);
         vm.prank(address(refuser));
-        protocol.closePosition(chutes, ANY_SLIPPAGE);
+        protocol.closePosition(chutes, ANY_SELL_PRICE, block.timestamp);
         uint256 credited = protocol.claimable(address(refuser));
         assertGt(credited, 9e18);
         assertEq(credited % 1e9, 0);
@@ -436,7 +452,7 @@ contract PositionModuleTest is TradingFixture {
         PositionInfo memory before = _position(alice, chutes);
         assertGt(before.accruedFunding + int256(before.accruedInterest), 0, "owes after 8 hours");
         vm.expectEmit(address(router));
-        emit IPositionModule.MarginAdded(keccak256(abi.encode(alice, chutes)), 1e18, 5.975e18);
+        emit IMarginModule.MarginAdded(keccak256(abi.encode(alice, chutes)), 1e18, 5.975e18);
         vm.prank(alice);
         protocol.addMargin{value: 1e18}(chutes);
         PositionInfo memory p = _position(alice, chutes);

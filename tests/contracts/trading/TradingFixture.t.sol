@@ -4,6 +4,8 @@ pragma solidity 0.8.30;
 import {ProtocolFixture} from "../protocol/ProtocolFixture.t.sol";
 import {Bittensor} from "../../../contracts/libraries/Bittensor.sol";
 import {PositionModule} from "../../../contracts/protocol/modules/PositionModule.sol";
+import {MarginModule} from "../../../contracts/protocol/modules/MarginModule.sol";
+import {OracleStorage} from "../../../contracts/protocol/storage/OracleStorage.sol";
 import {PositionViewModule} from "../../../contracts/protocol/modules/PositionViewModule.sol";
 import {LiquidationModule} from "../../../contracts/protocol/modules/LiquidationModule.sol";
 import {VaultModule} from "../../../contracts/protocol/modules/VaultModule.sol";
@@ -25,6 +27,7 @@ contract TaoRefuser {
 ///      parameters), CHUTES and MTSOS listed, the vault funded with 1,000 TAO, two funded traders and a keeper.
 abstract contract TradingFixture is ProtocolFixture {
     PositionModule internal positionModule;
+    MarginModule internal marginModule;
     PositionViewModule internal positionViewModule;
     LiquidationModule internal liquidationModule;
     VaultModule internal vaultModule;
@@ -38,17 +41,20 @@ abstract contract TradingFixture is ProtocolFixture {
 
     uint256 internal constant VAULT_FUNDS = 1_000e18;
     uint256 internal constant WAD = 1e18;
-    /// @dev Accept any slippage.
-    uint256 internal constant ANY_SLIPPAGE = 0.2e18;
+    /// @dev Accept any price: the worst price for a buy, and for a sell.
+    uint256 internal constant ANY_BUY_PRICE = type(uint256).max;
+    uint256 internal constant ANY_SELL_PRICE = 0;
 
     function setUp() public virtual override {
         super.setUp();
         positionModule = PositionModule(Built.deploy("PositionModule"));
+        marginModule = MarginModule(Built.deploy("MarginModule"));
         positionViewModule = PositionViewModule(Built.deploy("PositionViewModule"));
         liquidationModule = LiquidationModule(Built.deploy("LiquidationModule"));
         vaultModule = VaultModule(Built.deploy("VaultModule"));
         vm.startPrank(owner);
         router.setModule(positionModule.MODULE_ID(), address(positionModule), positionModule.exportedSelectors(), "");
+        router.setModule(marginModule.MODULE_ID(), address(marginModule), marginModule.exportedSelectors(), "");
         router.setModule(
             positionViewModule.MODULE_ID(), address(positionViewModule), positionViewModule.exportedSelectors(), ""
         );
@@ -84,33 +90,57 @@ abstract contract TradingFixture is ProtocolFixture {
         returns (bytes32 positionId)
     {
         vm.prank(who);
-        positionId = protocol.openPosition{value: margin}(id, isLong, leverage, ANY_SLIPPAGE);
+        positionId = protocol.openPosition{value: margin}(
+            id, isLong, leverage, isLong ? ANY_BUY_PRICE : ANY_SELL_PRICE, block.timestamp
+        );
     }
 
     function _close(address who, MarketId id) internal {
+        bool isLong = protocol.position(who, id).size > 0;
         vm.prank(who);
-        protocol.closePosition(id, ANY_SLIPPAGE);
+        protocol.closePosition(id, isLong ? ANY_SELL_PRICE : ANY_BUY_PRICE, block.timestamp);
     }
 
-    /// @dev Sets CHUTES's pool to `price` (TAO x 1e18) at the fixture's TAO reserve.
+    function _reduce(address who, MarketId id, uint256 sizeDelta) internal {
+        bool isLong = protocol.position(who, id).size > 0;
+        vm.prank(who);
+        protocol.reducePosition(id, sizeDelta, isLong ? ANY_SELL_PRICE : ANY_BUY_PRICE, block.timestamp);
+    }
+
+    function _increase(address who, MarketId id, uint256 margin, uint256 leverage) internal {
+        bool isLong = protocol.position(who, id).size > 0;
+        vm.prank(who);
+        protocol.increasePosition{value: margin}(
+            id, leverage, isLong ? ANY_BUY_PRICE : ANY_SELL_PRICE, block.timestamp
+        );
+    }
+
+    /// @dev Sets CHUTES's pool to `price` (TAO x 1e18) at the fixture's TAO reserve: the spot only.
     function _setChutesPrice(uint256 price) internal {
         // Test values, bounded far below the type limits.
         // forge-lint: disable-next-line(unsafe-typecast)
         alpha.setPool(CHUTES, POOL_TAO_RAO, uint64(uint256(POOL_TAO_RAO) * WAD / price), Bittensor.MECHANISM_DYNAMIC);
     }
 
-    /// @dev Moves CHUTES's accepted price to `price` through the band, one block per band step.
+    /// @dev Moves CHUTES's spot and reference price to `price`, as a lasting move followed by the reference would
+    ///      (the reference is written directly: its convergence is `OracleModule.t.sol`'s business), in a new block.
     function _moveChutesPrice(uint256 price) internal {
         _setChutesPrice(price);
-        for (uint256 i; i < 10; ++i) {
-            vm.roll(block.number + 1);
-            (uint256 accepted, bool clamped) = protocol.updatePrice(chutes);
-            if (!clamped) {
-                assertEq(accepted, protocol.spotPrice(chutes));
-                return;
-            }
-        }
-        revert("price did not converge");
+        vm.roll(block.number + 1);
+        vm.warp(block.timestamp + 12);
+        _setReference(chutes, protocol.spotPrice(chutes));
+    }
+
+    /// @dev Writes `marketId`'s reference price and held reading (its depth reading kept), updated now.
+    function _setReference(MarketId marketId, uint256 price) internal {
+        bytes32 slot = keccak256(abi.encode(marketId, OracleStorage.SLOT));
+        uint256 word = uint256(vm.load(address(router), slot));
+        uint256 poolTao = word >> 232;
+        vm.store(
+            address(router),
+            slot,
+            bytes32(price | (price << 96) | (uint256(block.timestamp) << 192) | (poolTao << 232))
+        );
     }
 
     /// @dev Trading fees booked per bucket since `setUp` (`TradingFeeBooked` events), and liquidation fees

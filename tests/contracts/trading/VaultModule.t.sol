@@ -93,7 +93,7 @@ contract VaultModuleTest is TradingFixture {
         assertTrue(s.status == MarketStatus.Active);
         vm.prank(alice);
         vm.expectRevert(IPositionErrors.CircuitBreakerActive.selector);
-        protocol.openPosition{value: 1e18}(mtsos, true, 2e18, ANY_SLIPPAGE);
+        protocol.openPosition{value: 1e18}(mtsos, true, 2e18, ANY_BUY_PRICE, block.timestamp);
 
         vm.roll(block.number + 1);
         _close(alice, chutes); // ~25%: still tripped (reset below the 20% limit)

@@ -51,6 +51,9 @@ contract TradingHandler is Test {
     uint256 internal lastOpenFee;
     uint256 internal lastDiscount;
 
+    uint256 internal constant ANY_BUY_PRICE = type(uint256).max;
+    uint256 internal constant ANY_SELL_PRICE = 0;
+
     uint256 public opens;
     uint256 public closes;
     uint256 public liquidations;
@@ -105,7 +108,9 @@ contract TradingHandler is Test {
         uint256 before = _openInterest(id);
         vm.recordLogs();
         vm.prank(actor);
-        try protocol.openPositionWithBuilder{value: margin}(id, isLong, leverage, 0.2e18, builder) {
+        try protocol.openPositionWithBuilder{value: margin}(
+            id, isLong, leverage, isLong ? ANY_BUY_PRICE : ANY_SELL_PRICE, block.timestamp, builder
+        ) {
             ++opens;
             uint256 notional = margin * leverage / 1e18;
             uint256 gross = (notional * protocol.marketParams(id).takerFee + 1e18 - 1) / 1e18;
@@ -125,7 +130,9 @@ contract TradingHandler is Test {
         uint256 before = _openInterest(id);
         vm.recordLogs();
         vm.prank(actor);
-        try protocol.openPosition{value: margin}(id, isLong, leverage, 0.2e18) {
+        try protocol.openPosition{value: margin}(
+            id, isLong, leverage, isLong ? ANY_BUY_PRICE : ANY_SELL_PRICE, block.timestamp
+        ) {
             ++opens;
             PositionInfo memory p = protocol.position(actor, id);
             if (p.entryNotional > margin * protocol.marketParams(id).maxLeverage / 1e18) ghostAboveMaxLeverage = true;
@@ -142,7 +149,8 @@ contract TradingHandler is Test {
         PositionInfo memory p0 = protocol.position(actor, id);
         vm.recordLogs();
         vm.prank(actor);
-        try protocol.increasePosition{value: margin}(id, leverage, 0.2e18) {
+        uint256 worst = p0.size < 0 ? ANY_SELL_PRICE : ANY_BUY_PRICE;
+        try protocol.increasePosition{value: margin}(id, leverage, worst, block.timestamp) {
             PositionInfo memory p = protocol.position(actor, id);
             // The whole position within max leverage of its margin before the fee.
             // Test values, bounded far below the type limits.
@@ -167,7 +175,7 @@ contract TradingHandler is Test {
         uint256 before = _openInterest(id);
         vm.recordLogs();
         vm.prank(actor);
-        try protocol.reducePosition(id, delta, 0.2e18) {} catch {}
+        try protocol.reducePosition(id, delta, p.size > 0 ? ANY_SELL_PRICE : ANY_BUY_PRICE, block.timestamp) {} catch {}
         _afterAction(id, before);
     }
 
@@ -175,9 +183,10 @@ contract TradingHandler is Test {
         address actor = actors[actorSeed % actors.length];
         MarketId id = markets[marketSeed % markets.length];
         uint256 before = _openInterest(id);
+        uint256 worst = protocol.position(actor, id).size < 0 ? ANY_BUY_PRICE : ANY_SELL_PRICE;
         vm.recordLogs();
         vm.prank(actor);
-        try protocol.closePosition(id, 0.2e18) {
+        try protocol.closePosition(id, worst, block.timestamp) {
             ++closes;
         } catch {}
         _afterAction(id, before);
@@ -216,7 +225,7 @@ contract TradingHandler is Test {
         _afterAction(id, before);
     }
 
-    /// @dev Moves CHUTES by up to +-15% (within the band) and MTSOS by up to +-10%, then lets time pass.
+    /// @dev Moves CHUTES by up to +-15% and MTSOS by up to +-10%, then lets time pass; the references follow.
     function movePrices(uint256 moveSeed, uint256 secondsSeed) external {
         int256 move = int256(bound(moveSeed, 0, 30)) - 15;
         uint64 alphaIn = alpha.getAlphaInPool(netuid);
@@ -234,7 +243,8 @@ contract TradingHandler is Test {
         indexOracle.setPrice(index < 0.2e18 ? 0.2e18 : index > 10e18 ? 10e18 : index);
         vm.roll(block.number + 1);
         vm.warp(block.timestamp + bound(secondsSeed, 12, 2 days));
-        protocol.updatePrice(markets[0]);
+        protocol.poke(markets[0]);
+        protocol.poke(markets[1]);
     }
 
     /// @dev The owner toggles a market between active and reduce-only.
