@@ -27,6 +27,8 @@ struct OraclePrices {
     uint256 spot;
     /// @dev The reference price a trade now would use (the mark): the time-weighted EMA after this block's update.
     uint256 referencePrice;
+    /// @dev The reference price the block started with (before its update): fills are priced no better than it.
+    uint256 blockStartReferencePrice;
     /// @dev The reference price stored, and the time of that update.
     uint256 storedReferencePrice;
     uint256 updatedAt;

@@ -47,6 +47,8 @@ library OracleLogic {
         uint256 spot;
         /// @dev The reference price (the mark), after this block's update.
         uint256 ref;
+        /// @dev The reference price before this block's update: fills are priced at the worst of spot, `ref` and it.
+        uint256 refBefore;
         /// @dev Alpha: the depth reading, wei; index: 0.
         uint256 poolTao;
         /// @dev What the divergence limit compares with the reference: the spot (alpha), the oracle's last reading
@@ -72,12 +74,18 @@ library OracleLogic {
         if (!ok) return _fail(marketId, s, st.ref, st.poolWhole * Constants.WAD);
         p.poolTao = Math.min(poolWei, st.poolWhole * Constants.WAD);
         if (first) {
+            p.refBefore = st.ref;
             uint256 period = m.referencePeriod;
             st.ref = TimeWeightedEma.next(st.ref, st.held, Math.min(block.timestamp - st.updatedAt, period), period);
             emit IOracleModule.ReferencePriceUpdated(marketId, st.held, st.ref);
             (st.held, st.poolWhole) = (p.spot, _whole(poolWei));
-            if (s.failingSince != 0) _recover(marketId, s);
+            bool wasFailing = s.failingSince != 0;
+            // Below 2^96: a stored reference.
+            // forge-lint: disable-next-line(unsafe-typecast)
+            (s.blockStartReference, s.failingSince) = (uint96(p.refBefore), 0);
+            if (wasFailing) emit IOracleModule.PriceSourceRecovered(marketId);
         } else {
+            p.refBefore = s.blockStartReference;
             st.held = _nearest(st.held, p.spot, st.ref);
             st.poolWhole = Math.min(st.poolWhole, _whole(poolWei));
         }
@@ -97,6 +105,7 @@ library OracleLogic {
         uint96 price96 = price.toUint96();
         (s.referencePrice, s.heldSpot, s.updatedAt, s.poolTao) =
             (price96, price96, uint40(block.timestamp), uint24(_whole(poolWei)));
+        s.blockStartReference = price96;
         if (address(oracle) != address(0)) {
             s.indexOracle = oracle;
             emit IOracleModule.IndexOracleSet(marketId, address(0), address(oracle));
@@ -115,6 +124,8 @@ library OracleLogic {
         (r.storedReferencePrice, r.heldSpot, r.updatedAt, r.failingSince) =
             (s.referencePrice, s.heldSpot, s.updatedAt, s.failingSince);
         r.referencePrice = r.storedReferencePrice;
+        r.blockStartReferencePrice =
+            r.updatedAt == block.timestamp ? s.blockStartReference : r.storedReferencePrice;
         if (m.kind == MarketKind.Index) {
             (bool ok, uint256 price, uint256 input, uint256 updatedAt) = _peekIndex(s.indexOracle);
             r.broken = !ok || _isStale(updatedAt);
@@ -205,6 +216,14 @@ library OracleLogic {
         uint256 stored = s.referencePrice;
         (bool ok, uint256 price, uint256 input, uint256 updatedAt) = _refreshIndex(s.indexOracle);
         if (!ok) return _fail(marketId, s, stored, 0);
+        if (s.updatedAt != block.timestamp) {
+            p.refBefore = stored;
+            // Below 2^96: a stored reference.
+            // forge-lint: disable-next-line(unsafe-typecast)
+            s.blockStartReference = uint96(stored);
+        } else {
+            p.refBefore = s.blockStartReference;
+        }
         if (s.updatedAt != block.timestamp || price != stored) {
             // Below 2^96, checked by `_refreshIndex`; the time fits 40 bits.
             // forge-lint: disable-next-line(unsafe-typecast)
@@ -225,7 +244,7 @@ library OracleLogic {
         returns (Prices memory p)
     {
         if (s.failingSince == 0) _markFailing(marketId, s);
-        (p.spot, p.ref, p.divergenceSpot, p.poolTao, p.broken) = (ref, ref, ref, poolWei, true);
+        (p.spot, p.ref, p.refBefore, p.divergenceSpot, p.poolTao, p.broken) = (ref, ref, ref, ref, poolWei, true);
     }
 
     function _markFailing(MarketId marketId, OracleStorage.PriceState storage s) private {

@@ -178,7 +178,10 @@ library PositionLogic {
         r.equity = MarginMath.equity(r.margin, r.unrealizedPnl, r.accruedFunding, r.accruedInterest);
         r.marginRatio = MarginMath.marginRatio(r.equity, r.entryNotional);
         uint256 mm = m.maintenanceMargin;
-        uint256 best = size > 0 ? Math.max(r.spotPrice, r.markPrice) : Math.min(r.spotPrice, r.markPrice);
+        uint256 start = prices.blockStartReferencePrice;
+        uint256 best = size > 0
+            ? Math.max(Math.max(r.spotPrice, r.markPrice), start)
+            : Math.min(Math.min(r.spotPrice, r.markPrice), start);
         int256 bestEquity = MarginMath.equity(
             r.margin, PositionMath.pnl(size, r.entryPrice, best), r.accruedFunding, r.accruedInterest
         );

@@ -90,7 +90,7 @@ library TradingLogic {
     function settled(MarketId marketId) internal view returns (Context memory c) {
         c.marketId = marketId;
         c.prices.ref = OracleLogic.storedReference(marketId);
-        c.prices.spot = c.prices.ref;
+        (c.prices.spot, c.prices.refBefore) = (c.prices.ref, c.prices.ref);
         PositionStorage.OpenInterest storage oi = PositionStorage.load().openInterest[marketId];
         (c.longOI, c.longSize, c.shortOI, c.shortSize) = (oi.long, oi.longSize, oi.short, oi.shortSize);
         c.interestIndex = AccrualLogic.settledInterestIndex(marketId);
@@ -106,19 +106,24 @@ library TradingLogic {
 
     // ---------------------------------------------------------------- prices
 
-    /// @notice The price a fill executes at: the worse of spot and reference for the trader (a buy at the higher, a
-    ///         sell at the lower), moved against it by the utilization tier (0.10% / 0.15% / 0.25%).
+    /// @notice The price a fill executes at: the worst for the trader of spot, reference and the reference the block
+    ///         started with (a buy at the highest, a sell at the lowest), moved against it by the utilization tier
+    ///         (0.10% / 0.15% / 0.25%).
     /// @param buy Whether the fill buys (opening or increasing a long, closing or reducing a short).
     function executionPrice(Context memory c, bool buy) internal view returns (uint256) {
-        (uint256 spot, uint256 ref) = (c.prices.spot, c.prices.ref);
-        uint256 base = buy ? Math.max(spot, ref) : Math.min(spot, ref);
-        return SlippageMath.executionPrice(base, SlippageMath.baseTier(VaultLogic.utilization()), buy);
+        return SlippageMath.executionPrice(_extreme(c, buy), SlippageMath.baseTier(VaultLogic.utilization()), buy);
     }
 
-    /// @notice The price margin checks value a position of side `isLong` at: the better of spot and reference for
-    ///         it. A position is liquidatable only when it is under water at both.
+    /// @notice The price margin checks value a position of side `isLong` at: the best for it of spot, reference and
+    ///         the block's starting reference. A position is liquidatable only when it is under water at all three.
     function favourablePrice(Context memory c, bool isLong) internal pure returns (uint256) {
-        return isLong ? Math.max(c.prices.spot, c.prices.ref) : Math.min(c.prices.spot, c.prices.ref);
+        return _extreme(c, isLong);
+    }
+
+    /// @dev The highest (`high`) or lowest of the spot, the reference and the block's starting reference.
+    function _extreme(Context memory c, bool high) private pure returns (uint256) {
+        OracleLogic.Prices memory p = c.prices;
+        return high ? Math.max(Math.max(p.spot, p.ref), p.refBefore) : Math.min(Math.min(p.spot, p.ref), p.refBefore);
     }
 
     /// @notice The skew impact of a fill that changes the market's net size by `sizeDelta` (signed: buys positive):

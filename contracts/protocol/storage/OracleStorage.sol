@@ -20,12 +20,17 @@ library OracleStorage {
         uint96 heldSpot;
         uint40 updatedAt;
         uint24 poolTao;
-        /// @dev Slot 1, read at the first touch of each block, and by every trade of an index market.
-        ///      `indexOracle`: index markets only. `failingSince`: when the price source started failing (0: it
-        ///      works). `registeredAt`: an alpha market's subnet registration block when it was listed.
-        IIndexOracle indexOracle;
+        /// @dev Slot 1, written by the first touch of each block, read by every trade.
+        ///      `blockStartReference`: the reference price before this block's update (what the block started with;
+        ///      fills are priced no better than it, so a reference moved by a reading that only its own updater
+        ///      observed never pays that updater).
+        ///      `failingSince`: when the price source started failing (0: it works). `registeredAt`: an alpha market's
+        ///      subnet registration block when it was listed.
+        uint96 blockStartReference;
         uint40 failingSince;
         uint56 registeredAt;
+        /// @dev Slot 2: index markets only.
+        IIndexOracle indexOracle;
     }
 
     /// @custom:storage-location erc7201:megatao.storage.oracle
