@@ -17,6 +17,7 @@ import {VaultStorage} from "../storage/VaultStorage.sol";
 import {OracleLogic} from "../modules/OracleModule.sol";
 import {AccrualLogic} from "./AccrualLogic.sol";
 import {LpLogic} from "./LpLogic.sol";
+import {PauseLogic} from "./PauseLogic.sol";
 
 /// @title What every trade shares: the market's state, the price it fills at, and the limits on increases.
 /// @dev Internal library of the position and liquidation modules. `begin` does the checks and accruals every trade
@@ -69,7 +70,7 @@ library TradingLogic {
             MarketStatus status = m.status;
             if (status != MarketStatus.Active) revert IPositionErrors.MarketNotActive(marketId, status);
             VaultStorage.Layout storage v = VaultStorage.load();
-            if (v.opensPaused) revert IPositionErrors.OpensArePaused();
+            if (PauseLogic.opensPaused()) revert IPositionErrors.OpensArePaused();
             if (v.circuitBreakerTripped) revert IPositionErrors.CircuitBreakerActive();
         }
         (c.price, c.clamped) = OracleLogic.update(marketId);
