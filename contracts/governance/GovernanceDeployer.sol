@@ -126,26 +126,9 @@ contract GovernanceDeployer is IGovernanceErrors {
         if (msg.sender != deployer) revert UnauthorizedHandover(msg.sender);
         if (handedOver) revert AlreadyHandedOver();
         MegaTAOTimelock lock = timelock;
-        address governorTimelock = ITimelockGovernor(governor).timelock();
-        if (governorTimelock != address(lock)) revert GovernorTimelockMismatch(governor, governorTimelock);
-        address governorProtocol = ITimelockGovernor(governor).protocol();
-        if (governorProtocol != protocol) revert GovernorProtocolMismatch(governor, governorProtocol);
         uint256 count = ownedContracts.length;
         if (count == 0) revert NothingToHandOver();
-        bool protocolListed;
-        for (uint256 i; i < count; ++i) {
-            if (ownedContracts[i] == protocol) protocolListed = true;
-        }
-        if (!protocolListed) revert ProtocolNotHandedOver(protocol);
-        // Different keys: the proposal guardian can never cancel the proposal that replaces the pause guardian.
-        address proposalGuardian = ITimelockGovernor(governor).proposalGuardian();
-        if (proposalGuardian != address(0) && proposalGuardian == IMegaTAO(protocol).guardian()) {
-            revert GuardiansNotDistinct(proposalGuardian);
-        }
-        // LPs can leave before an upgrade takes effect, from the first day of governance.
-        uint256 upgradeDelay = lock.upgradeDelay();
-        uint256 longestLpExit = ILpModule(protocol).longestLpExit();
-        if (upgradeDelay <= longestLpExit) revert UpgradeDelayNotLongerThanLpExit(upgradeDelay, longestLpExit);
+        uint256 upgradeDelay = _checkGovernance(governor, ownedContracts);
         handedOver = true;
 
         // 1. One batch, executed as soon as scheduled (the delay is still 0): accept each ownership, then set the
@@ -181,5 +164,33 @@ contract GovernanceDeployer is IGovernanceErrors {
         lock.renounceRole(lock.DEFAULT_ADMIN_ROLE(), address(this));
 
         emit HandedOver(governor, address(lock), ownedContracts, GovernanceDefaults.TIMELOCK_MIN_DELAY, upgradeDelay);
+    }
+
+    /// @dev The handover's checks of what governance will be: the Governor executes through this timelock and knows
+    ///      this protocol, which is handed over; the guardians are different keys; the upgrade delay is longer than
+    ///      the protocol's longest LP exit. Returns the upgrade delay.
+    function _checkGovernance(address governor, address[] calldata ownedContracts)
+        private
+        view
+        returns (uint256 upgradeDelay)
+    {
+        address governorTimelock = ITimelockGovernor(governor).timelock();
+        if (governorTimelock != address(timelock)) revert GovernorTimelockMismatch(governor, governorTimelock);
+        address governorProtocol = ITimelockGovernor(governor).protocol();
+        if (governorProtocol != protocol) revert GovernorProtocolMismatch(governor, governorProtocol);
+        bool protocolListed;
+        for (uint256 i; i < ownedContracts.length; ++i) {
+            if (ownedContracts[i] == protocol) protocolListed = true;
+        }
+        if (!protocolListed) revert ProtocolNotHandedOver(protocol);
+        // Different keys: the proposal guardian can never cancel the proposal that replaces the pause guardian.
+        address proposalGuardian = ITimelockGovernor(governor).proposalGuardian();
+        if (proposalGuardian != address(0) && proposalGuardian == IMegaTAO(protocol).guardian()) {
+            revert GuardiansNotDistinct(proposalGuardian);
+        }
+        // LPs can leave before an upgrade takes effect, from the first day of governance.
+        upgradeDelay = timelock.upgradeDelay();
+        uint256 longestLpExit = ILpModule(protocol).longestLpExit();
+        if (upgradeDelay <= longestLpExit) revert UpgradeDelayNotLongerThanLpExit(upgradeDelay, longestLpExit);
     }
 }
