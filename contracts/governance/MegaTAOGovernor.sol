@@ -112,11 +112,12 @@ contract MegaTAOGovernor is
     /// @notice OpenZeppelin's `cancel`, except that the proposal guardian cannot cancel a guardian-proof proposal
     ///         (`ProposalGuardianCannotCancel`) unless it is the proposal's proposer and the proposal is Pending,
     ///         which any proposer may do (OpenZeppelin's `Governor._validateCancel`).
-    function cancel(address[] memory targets, uint256[] memory values, bytes[] memory calldatas, bytes32 descriptionHash)
-        public
-        override
-        returns (uint256)
-    {
+    function cancel(
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        bytes32 descriptionHash
+    ) public override returns (uint256) {
         address caller = _msgSender();
         if (caller == proposalGuardian() && isGuardianProof(targets, values, calldatas)) {
             uint256 proposalId = getProposalId(targets, values, calldatas, descriptionHash);

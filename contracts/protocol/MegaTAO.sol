@@ -235,8 +235,8 @@ contract MegaTAO is IMegaTAO {
             || selector == IMegaTAO.opensPaused.selector || selector == IMegaTAO.pausedUntil.selector
             || selector == IMegaTAO.maxPause.selector || selector == IMegaTAO.pauseOpens.selector
             || selector == IMegaTAO.unpauseOpens.selector || selector == IMegaTAO.setMaxPause.selector
-            || selector == IMegaTAO.setModule.selector
-            || selector == IMegaTAO.moduleOf.selector || selector == IMegaTAO.moduleImplementation.selector
-            || selector == IMegaTAO.moduleSelectors.selector || selector == IMegaTAO.moduleIds.selector;
+            || selector == IMegaTAO.setModule.selector || selector == IMegaTAO.moduleOf.selector
+            || selector == IMegaTAO.moduleImplementation.selector || selector == IMegaTAO.moduleSelectors.selector
+            || selector == IMegaTAO.moduleIds.selector;
     }
 }

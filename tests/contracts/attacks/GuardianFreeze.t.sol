@@ -161,7 +161,8 @@ contract GuardianFreezeTest is GovernanceFixture {
         // uncancellable as a replacement alone. It is not: the proposal guardian cancels it.
         DrainModule drain = new DrainModule();
         Proposal memory p = _replaceGuardians();
-        p.calldatas[2] = abi.encodeCall(IMegaTAO.setModule, ("drain", address(drain), drain.exportedSelectors(), bytes("")));
+        p.calldatas[2] =
+            abi.encodeCall(IMegaTAO.setModule, ("drain", address(drain), drain.exportedSelectors(), bytes("")));
         assertFalse(governor.isGuardianProof(p.targets, p.values, p.calldatas), "not guardian-proof");
         uint256 proposalId = _proposeAndQueue(p);
         vm.prank(proposalGuardianAccount);
@@ -198,8 +199,9 @@ contract GuardianFreezeTest is GovernanceFixture {
         uint256 shares = lpToken.balanceOf(lp);
         assertGt(shares, 0, "LP shares");
         DrainModule drain = new DrainModule();
-        Proposal memory p =
-            _protocolCall(abi.encodeCall(IMegaTAO.setModule, ("drain", address(drain), drain.exportedSelectors(), bytes(""))), "Drain");
+        Proposal memory p = _protocolCall(
+            abi.encodeCall(IMegaTAO.setModule, ("drain", address(drain), drain.exportedSelectors(), bytes(""))), "Drain"
+        );
         uint256 proposalId = _propose(alice, p);
         _warpToVoteStart(proposalId);
         _vote(alice, proposalId, FOR);

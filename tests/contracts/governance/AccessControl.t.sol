@@ -217,9 +217,7 @@ contract AccessControlTest is GovernanceFixture {
         ];
         for (uint256 i; i < callers.length; ++i) {
             vm.prank(callers[i]);
-            vm.expectRevert(
-                abi.encodeWithSelector(TimelockController.TimelockUnauthorizedCaller.selector, callers[i])
-            );
+            vm.expectRevert(abi.encodeWithSelector(TimelockController.TimelockUnauthorizedCaller.selector, callers[i]));
             timelock.setUpgradeDelay(10 days);
         }
         // The timelock itself (an executed operation) may.
@@ -289,9 +287,7 @@ contract AccessControlTest is GovernanceFixture {
         governor.cancel(p.targets, p.values, p.calldatas, _descriptionHash(p));
         // The pause guardian has no cancel at all.
         vm.prank(guardianAccount);
-        vm.expectRevert(
-            abi.encodeWithSelector(IGovernor.GovernorUnableToCancel.selector, proposalId, guardianAccount)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IGovernor.GovernorUnableToCancel.selector, proposalId, guardianAccount));
         governor.cancel(p.targets, p.values, p.calldatas, _descriptionHash(p));
         assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Queued), "still queued");
     }

@@ -22,7 +22,9 @@ function deployProtocolWithLp(address owner) returns (MegaTAO protocol) {
     protocol = MegaTAO(Built.deploy("MegaTAO", abi.encode(owner)));
     LpModule lp = LpModule(Built.deploy("LpModule"));
     address lpToken = Built.deploy("MegaTAOLpToken", abi.encode(address(protocol)));
-    protocol.setModule(lp.MODULE_ID(), address(lp), lp.exportedSelectors(), abi.encodeCall(LpModule.initialize, (lpToken)));
+    protocol.setModule(
+        lp.MODULE_ID(), address(lp), lp.exportedSelectors(), abi.encodeCall(LpModule.initialize, (lpToken))
+    );
 }
 
 /// @dev The state after the handover of `GovernanceFixture`: who holds what.

@@ -177,11 +177,12 @@ contract GovernanceLifecycleTest is GovernanceFixture {
     }
 
     function test_lifecycle_UnpausesOpensAfterGuardianPause() public {
+        Proposal memory unpause = _protocolCall(abi.encodeCall(IMegaTAO.unpauseOpens, ()), "Unpause opens");
+        _proposeAndQueue(unpause);
+        // The guardian pauses just before the execution (a pause of the proposal's start would have lapsed by now).
         vm.prank(guardianAccount);
         router.pauseOpens();
         assertTrue(router.opensPaused(), "paused by the guardian");
-        Proposal memory unpause = _protocolCall(abi.encodeCall(IMegaTAO.unpauseOpens, ()), "Unpause opens");
-        _proposeAndQueue(unpause);
         vm.expectEmit(address(router));
         emit IMegaTAO.OpensUnpaused(address(timelock));
         _execute(unpause);

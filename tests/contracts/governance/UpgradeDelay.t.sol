@@ -251,9 +251,7 @@ contract UpgradeDelayTest is GovernanceFixture {
     function test_RevertWhen_setEpochScheduleExitNotShorterThanUpgradeDelay() public {
         vm.startPrank(address(timelock));
         // An exit of exactly 9 days (a withdrawal window one second longer): refused.
-        vm.expectRevert(
-            abi.encodeWithSelector(ILpModule.LpExitNotShorterThanUpgradeDelay.selector, 9 days, 9 days)
-        );
+        vm.expectRevert(abi.encodeWithSelector(ILpModule.LpExitNotShorterThanUpgradeDelay.selector, 9 days, 9 days));
         protocol.setEpochSchedule(7 days, 48 hours, 48 hours + 1);
         vm.expectRevert(
             abi.encodeWithSelector(ILpModule.LpExitNotShorterThanUpgradeDelay.selector, 30 days + 30 days - 1, 9 days)
@@ -303,9 +301,7 @@ contract UpgradeDelayTest is GovernanceFixture {
     // ---------------------------------------------------------------- construction
 
     function test_RevertWhen_TimelockConstructedWithDelayOutOfBounds() public {
-        vm.expectRevert(
-            abi.encodeWithSelector(IGovernanceErrors.UpgradeDelayOutOfBounds.selector, 0, 1 days, 60 days)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IGovernanceErrors.UpgradeDelayOutOfBounds.selector, 0, 1 days, 60 days));
         this.deployTimelock(0, address(router));
         vm.expectRevert(abi.encodeWithSelector(IGovernanceErrors.InvalidProtocol.selector, stranger));
         this.deployTimelock(9 days, stranger);

@@ -289,9 +289,13 @@ contract MegaTAOTest is ProtocolFixture {
 
     function test_RevertWhen_setMaxPauseOutOfBounds() public {
         vm.startPrank(owner);
-        vm.expectRevert(abi.encodeWithSelector(IRouterErrors.MaxPauseOutOfBounds.selector, 1 hours - 1, 1 hours, 30 days));
+        vm.expectRevert(
+            abi.encodeWithSelector(IRouterErrors.MaxPauseOutOfBounds.selector, 1 hours - 1, 1 hours, 30 days)
+        );
         router.setMaxPause(1 hours - 1);
-        vm.expectRevert(abi.encodeWithSelector(IRouterErrors.MaxPauseOutOfBounds.selector, 30 days + 1, 1 hours, 30 days));
+        vm.expectRevert(
+            abi.encodeWithSelector(IRouterErrors.MaxPauseOutOfBounds.selector, 30 days + 1, 1 hours, 30 days)
+        );
         router.setMaxPause(30 days + 1);
         vm.stopPrank();
     }
