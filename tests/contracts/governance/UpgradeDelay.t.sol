@@ -13,6 +13,8 @@ import {IOracleModule, IIndexOracle} from "../../../contracts/interfaces/IOracle
 import {IGovernanceErrors} from "../../../contracts/libraries/errors/GovernanceErrors.sol";
 import {MarketModule} from "../../../contracts/protocol/modules/MarketModule.sol";
 import {MegaTAOTimelock} from "../../../contracts/governance/MegaTAOTimelock.sol";
+import {GovernanceDefaults} from "../../../contracts/governance/GovernanceDefaults.sol";
+import {Constants} from "../../../contracts/libraries/Constants.sol";
 import {MarketIdLibrary} from "../../../contracts/types/MarketId.sol";
 import {Built} from "../utils/Built.sol";
 
@@ -296,6 +298,44 @@ contract UpgradeDelayTest is GovernanceFixture {
             abi.encodeWithSelector(ILpModule.LpExitNotShorterThanUpgradeDelay.selector, 22 days - 1, 15 days)
         );
         governor.execute(q.targets, q.values, q.calldatas, _descriptionHash(q));
+    }
+
+    /// @dev Whatever schedule and delay governance tries, in any order, the relation holds after each accepted change.
+    function testFuzz_relation_HoldsAfterEveryAcceptedChange(
+        uint256 epochLength,
+        uint256 withdrawalWindow,
+        uint256 delay,
+        bool delayFirst,
+        uint256 elapsed
+    ) public {
+        epochLength = bound(epochLength, 1 days, 30 days);
+        withdrawalWindow = bound(withdrawalWindow, 1 hours, epochLength);
+        delay = bound(delay, 1 days, 60 days);
+        vm.startPrank(address(timelock));
+        for (uint256 i; i < 2; ++i) {
+            if (delayFirst == (i == 0)) {
+                try timelock.setUpgradeDelay(delay) {} catch {}
+            } else {
+                try protocol.setEpochSchedule(epochLength, 1 hours, withdrawalWindow) {} catch {}
+            }
+            assertLt(protocol.longestLpExit(), timelock.upgradeDelay(), "exit shorter than the upgrade delay");
+        }
+        vm.stopPrank();
+        // And later, once the schedule set for the next epoch is in force.
+        vm.warp(block.timestamp + bound(elapsed, 0, 90 days));
+        assertLt(protocol.longestLpExit(), timelock.upgradeDelay(), "later");
+    }
+
+    function test_defaults_GenesisRelations() public pure {
+        assertEq(GovernanceDefaults.UPGRADE_DELAY, 9 days, "genesis upgrade delay");
+        assertGt(
+            GovernanceDefaults.UPGRADE_DELAY, Constants.GENESIS_EPOCH_LENGTH + Constants.GENESIS_WITHDRAWAL_WINDOW - 1
+        );
+        assertGt(GovernanceDefaults.UPGRADE_DELAY, GovernanceDefaults.TIMELOCK_MIN_DELAY, "longer than the min delay");
+        assertGe(GovernanceDefaults.MAX_UPGRADE_DELAY, 2 * Constants.MAX_EPOCH_LENGTH, "covers the longest schedule");
+        assertEq(Constants.GENESIS_MAX_PAUSE, 7 days, "genesis max pause");
+        assertGe(Constants.GENESIS_MAX_PAUSE, Constants.MIN_MAX_PAUSE);
+        assertLe(Constants.GENESIS_MAX_PAUSE, Constants.MAX_MAX_PAUSE);
     }
 
     // ---------------------------------------------------------------- construction
