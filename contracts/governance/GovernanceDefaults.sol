@@ -26,4 +26,15 @@ library GovernanceDefaults {
 
     /// @dev The TimelockController's minimum delay between queueing and executing a proposal, seconds: 2 days.
     uint256 internal constant TIMELOCK_MIN_DELAY = 2 days;
+
+    /// @dev The TimelockController's delay for an operation with an upgrade call (`MegaTAOTimelock`), seconds: 9 days,
+    ///      longer than the longest LP exit at genesis (an epoch of 7 days plus a withdrawal window of 48 h, less the
+    ///      window's last second: 9 days - 1 s).
+    uint256 internal constant UPGRADE_DELAY = 9 days;
+
+    /// @dev Bounds of the upgrade delay (gov), seconds: 1 day..60 days. The longest LP exit the LP module allows is
+    ///      30 + 30 days - 1 s (an epoch of 30 days and a window as long), so 60 days covers every schedule; the
+    ///      delay must in any case exceed the protocol's longest LP exit of the moment.
+    uint256 internal constant MIN_UPGRADE_DELAY = 1 days;
+    uint256 internal constant MAX_UPGRADE_DELAY = 60 days;
 }

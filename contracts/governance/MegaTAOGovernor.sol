@@ -16,6 +16,9 @@ import {TimelockController} from "@openzeppelin/contracts/governance/TimelockCon
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {NoncesKeyed} from "@openzeppelin/contracts/utils/NoncesKeyed.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IMegaTAO} from "../interfaces/IMegaTAO.sol";
+import {IMegaTAOGovernor} from "../interfaces/IMegaTAOGovernor.sol";
 import {GovernanceDefaults} from "./GovernanceDefaults.sol";
 
 /// @title The MegaTAO Governor.
@@ -28,16 +31,21 @@ import {GovernanceDefaults} from "./GovernanceDefaults.sol";
 ///         - late-quorum protection: once quorum is reached, voting stays open at least 1 more day
 ///           (`GovernorPreventLateQuorum`);
 ///         - execution through the TimelockController (`GovernorTimelockControl`), which owns the protocol; its
-///           minimum delay is 2 days;
+///           minimum delay is 2 days, an upgrade's 9 days (`MegaTAOTimelock`), and `proposalEta` is the timelock's
+///           own ETA of the operation;
 ///         - ballots signed offline (`castVoteBySig`) with either the voter's sequential nonce or a nonce keyed by the
 ///           proposal (`GovernorNoncesKeyed`), so ballots a voter signs for several proposals stay valid whichever
 ///           lands first;
-///         - a proposal guardian that may cancel any proposal at any stage before execution, and do nothing else
-///           (`GovernorProposalGuardian`); governance replaces it with `setProposalGuardian`.
-/// @dev The overrides below only resolve OpenZeppelin's multiple inheritance: each calls `super`, so every module's
-///      logic runs in the linearization order of the `is` list. `GovernorSettings` precedes
+///         - a proposal guardian that may cancel any proposal at any stage before execution, except one that only
+///           replaces a guardian or unpauses opens (`IMegaTAOGovernor.isGuardianProof`), and do nothing else
+///           (`GovernorProposalGuardian`); governance replaces it with `setProposalGuardian`. It is never the
+///           protocol's pause guardian (`GuardiansNotDistinct`).
+/// @dev Besides the rules of `IMegaTAOGovernor` (`cancel`, `_setProposalGuardian`, `_executeOperations`) and the ETA
+///      (`_queueOperations`), the overrides below only resolve OpenZeppelin's multiple inheritance: each calls
+///      `super`, so every module's logic runs in the linearization order of the `is` list. `GovernorSettings` precedes
 ///      `GovernorPreventLateQuorum` because the latter's constructor bounds the extension by `votingPeriod()`.
 contract MegaTAOGovernor is
+    IMegaTAOGovernor,
     Governor,
     GovernorSettings,
     GovernorCountingSimple,
@@ -63,11 +71,16 @@ contract MegaTAOGovernor is
     /// @notice Seconds a vote stays open after the vote that reaches quorum: 1 day.
     uint48 public constant INITIAL_LATE_QUORUM_EXTENSION = GovernanceDefaults.LATE_QUORUM_EXTENSION;
 
+    /// @inheritdoc IMegaTAOGovernor
+    address public immutable protocol;
+
     /// @param token The voting token (`MegaTAOToken`), whose clock the Governor adopts.
-    /// @param timelock The TimelockController that executes proposals; it must grant this Governor the proposer and
-    ///        canceller roles (see `GovernanceDeployer`).
-    /// @param proposalGuardian_ The account that may cancel any proposal; zero lets each proposer cancel their own.
-    constructor(IVotes token, TimelockController timelock, address proposalGuardian_)
+    /// @param timelock The TimelockController that executes proposals (`MegaTAOTimelock`); it must grant this
+    ///        Governor the proposer and canceller roles (see `GovernanceDeployer`).
+    /// @param proposalGuardian_ The account that may cancel proposals (not guardian-proof ones); zero lets each
+    ///        proposer cancel their own. Not the protocol's pause guardian.
+    /// @param protocol_ The MegaTAO entry contract that the timelock owns.
+    constructor(IVotes token, TimelockController timelock, address proposalGuardian_, address protocol_)
         Governor("MegaTAO Governor")
         GovernorSettings(INITIAL_VOTING_DELAY, INITIAL_VOTING_PERIOD, INITIAL_PROPOSAL_THRESHOLD)
         GovernorVotes(token)
@@ -75,7 +88,75 @@ contract MegaTAOGovernor is
         GovernorTimelockControl(timelock)
         GovernorPreventLateQuorum(INITIAL_LATE_QUORUM_EXTENSION)
     {
+        if (protocol_.code.length == 0) revert InvalidProtocol(protocol_);
+        protocol = protocol_;
         _setProposalGuardian(proposalGuardian_);
+    }
+
+    // ---------------------------------------------------------------- the guardians
+
+    /// @inheritdoc IMegaTAOGovernor
+    function isGuardianProof(address[] memory targets, uint256[] memory values, bytes[] memory calldatas)
+        public
+        view
+        returns (bool)
+    {
+        uint256 count = targets.length;
+        if (count == 0 || values.length != count || calldatas.length != count) return false;
+        for (uint256 i; i < count; ++i) {
+            if (values[i] != 0 || !_isGuardianProofCall(targets[i], calldatas[i])) return false;
+        }
+        return true;
+    }
+
+    /// @notice OpenZeppelin's `cancel`, except that the proposal guardian cannot cancel a guardian-proof proposal
+    ///         (`ProposalGuardianCannotCancel`) unless it is the proposal's proposer and the proposal is Pending,
+    ///         which any proposer may do (OpenZeppelin's `Governor._validateCancel`).
+    function cancel(
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        bytes32 descriptionHash
+    ) public override returns (uint256) {
+        address caller = _msgSender();
+        if (caller == proposalGuardian() && isGuardianProof(targets, values, calldatas)) {
+            uint256 proposalId = getProposalId(targets, values, calldatas, descriptionHash);
+            if (!Governor._validateCancel(proposalId, caller)) revert ProposalGuardianCannotCancel(proposalId);
+        }
+        return super.cancel(targets, values, calldatas, descriptionHash);
+    }
+
+    /// @dev OpenZeppelin's setter, refusing the protocol's pause guardian (zero, none, is always accepted).
+    function _setProposalGuardian(address newProposalGuardian) internal override {
+        if (newProposalGuardian != address(0) && newProposalGuardian == IMegaTAO(protocol).guardian()) {
+            revert GuardiansNotDistinct(newProposalGuardian);
+        }
+        super._setProposalGuardian(newProposalGuardian);
+    }
+
+    /// @dev Whether a call is one a guardian-proof proposal may make: `setGuardian` or `unpauseOpens` on the protocol,
+    ///      `setProposalGuardian` on this Governor.
+    function _isGuardianProofCall(address target, bytes memory data) private view returns (bool) {
+        if (data.length < 4) return false;
+        // The call's selector: its first 4 bytes, which it has.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        bytes4 selector = bytes4(data);
+        if (target == protocol) {
+            return selector == IMegaTAO.setGuardian.selector || selector == IMegaTAO.unpauseOpens.selector;
+        }
+        return target == address(this) && selector == GovernorProposalGuardian.setProposalGuardian.selector;
+    }
+
+    /// @dev Whether a proposal calls the protocol's `setGuardian`.
+    function _setsPauseGuardian(address[] memory targets, bytes[] memory calldatas) private view returns (bool) {
+        for (uint256 i; i < targets.length; ++i) {
+            bytes memory data = calldatas[i];
+            if (targets[i] != protocol || data.length < 4) continue;
+            // The call's selector: its first 4 bytes, which it has.
+            // forge-lint: disable-next-line(unsafe-typecast)
+            if (bytes4(data) == IMegaTAO.setGuardian.selector) return true;
+        }
+        return false;
     }
 
     // ---------------------------------------------------------------- resolution of multiple inheritance
@@ -110,7 +191,9 @@ contract MegaTAOGovernor is
         return super.proposalNeedsQueuing(proposalId);
     }
 
-    /// @dev Schedules the proposal's calls on the timelock (`GovernorTimelockControl`).
+    /// @dev Schedules the proposal's calls on the timelock (`GovernorTimelockControl`), then returns the time the
+    ///      timelock says the operation is ready: OpenZeppelin's `now + getMinDelay()`, unless the timelock waits
+    ///      longer (`MegaTAOTimelock` raises an upgrade's delay), which `proposalEta` and `ProposalQueued` then show.
     function _queueOperations(
         uint256 proposalId,
         address[] memory targets,
@@ -118,10 +201,16 @@ contract MegaTAOGovernor is
         bytes[] memory calldatas,
         bytes32 descriptionHash
     ) internal override(Governor, GovernorTimelockControl) returns (uint48) {
-        return super._queueOperations(proposalId, targets, values, calldatas, descriptionHash);
+        super._queueOperations(proposalId, targets, values, calldatas, descriptionHash);
+        TimelockController lock = TimelockController(payable(timelock()));
+        // GovernorTimelockControl's operation: no predecessor, salt = this Governor's address xor the description.
+        bytes32 operationId =
+            lock.hashOperationBatch(targets, values, calldatas, 0, bytes20(address(this)) ^ descriptionHash);
+        return SafeCast.toUint48(lock.getTimestamp(operationId));
     }
 
-    /// @dev Executes the proposal's calls through the timelock (`GovernorTimelockControl`).
+    /// @dev Executes the proposal's calls through the timelock (`GovernorTimelockControl`); a proposal that set the
+    ///      protocol's pause guardian reverts if it is now the proposal guardian.
     function _executeOperations(
         uint256 proposalId,
         address[] memory targets,
@@ -130,6 +219,12 @@ contract MegaTAOGovernor is
         bytes32 descriptionHash
     ) internal override(Governor, GovernorTimelockControl) {
         super._executeOperations(proposalId, targets, values, calldatas, descriptionHash);
+        if (_setsPauseGuardian(targets, calldatas)) {
+            address guardian = proposalGuardian();
+            if (guardian != address(0) && guardian == IMegaTAO(protocol).guardian()) {
+                revert GuardiansNotDistinct(guardian);
+            }
+        }
     }
 
     /// @dev Cancels the proposal, and its timelock operation if queued (`GovernorTimelockControl`).
@@ -152,7 +247,8 @@ contract MegaTAOGovernor is
         super._tallyUpdated(proposalId);
     }
 
-    /// @dev The guardian cancels any proposal; the proposer a pending one (`GovernorProposalGuardian`).
+    /// @dev The guardian cancels any proposal; the proposer a pending one (`GovernorProposalGuardian`). `cancel`
+    ///      keeps the guardian from guardian-proof proposals before this runs.
     function _validateCancel(uint256 proposalId, address caller)
         internal
         view

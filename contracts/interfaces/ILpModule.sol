@@ -82,6 +82,10 @@ struct LpStatus {
 ///      (a side's net loss counts zero); deposit equity = reserves - the sum of each side's PnL at the price where it
 ///      is smaller. Unsettled funding and interest are not counted (interest is owed to the vault only).
 interface ILpModule is ILpErrors {
+    /// @notice A schedule whose longest LP exit, `longestLpExit` seconds, is not shorter than the owner's upgrade delay
+    ///         `upgradeDelay` (`IMegaTAOTimelock`): an LP could not leave before an upgrade took effect.
+    error LpExitNotShorterThanUpgradeDelay(uint256 longestLpExit, uint256 upgradeDelay);
+
     /// @notice `account` deposited `amount` wei in epoch `epoch` for `shares` shares.
     event LpDeposited(address indexed account, uint256 indexed epoch, uint256 amount, uint256 shares);
 
@@ -132,6 +136,10 @@ interface ILpModule is ILpErrors {
 
     /// @notice Sets the epoch schedule, in force from the next epoch: epoch length (1..30 days), deposit and
     ///         withdrawal windows (1 hour..the epoch length). Owner only.
+    /// @dev When the owner has an upgrade delay (`IMegaTAOTimelock.upgradeDelay`: the MegaTAO timelock; an account or
+    ///      a plain TimelockController has none), the longest LP exit with this schedule (`longestLpExit`, with the
+    ///      current epoch's length) must be shorter: `LpExitNotShorterThanUpgradeDelay` otherwise. To lengthen both,
+    ///      raise the upgrade delay first.
     function setEpochSchedule(uint256 epochLength, uint256 depositWindow, uint256 withdrawalWindow) external;
 
     /// @notice Sets the per-account and global caps on LP equity at deposit (1 TAO..2^128-1 wei; account <= global).
@@ -146,6 +154,12 @@ interface ILpModule is ILpErrors {
 
     /// @notice The epoch now and its start.
     function currentEpoch() external view returns (uint256 epoch, uint256 start);
+
+    /// @notice The longest an LP exit takes under the schedule in force and the one set for the next epoch, seconds:
+    ///         from the first second of an epoch's withdrawal window (the request) to the last second of the next
+    ///         epoch's (the claim), `max(epoch length now, next epoch length) + next withdrawal window - 1`. 9 days - 1 s
+    ///         at genesis (7 days + 48 h - 1 s). The owner's upgrade delay, when it has one, is longer.
+    function longestLpExit() external view returns (uint256);
 
     /// @notice The per-account and global deposit caps, wei.
     function depositCaps() external view returns (uint256 accountCap, uint256 globalCap);

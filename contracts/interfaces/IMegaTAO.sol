@@ -10,7 +10,8 @@ import {IRouterErrors} from "../libraries/errors/RouterErrors.sol";
 ///         of this contract's storage, so a module is upgraded by pointing its selectors at a new implementation.
 /// @dev Ownership follows OpenZeppelin's Ownable2Step (same events and errors, no renounce), stored in the entry
 ///      contract's namespace `megatao.storage.router`. Governance transfers it to the TimelockController.
-///      The guardian can only pause opens; unpausing, like every other change, is the owner's.
+///      The guardian can only pause opens, for `maxPause` at most; renewing and lifting a pause, like every other
+///      change, is the owner's.
 interface IMegaTAO is IRouterErrors {
     /// @notice The owner proposed `newOwner`, who becomes owner by calling `acceptOwnership`.
     event OwnershipTransferStarted(address indexed previousOwner, address indexed newOwner);
@@ -21,11 +22,14 @@ interface IMegaTAO is IRouterErrors {
     /// @notice The guardian changed.
     event GuardianSet(address indexed previousGuardian, address indexed newGuardian);
 
-    /// @notice `account` (guardian or owner) paused opens.
-    event OpensPaused(address indexed account);
+    /// @notice `account` (guardian or owner) paused opens, or (the owner) renewed the pause, until `pausedUntil`.
+    event OpensPaused(address indexed account, uint256 pausedUntil);
 
     /// @notice `account` (the owner) unpaused opens.
     event OpensUnpaused(address indexed account);
+
+    /// @notice The length of a pause (seconds) changed; a pause in effect keeps its end.
+    event MaxPauseSet(uint256 previousMaxPause, uint256 newMaxPause);
 
     /// @notice Module `moduleId` now runs `newImplementation` (zero: removed) for the selectors of the
     ///         `SelectorSet` events emitted with it.
@@ -55,16 +59,34 @@ interface IMegaTAO is IRouterErrors {
     function guardian() external view returns (address);
 
     /// @notice Sets the guardian (zero removes it). Owner only.
+    /// @dev The guardian must not be the Governor's proposal guardian: the Governor checks it after executing a
+    ///      proposal that calls this function, `GovernanceDeployer` at the handover.
     function setGuardian(address newGuardian) external;
 
-    /// @notice Whether opening or increasing positions is paused. Closes, reductions and liquidations never pause.
+    /// @notice Whether opening or increasing positions is paused now: a pause was started and has not lapsed
+    ///         (`block.timestamp < pausedUntil()`) or been lifted. Closes, reductions and liquidations never pause.
     function opensPaused() external view returns (bool);
 
-    /// @notice Pauses opens at once. Guardian or owner.
+    /// @notice When the current pause lapses (unix seconds): in the future while opens are paused, in the past once
+    ///         the pause lapsed, zero when opens were unpaused or never paused.
+    function pausedUntil() external view returns (uint256);
+
+    /// @notice The length of a pause, seconds (gov, genesis 7 days, bounds 1 hour..30 days).
+    function maxPause() external view returns (uint256);
+
+    /// @notice Pauses opens at once until `block.timestamp + maxPause()`; the pause then lapses by itself. The
+    ///         guardian starts a pause when none is in effect (`OpensAlreadyPaused` otherwise: it cannot extend one);
+    ///         the owner starts one or renews the one in effect. Guardian or owner.
     function pauseOpens() external;
 
-    /// @notice Unpauses opens. Owner only: the guardian can stop, never restart.
+    /// @notice Lifts the pause of opens, in effect or lapsed, at once; never reverts for the pause's state, so a
+    ///         queued unpause still executes after the pause lapsed or another proposal lifted it. Owner only: the
+    ///         guardian can stop, never restart.
     function unpauseOpens() external;
+
+    /// @notice Sets the length of every later pause and renewal (1 hour..30 days, seconds); a pause in effect keeps
+    ///         its end. Owner only.
+    function setMaxPause(uint256 newMaxPause) external;
 
     /// @notice Sets module `moduleId` to `implementation` serving exactly `selectors` (an upgrade, or a first
     ///         registration, or with a zero implementation and no selectors a removal). Owner only.

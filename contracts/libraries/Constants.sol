@@ -170,6 +170,17 @@ library Constants {
     /// @dev Largest per-market |longOI - shortOI|, WAD fraction of vault reserves: 50%.
     uint256 internal constant MAX_NET_EXPOSURE = 0.5e18;
 
+    // ------------------------------------------------------------------ pause of opens (sections 7 and 9)
+
+    /// @dev Genesis length of a pause of opens (`maxPause`, gov), seconds: 7 days. A pause lapses by itself this
+    ///      long after it starts unless the owner renews it.
+    uint256 internal constant GENESIS_MAX_PAUSE = 7 days;
+
+    /// @dev Bounds of `maxPause` (gov), seconds: 1 hour (enough for governance to see a pause) to 30 days (what a
+    ///      vote and the timelock delay take several times over).
+    uint256 internal constant MIN_MAX_PAUSE = 1 hours;
+    uint256 internal constant MAX_MAX_PAUSE = 30 days;
+
     // ------------------------------------------------------------------ MTSOS index (section 4)
 
     /// @dev Period of the MTSOS time-weighted EMA, in seconds: 7 days (604800).

@@ -2,12 +2,15 @@
 pragma solidity 0.8.30;
 
 import {IMegaTAO} from "../interfaces/IMegaTAO.sol";
+import {Constants} from "../libraries/Constants.sol";
 import {RouterStorage} from "./storage/RouterStorage.sol";
 import {VaultStorage} from "./storage/VaultStorage.sol";
+import {PauseLogic} from "./logic/PauseLogic.sol";
 
 /// @title MegaTAO: the protocol's single entry contract.
-/// @notice Holds all of the protocol's state and TAO. Its own functions manage ownership, the guardian and the module
-///         registry; every other call is forwarded by `delegatecall` to the module registered for its selector.
+/// @notice Holds all of the protocol's state and TAO. Its own functions manage ownership, the guardian, the pause of
+///         opens and the module registry; every other call is forwarded by `delegatecall` to the module registered
+///         for its selector.
 /// @dev The contract declares no state variable: its own state lives in the ERC-7201 namespace
 ///      `megatao.storage.router` (`RouterStorage`), each module's in its own namespace. The contract itself is not
 ///      upgradeable; modules are, through `setModule`, by the owner only.
@@ -20,8 +23,13 @@ contract MegaTAO is IMegaTAO {
     /// @param initialOwner The first owner: the deployer during setup, then the TimelockController (two-step).
     constructor(address initialOwner) {
         if (initialOwner == address(0)) revert OwnableInvalidOwner(address(0));
-        RouterStorage.load().owner = initialOwner;
+        RouterStorage.Layout storage $ = RouterStorage.load();
+        $.owner = initialOwner;
+        // 7 days, within the uint32's 136 years.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        $.maxPause = uint32(Constants.GENESIS_MAX_PAUSE);
         emit OwnershipTransferred(address(0), initialOwner);
+        emit MaxPauseSet(0, Constants.GENESIS_MAX_PAUSE);
     }
 
     /// @notice Forwards the call to the module serving its selector, with its value, and returns or reverts with the
@@ -82,25 +90,52 @@ contract MegaTAO is IMegaTAO {
 
     /// @inheritdoc IMegaTAO
     function opensPaused() external view returns (bool) {
-        return VaultStorage.load().opensPaused;
+        return PauseLogic.opensPaused();
+    }
+
+    /// @inheritdoc IMegaTAO
+    function pausedUntil() external view returns (uint256) {
+        return RouterStorage.load().pausedUntil;
+    }
+
+    /// @inheritdoc IMegaTAO
+    function maxPause() external view returns (uint256) {
+        return RouterStorage.load().maxPause;
     }
 
     /// @inheritdoc IMegaTAO
     function pauseOpens() external {
         RouterStorage.Layout storage $ = RouterStorage.load();
-        if (msg.sender != $.guardian && msg.sender != $.owner) revert GuardianUnauthorizedAccount(msg.sender);
-        VaultStorage.Layout storage v = VaultStorage.load();
-        if (v.opensPaused) revert OpensAlreadyPaused();
-        v.opensPaused = true;
-        emit OpensPaused(msg.sender);
+        bool byOwner = msg.sender == $.owner;
+        if (!byOwner && msg.sender != $.guardian) revert GuardianUnauthorizedAccount(msg.sender);
+        // The guardian starts a pause, never extends one: a pause outlives `maxPause` only by the owner's renewal.
+        if (!byOwner && PauseLogic.opensPaused()) revert OpensAlreadyPaused($.pausedUntil);
+        uint256 until = block.timestamp + $.maxPause;
+        // Unix seconds plus at most 30 days: far within a uint40.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        $.pausedUntil = uint40(until);
+        VaultStorage.load().opensPaused = true;
+        emit OpensPaused(msg.sender, until);
     }
 
     /// @inheritdoc IMegaTAO
     function unpauseOpens() external onlyOwner {
-        VaultStorage.Layout storage v = VaultStorage.load();
-        if (!v.opensPaused) revert OpensNotPaused();
-        v.opensPaused = false;
+        VaultStorage.load().opensPaused = false;
+        delete RouterStorage.load().pausedUntil;
         emit OpensUnpaused(msg.sender);
+    }
+
+    /// @inheritdoc IMegaTAO
+    function setMaxPause(uint256 newMaxPause) external onlyOwner {
+        if (newMaxPause < Constants.MIN_MAX_PAUSE || newMaxPause > Constants.MAX_MAX_PAUSE) {
+            revert MaxPauseOutOfBounds(newMaxPause, Constants.MIN_MAX_PAUSE, Constants.MAX_MAX_PAUSE);
+        }
+        RouterStorage.Layout storage $ = RouterStorage.load();
+        uint256 previous = $.maxPause;
+        // At most 30 days, checked above.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        $.maxPause = uint32(newMaxPause);
+        emit MaxPauseSet(previous, newMaxPause);
     }
 
     // ---------------------------------------------------------------- modules
@@ -197,9 +232,11 @@ contract MegaTAO is IMegaTAO {
         return selector == IMegaTAO.owner.selector || selector == IMegaTAO.pendingOwner.selector
             || selector == IMegaTAO.transferOwnership.selector || selector == IMegaTAO.acceptOwnership.selector
             || selector == IMegaTAO.guardian.selector || selector == IMegaTAO.setGuardian.selector
-            || selector == IMegaTAO.opensPaused.selector || selector == IMegaTAO.pauseOpens.selector
-            || selector == IMegaTAO.unpauseOpens.selector || selector == IMegaTAO.setModule.selector
-            || selector == IMegaTAO.moduleOf.selector || selector == IMegaTAO.moduleImplementation.selector
-            || selector == IMegaTAO.moduleSelectors.selector || selector == IMegaTAO.moduleIds.selector;
+            || selector == IMegaTAO.opensPaused.selector || selector == IMegaTAO.pausedUntil.selector
+            || selector == IMegaTAO.maxPause.selector || selector == IMegaTAO.pauseOpens.selector
+            || selector == IMegaTAO.unpauseOpens.selector || selector == IMegaTAO.setMaxPause.selector
+            || selector == IMegaTAO.setModule.selector || selector == IMegaTAO.moduleOf.selector
+            || selector == IMegaTAO.moduleImplementation.selector || selector == IMegaTAO.moduleSelectors.selector
+            || selector == IMegaTAO.moduleIds.selector;
     }
 }

@@ -15,11 +15,11 @@ interface IRouterErrors {
     /// @notice `account` called a function reserved to the guardian or the owner.
     error GuardianUnauthorizedAccount(address account);
 
-    /// @notice Opens are already paused.
-    error OpensAlreadyPaused();
+    /// @notice Opens are paused already (until `pausedUntil`): the guardian starts a pause, only the owner renews one.
+    error OpensAlreadyPaused(uint256 pausedUntil);
 
-    /// @notice Opens are not paused.
-    error OpensNotPaused();
+    /// @notice `maxPause` (seconds) is outside `[min, max]`.
+    error MaxPauseOutOfBounds(uint256 maxPause, uint256 min, uint256 max);
 
     /// @notice No module serves `selector`.
     error UnknownSelector(bytes4 selector);

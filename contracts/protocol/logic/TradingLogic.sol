@@ -18,6 +18,7 @@ import {VaultStorage} from "../storage/VaultStorage.sol";
 import {AccrualLogic} from "./AccrualLogic.sol";
 import {LpLogic} from "./LpLogic.sol";
 import {OracleLogic} from "./OracleLogic.sol";
+import {PauseLogic} from "./PauseLogic.sol";
 import {VaultLogic} from "./VaultLogic.sol";
 
 /// @title What every trade shares: the market's state, the prices it fills at, and the limits on increases
@@ -75,7 +76,7 @@ library TradingLogic {
             (m.maxOpenInterestPerSide, m.liquidityThreshold, m.oiDepthRatio);
             if (status != MarketStatus.Active) revert IPositionErrors.MarketNotActive(marketId, status);
             VaultStorage.Layout storage v = VaultStorage.load();
-            if (v.opensPaused) revert IPositionErrors.OpensArePaused();
+            if (PauseLogic.opensPaused()) revert IPositionErrors.OpensArePaused();
             if (v.circuitBreakerTripped) revert IPositionErrors.CircuitBreakerActive();
         }
         c.prices = OracleLogic.update(marketId, m);

@@ -6,12 +6,14 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {MarketId} from "../../types/MarketId.sol";
 import {ILpModule, EpochSchedule, LpStatus, RequestStatus} from "../../interfaces/ILpModule.sol";
+import {IMegaTAOTimelock} from "../../interfaces/IMegaTAOTimelock.sol";
 import {Bittensor} from "../../libraries/Bittensor.sol";
 import {Constants} from "../../libraries/Constants.sol";
 import {InterestMath} from "../../libraries/math/InterestMath.sol";
 import {MegaTAOLpToken} from "../../tokens/MegaTAOLpToken.sol";
 import {LpStorage} from "../storage/LpStorage.sol";
 import {PositionStorage} from "../storage/PositionStorage.sol";
+import {RouterStorage} from "../storage/RouterStorage.sol";
 import {VaultStorage} from "../storage/VaultStorage.sol";
 import {AccrualLogic} from "../logic/AccrualLogic.sol";
 import {LpLogic} from "../logic/LpLogic.sol";
@@ -40,7 +42,7 @@ contract LpModule is ILpModule, ModuleBase, ReentrancyGuardTransient {
 
     /// @inheritdoc ModuleBase
     function exportedSelectors() external pure virtual override returns (bytes4[] memory selectors) {
-        selectors = new bytes4[](16);
+        selectors = new bytes4[](17);
         selectors[0] = ILpModule.deposit.selector;
         selectors[1] = ILpModule.requestWithdrawal.selector;
         selectors[2] = ILpModule.claimWithdrawal.selector;
@@ -57,6 +59,7 @@ contract LpModule is ILpModule, ModuleBase, ReentrancyGuardTransient {
         selectors[13] = ILpModule.lpStatus.selector;
         selectors[14] = ILpModule.marketExposure.selector;
         selectors[15] = ILpModule.activeMarkets.selector;
+        selectors[16] = ILpModule.longestLpExit.selector;
     }
 
     /// @notice Sets the genesis parameters of PROTOCOL.md section 7: epochs of 7 days starting now, deposit and
@@ -227,6 +230,7 @@ contract LpModule is ILpModule, ModuleBase, ReentrancyGuardTransient {
             revert WithdrawalWindowOutOfBounds(withdrawalWindow, Constants.MIN_LP_WINDOW, epochLength);
         }
         LpStorage.Schedule memory s = LpLogic.rollSchedule();
+        _checkLpExit(_longestExit(s.epochLength, epochLength, withdrawalWindow));
         (uint256 epoch, uint256 start) = LpLogic.epochOf(s);
         uint256 fromTime = start + s.epochLength;
         // All three at most MAX_EPOCH_LENGTH (30 days), checked above; epochs and times far below the type limits.
@@ -289,6 +293,17 @@ contract LpModule is ILpModule, ModuleBase, ReentrancyGuardTransient {
     function currentEpoch() external view onlyDelegateCall returns (uint256 epoch, uint256 start) {
         _initialized();
         return LpLogic.epochOf(LpLogic.schedule());
+    }
+
+    /// @inheritdoc ILpModule
+    function longestLpExit() external view onlyDelegateCall returns (uint256) {
+        LpStorage.Layout storage $ = _initialized();
+        LpStorage.Schedule memory s = LpLogic.schedule();
+        LpStorage.Schedule memory n = $.nextSchedule;
+        // No schedule pending (none set, or in force already): the next epochs keep the one in force.
+        // forge-lint: disable-next-line(block-timestamp)
+        if (n.anchorTime <= block.timestamp) n = s;
+        return _longestExit(s.epochLength, n.epochLength, n.withdrawalWindow);
     }
 
     /// @inheritdoc ILpModule
@@ -378,6 +393,29 @@ contract LpModule is ILpModule, ModuleBase, ReentrancyGuardTransient {
     }
 
     // ---------------------------------------------------------------- internals
+
+    /// @dev The longest LP exit with epochs of `currentLength` now and `nextLength` next, and withdrawal windows of
+    ///      `nextWindow` from the next epoch: a request at the first second of a window is claimable until the last
+    ///      second of the next epoch's window.
+    function _longestExit(uint256 currentLength, uint256 nextLength, uint256 nextWindow)
+        private
+        pure
+        returns (uint256)
+    {
+        return Math.max(currentLength, nextLength) + nextWindow - 1;
+    }
+
+    /// @dev Reverts unless `exit` is shorter than the owner's upgrade delay, when the owner has one. An account
+    ///      answers nothing and a contract without `upgradeDelay` reverts: no delay, no constraint. An executor
+    ///      cannot skip the check by starving the call of gas: the call fails only with less than ~5,000 gas, which
+    ///      leaves this frame 1/64 of it, too little to store the schedule.
+    function _checkLpExit(uint256 exit) private view {
+        address owner = RouterStorage.load().owner;
+        (bool ok, bytes memory answer) = owner.staticcall(abi.encodeCall(IMegaTAOTimelock.upgradeDelay, ()));
+        if (!ok || answer.length != 32) return;
+        uint256 upgradeDelay = abi.decode(answer, (uint256));
+        if (exit >= upgradeDelay) revert LpExitNotShorterThanUpgradeDelay(exit, upgradeDelay);
+    }
 
     function _initialized() private view returns (LpStorage.Layout storage $) {
         $ = LpStorage.load();

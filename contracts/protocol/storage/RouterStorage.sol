@@ -20,7 +20,7 @@ library RouterStorage {
         address owner;
         address pendingOwner;
         /// @dev May pause opens, nothing else. The pause itself is `VaultStorage.opensPaused`, next to the circuit
-        ///      breaker that every increase reads.
+        ///      breaker that every increase reads, until `pausedUntil`.
         address guardian;
         /// @dev The dispatch table read by the fallback: one SLOAD per call.
         mapping(bytes4 selector => address implementation) implementationOf;
@@ -28,6 +28,11 @@ library RouterStorage {
         mapping(bytes4 selector => bytes32 moduleId) moduleOf;
         mapping(bytes32 moduleId => Module) modules;
         bytes32[] moduleIds;
+        /// @dev When the pause of opens lapses (unix seconds; zero once unpaused): opens are paused while
+        ///      `VaultStorage.opensPaused && block.timestamp < pausedUntil` (`PauseLogic`), so this slot is read only
+        ///      when the flag is set. `maxPause` (gov, seconds) is the length of every pause and renewal.
+        uint40 pausedUntil;
+        uint32 maxPause;
     }
 
     /// @dev The namespace id.

@@ -7,6 +7,7 @@ import {TimelockController} from "@openzeppelin/contracts/governance/TimelockCon
 import {GovernanceFixture} from "./GovernanceFixture.t.sol";
 import {MockIndexOracle} from "../protocol/ProtocolFixture.t.sol";
 import {IMegaTAO} from "../../../contracts/interfaces/IMegaTAO.sol";
+import {IGovernanceErrors} from "../../../contracts/libraries/errors/GovernanceErrors.sol";
 import {IRouterErrors} from "../../../contracts/libraries/errors/RouterErrors.sol";
 import {IMarketModule, MarketParams} from "../../../contracts/interfaces/IMarketModule.sol";
 import {IOracleModule, IIndexOracle} from "../../../contracts/interfaces/IOracleModule.sol";
@@ -30,7 +31,8 @@ contract DrainModule is ModuleBase {
     }
 }
 
-/// @dev Only the timelock changes the protocol. The guardian pauses opens and cancels proposals, and nothing else.
+/// @dev Only the timelock changes the protocol. The pause guardian pauses opens, the proposal guardian cancels proposals
+///      that are not guardian-proof, and neither does anything else.
 contract AccessControlTest is GovernanceFixture {
     MarketId internal sn19 = MarketIdLibrary.alpha(SN19);
     MarketId internal mtsos = MarketIdLibrary.indexFromTicker("MTSOS");
@@ -58,7 +60,7 @@ contract AccessControlTest is GovernanceFixture {
     function _setterCalls() internal view returns (bytes[] memory calls) {
         MarketParams memory params = _alphaParams();
         params.maxLeverage = 2e18;
-        calls = new bytes[](8);
+        calls = new bytes[](9);
         calls[0] = abi.encodeCall(
             IMegaTAO.setModule,
             (marketModule.MODULE_ID(), address(marketModule), marketModule.exportedSelectors(), bytes(""))
@@ -70,6 +72,7 @@ contract AccessControlTest is GovernanceFixture {
         calls[5] = abi.encodeCall(IMarketModule.updateMarketParams, (sn19, params));
         calls[6] = abi.encodeCall(IMarketModule.setMarketStatus, (sn19, MarketStatus.ReduceOnly));
         calls[7] = abi.encodeCall(IOracleModule.setIndexOracle, (mtsos, IIndexOracle(address(replacementOracle))));
+        calls[8] = abi.encodeCall(IMegaTAO.setMaxPause, (1 days));
     }
 
     function _assertEverySetterRevertsFor(address caller) internal {
@@ -96,6 +99,9 @@ contract AccessControlTest is GovernanceFixture {
         assertEq(uint8(protocol.marketStatus(sn19)), uint8(MarketStatus.Active), "status");
         assertEq(protocol.indexOracle(mtsos), address(indexOracle), "oracle");
         assertEq(address(router).balance, 1_000e18, "TAO");
+        assertEq(router.maxPause(), 7 days, "max pause");
+        assertEq(timelock.upgradeDelay(), 9 days, "upgrade delay");
+        assertEq(governor.proposalGuardian(), proposalGuardianAccount, "proposal guardian");
     }
 
     // ---------------------------------------------------------------- the protocol's setters
@@ -107,6 +113,7 @@ contract AccessControlTest is GovernanceFixture {
 
     function test_RevertWhen_SetterCalledByGuardian() public {
         _assertEverySetterRevertsFor(guardianAccount);
+        _assertEverySetterRevertsFor(proposalGuardianAccount);
         _assertUntouched();
     }
 
@@ -144,6 +151,7 @@ contract AccessControlTest is GovernanceFixture {
         assertEq(protocol.marketParams(sn19).maxLeverage, 2e18, "params");
         assertEq(uint8(protocol.marketStatus(sn19)), uint8(MarketStatus.ReduceOnly), "status");
         assertEq(protocol.indexOracle(mtsos), address(replacementOracle), "oracle");
+        assertEq(router.maxPause(), 1 days, "max pause");
     }
 
     function test_RevertWhen_AcceptOwnershipByOtherThanPending() public {
@@ -187,13 +195,61 @@ contract AccessControlTest is GovernanceFixture {
         }
     }
 
-    // ---------------------------------------------------------------- the guardian: exactly two powers
+    /// @dev `setUpgradeDelay`, like `updateDelay`, only by the timelock itself (an operation): every other account
+    ///      reverts, the Governor, the deployer, both guardians and the protocol included.
+    function testFuzz_setUpgradeDelay_RevertWhenCallerIsNotTimelock(address caller) public {
+        vm.assume(caller != address(timelock));
+        vm.prank(caller);
+        vm.expectRevert(abi.encodeWithSelector(TimelockController.TimelockUnauthorizedCaller.selector, caller));
+        timelock.setUpgradeDelay(10 days);
+        assertEq(timelock.upgradeDelay(), 9 days, "unchanged");
+    }
+
+    function test_RevertWhen_setUpgradeDelayCalledByAnyPrivilegedAccount() public {
+        address[7] memory callers = [
+            owner,
+            guardianAccount,
+            proposalGuardianAccount,
+            address(governor),
+            address(governanceDeployer),
+            address(router),
+            alice
+        ];
+        for (uint256 i; i < callers.length; ++i) {
+            vm.prank(callers[i]);
+            vm.expectRevert(abi.encodeWithSelector(TimelockController.TimelockUnauthorizedCaller.selector, callers[i]));
+            timelock.setUpgradeDelay(10 days);
+        }
+        // The timelock itself (an executed operation) may.
+        vm.prank(address(timelock));
+        timelock.setUpgradeDelay(10 days);
+        assertEq(timelock.upgradeDelay(), 10 days, "set by the timelock");
+    }
+
+    function test_RevertWhen_scheduleBatchWithoutProposerRole() public {
+        // The override that raises an upgrade's delay keeps OpenZeppelin's role check.
+        address[] memory targets = new address[](1);
+        targets[0] = address(router);
+        bytes[] memory payloads = new bytes[](1);
+        payloads[0] = abi.encodeCall(IMegaTAO.unpauseOpens, ());
+        address[3] memory callers = [owner, guardianAccount, proposalGuardianAccount];
+        bytes32 role = timelock.PROPOSER_ROLE();
+        for (uint256 i; i < callers.length; ++i) {
+            vm.prank(callers[i]);
+            vm.expectRevert(
+                abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, callers[i], role)
+            );
+            timelock.scheduleBatch(targets, new uint256[](1), payloads, 0, 0, 9 days);
+        }
+    }
+
+    // ---------------------------------------------------------------- the guardians: one power each
 
     function test_pauseOpens_GuardianPausesAtOnce() public {
         vm.prank(address(timelock));
         router.unpauseOpens();
         vm.expectEmit(address(router));
-        emit IMegaTAO.OpensPaused(guardianAccount);
+        emit IMegaTAO.OpensPaused(guardianAccount, block.timestamp + 7 days);
         vm.prank(guardianAccount);
         router.pauseOpens();
         assertTrue(router.opensPaused(), "paused");
@@ -202,33 +258,61 @@ contract AccessControlTest is GovernanceFixture {
     function test_RevertWhen_StrangerPausesOpens() public {
         vm.prank(address(timelock));
         router.unpauseOpens();
-        vm.prank(stranger);
-        vm.expectRevert(abi.encodeWithSelector(IRouterErrors.GuardianUnauthorizedAccount.selector, stranger));
-        router.pauseOpens();
+        address[3] memory callers = [stranger, proposalGuardianAccount, address(governor)];
+        for (uint256 i; i < callers.length; ++i) {
+            vm.prank(callers[i]);
+            vm.expectRevert(abi.encodeWithSelector(IRouterErrors.GuardianUnauthorizedAccount.selector, callers[i]));
+            router.pauseOpens();
+        }
+        assertFalse(router.opensPaused(), "not paused");
     }
 
-    function test_cancel_GuardianCancelsProposal() public {
-        Proposal memory p = _protocolCall(abi.encodeCall(IMegaTAO.unpauseOpens, ()), "Unpause");
+    function test_cancel_ProposalGuardianCancelsProposal() public {
+        // The defence against a hostile upgrade that won its vote: the proposal guardian cancels it.
+        bytes4[] memory selectors = drainModule.exportedSelectors();
+        Proposal memory p = _protocolCall(
+            abi.encodeCall(IMegaTAO.setModule, ("drain", address(drainModule), selectors, bytes(""))), "Drain"
+        );
         uint256 proposalId = _proposeAndQueue(p);
-        vm.prank(guardianAccount);
+        vm.prank(proposalGuardianAccount);
         governor.cancel(p.targets, p.values, p.calldatas, _descriptionHash(p));
         assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Canceled), "canceled");
     }
 
+    function test_RevertWhen_ProposalGuardianCancelsGuardianProofProposal() public {
+        Proposal memory p = _protocolCall(abi.encodeCall(IMegaTAO.unpauseOpens, ()), "Unpause");
+        uint256 proposalId = _proposeAndQueue(p);
+        vm.prank(proposalGuardianAccount);
+        vm.expectRevert(abi.encodeWithSelector(IGovernanceErrors.ProposalGuardianCannotCancel.selector, proposalId));
+        governor.cancel(p.targets, p.values, p.calldatas, _descriptionHash(p));
+        // The pause guardian has no cancel at all.
+        vm.prank(guardianAccount);
+        vm.expectRevert(abi.encodeWithSelector(IGovernor.GovernorUnableToCancel.selector, proposalId, guardianAccount));
+        governor.cancel(p.targets, p.values, p.calldatas, _descriptionHash(p));
+        assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Queued), "still queued");
+    }
+
     function test_RevertWhen_GuardianMovesTao() public {
+        _assertCannotMoveTao(guardianAccount);
+        _assertCannotMoveTao(proposalGuardianAccount);
+        assertEq(address(timelock).balance, 10e18, "timelock TAO");
+        _assertUntouched();
+    }
+
+    function _assertCannotMoveTao(address guardian) internal {
         // Through the protocol: installing a module that pays out.
         bytes4[] memory selectors = drainModule.exportedSelectors();
-        vm.startPrank(guardianAccount);
-        vm.expectRevert(abi.encodeWithSelector(IRouterErrors.OwnableUnauthorizedAccount.selector, guardianAccount));
+        vm.startPrank(guardian);
+        vm.expectRevert(abi.encodeWithSelector(IRouterErrors.OwnableUnauthorizedAccount.selector, guardian));
         router.setModule("drain", address(drainModule), selectors, "");
         // Through the timelock: scheduling a transfer of its TAO, or executing an operation never scheduled.
         vm.expectRevert(
             abi.encodeWithSelector(
-                IAccessControl.AccessControlUnauthorizedAccount.selector, guardianAccount, timelock.PROPOSER_ROLE()
+                IAccessControl.AccessControlUnauthorizedAccount.selector, guardian, timelock.PROPOSER_ROLE()
             )
         );
-        timelock.schedule(guardianAccount, 10e18, "", 0, 0, 2 days);
-        bytes32 operationId = timelock.hashOperation(guardianAccount, 10e18, "", 0, 0);
+        timelock.schedule(guardian, 10e18, "", 0, 0, 2 days);
+        bytes32 operationId = timelock.hashOperation(guardian, 10e18, "", 0, 0);
         vm.expectRevert(
             abi.encodeWithSelector(
                 TimelockController.TimelockUnexpectedOperationState.selector,
@@ -236,23 +320,25 @@ contract AccessControlTest is GovernanceFixture {
                 bytes32(uint256(1) << uint8(TimelockController.OperationState.Ready))
             )
         );
-        timelock.execute(guardianAccount, 10e18, "", 0, 0);
+        timelock.execute(guardian, 10e18, "", 0, 0);
         // Through the Governor: relaying, or proposing without votes.
-        vm.expectRevert(abi.encodeWithSelector(IGovernor.GovernorOnlyExecutor.selector, guardianAccount));
-        governor.relay(guardianAccount, 1e18, "");
+        vm.expectRevert(abi.encodeWithSelector(IGovernor.GovernorOnlyExecutor.selector, guardian));
+        governor.relay(guardian, 1e18, "");
         address[] memory targets = new address[](1);
-        targets[0] = guardianAccount;
+        targets[0] = guardian;
         uint256[] memory values = new uint256[](1);
         values[0] = 10e18;
         vm.expectRevert(
-            abi.encodeWithSelector(IGovernor.GovernorInsufficientProposerVotes.selector, guardianAccount, 0, 100_000e18)
+            abi.encodeWithSelector(IGovernor.GovernorInsufficientProposerVotes.selector, guardian, 0, 100_000e18)
         );
         governor.propose(targets, values, new bytes[](1), "pay the guardian");
+        // Nor replace the other guardian, or itself.
+        vm.expectRevert(abi.encodeWithSelector(IGovernor.GovernorOnlyExecutor.selector, guardian));
+        governor.setProposalGuardian(guardian);
+        vm.expectRevert(abi.encodeWithSelector(IRouterErrors.OwnableUnauthorizedAccount.selector, guardian));
+        router.setGuardian(guardian);
         vm.stopPrank();
-
-        assertEq(guardianAccount.balance, 0, "guardian got nothing");
-        assertEq(address(timelock).balance, 10e18, "timelock TAO");
-        _assertUntouched();
+        assertEq(guardian.balance, 0, "guardian got nothing");
     }
 
     function test_drain_WorksOnlyOnceGovernanceInstallsIt() public {

@@ -8,6 +8,7 @@ import {Bittensor} from "../../../contracts/libraries/Bittensor.sol";
 import {MegaTAOToken} from "../../../contracts/governance/MegaTAOToken.sol";
 import {MegaTAOGovernor} from "../../../contracts/governance/MegaTAOGovernor.sol";
 import {GovernanceDeployer} from "../../../contracts/governance/GovernanceDeployer.sol";
+import {MegaTAOTimelock} from "../../../contracts/governance/MegaTAOTimelock.sol";
 import {GovernanceDefaults} from "../../../contracts/governance/GovernanceDefaults.sol";
 import {IMarketModule, MarketListing, MarketParams} from "../../../contracts/interfaces/IMarketModule.sol";
 import {MarketId, MarketStatus} from "../../../contracts/types/MarketId.sol";
@@ -16,13 +17,16 @@ import {PositionModule} from "../../../contracts/protocol/modules/PositionModule
 import {PositionViewModule} from "../../../contracts/protocol/modules/PositionViewModule.sol";
 import {LiquidationModule} from "../../../contracts/protocol/modules/LiquidationModule.sol";
 import {VaultModule} from "../../../contracts/protocol/modules/VaultModule.sol";
+import {LpModule} from "../../../contracts/protocol/modules/LpModule.sol";
+import {MegaTAOLpToken} from "../../../contracts/tokens/MegaTAOLpToken.sol";
 import {Built} from "../utils/Built.sol";
 
-/// @dev The protocol of `ProtocolFixture`, with the trading modules and 10,000 TAO of vault capital, handed to governance exactly as a deployment does it (see
-///      contracts/governance/README.md): `owner` is the deploying account, `guardianAccount` the guardian of both the
-///      protocol (pause opens) and the Governor (cancel proposals). Voters hold and self-delegate MEGA: alice 3%,
-///      bob 2%, carol 1% (together 6% against a 4% quorum), dave 0.05% (under the 0.1% proposal threshold).
-///      Subnet 19 has a dynamic pool like CHUTES's.
+/// @dev The protocol of `ProtocolFixture`, with the trading modules, 10,000 TAO of vault capital and the LP module
+///      (epoch 0 starting at `GENESIS_TIME`, the capital the owner's shares), handed to governance exactly as a
+///      deployment does it (see contracts/governance/README.md): `owner` is the deploying account, `guardianAccount`
+///      the protocol's pause guardian, `proposalGuardianAccount` the Governor's (cancels proposals): different keys.
+///      Voters hold and self-delegate MEGA: alice 3%, bob 2%, carol 1% (together 6% against a 4% quorum), dave 0.05%
+///      (under the 0.1% proposal threshold). Subnet 19 has a dynamic pool like CHUTES's.
 abstract contract GovernanceFixture is ProtocolFixture {
     uint16 internal constant SN19 = 19;
 
@@ -45,7 +49,8 @@ abstract contract GovernanceFixture is ProtocolFixture {
         keccak256("Ballot(uint256 proposalId,uint8 support,address voter,uint256 nonce)");
 
     MegaTAOToken internal token;
-    TimelockController internal timelock;
+    MegaTAOTimelock internal timelock;
+    MegaTAOLpToken internal lpToken;
     MegaTAOGovernor internal governor;
     GovernanceDeployer internal governanceDeployer;
 
@@ -57,6 +62,7 @@ abstract contract GovernanceFixture is ProtocolFixture {
     uint256 internal carolKey;
     address internal dave;
     address internal relayer = makeAddr("relayer");
+    address internal proposalGuardianAccount = makeAddr("proposalGuardian");
 
     /// @dev A proposal's calls, and the description that completes its id.
     struct Proposal {
@@ -83,12 +89,16 @@ abstract contract GovernanceFixture is ProtocolFixture {
         _register(Built.deploy("VaultModule"), abi.encodeCall(VaultModule.initialize, ()));
         vm.deal(owner, VAULT_CAPITAL);
         protocol.fundVault{value: VAULT_CAPITAL}();
+        lpToken = MegaTAOLpToken(Built.deploy("MegaTAOLpToken", abi.encode(address(router))));
+        _register(Built.deploy("LpModule"), abi.encodeCall(LpModule.initialize, (address(lpToken))));
 
         // The deployment sequence of contracts/governance/README.md, all from the deploying account.
         token = MegaTAOToken(Built.deploy("MegaTAOToken", abi.encode(owner)));
-        governanceDeployer = GovernanceDeployer(Built.deploy("GovernanceDeployer"));
+        governanceDeployer = GovernanceDeployer(Built.deploy("GovernanceDeployer", abi.encode(address(router))));
         timelock = governanceDeployer.timelock();
-        governor = MegaTAOGovernor(Built.deploy("MegaTAOGovernor", abi.encode(token, timelock, guardianAccount)));
+        governor = MegaTAOGovernor(
+            Built.deploy("MegaTAOGovernor", abi.encode(token, timelock, proposalGuardianAccount, address(router)))
+        );
         router.setGuardian(guardianAccount);
         router.transferOwnership(address(timelock));
         address[] memory owned = new address[](1);

@@ -28,7 +28,7 @@ contract GovernanceGasTest is GovernanceFixture {
     uint256 internal constant CAST_VOTE_BY_SIG_KEYED_FIRST_BUDGET = 133_000;
     uint256 internal constant CAST_VOTE_BY_SIG_KEYED_QUORUM_BUDGET = 140_000;
     uint256 internal constant CAST_VOTE_BY_SIG_SEQUENTIAL_BUDGET = 108_000;
-    uint256 internal constant QUEUE_BUDGET = 156_000;
+    uint256 internal constant QUEUE_BUDGET = 164_000;
     uint256 internal constant EXECUTE_BUDGET = 358_000;
 
     uint256 internal constant TX_BASE_GAS = 21_000;

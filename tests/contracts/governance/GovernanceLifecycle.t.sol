@@ -177,11 +177,12 @@ contract GovernanceLifecycleTest is GovernanceFixture {
     }
 
     function test_lifecycle_UnpausesOpensAfterGuardianPause() public {
+        Proposal memory unpause = _protocolCall(abi.encodeCall(IMegaTAO.unpauseOpens, ()), "Unpause opens");
+        _proposeAndQueue(unpause);
+        // The guardian pauses just before the execution (a pause of the proposal's start would have lapsed by now).
         vm.prank(guardianAccount);
         router.pauseOpens();
         assertTrue(router.opensPaused(), "paused by the guardian");
-        Proposal memory unpause = _protocolCall(abi.encodeCall(IMegaTAO.unpauseOpens, ()), "Unpause opens");
-        _proposeAndQueue(unpause);
         vm.expectEmit(address(router));
         emit IMegaTAO.OpensUnpaused(address(timelock));
         _execute(unpause);
@@ -190,6 +191,7 @@ contract GovernanceLifecycleTest is GovernanceFixture {
 
     function test_lifecycle_ReplacesGuardians() public {
         address newGuardian = makeAddr("newGuardian");
+        address newProposalGuardian = makeAddr("newProposalGuardian");
         Proposal memory p;
         p.targets = new address[](2);
         p.values = new uint256[](2);
@@ -197,11 +199,11 @@ contract GovernanceLifecycleTest is GovernanceFixture {
         p.targets[0] = address(router);
         p.calldatas[0] = abi.encodeCall(IMegaTAO.setGuardian, (newGuardian));
         p.targets[1] = address(governor);
-        p.calldatas[1] = abi.encodeWithSignature("setProposalGuardian(address)", newGuardian);
-        p.description = "New guardian";
+        p.calldatas[1] = abi.encodeWithSignature("setProposalGuardian(address)", newProposalGuardian);
+        p.description = "New guardians";
         _pass(p);
         assertEq(router.guardian(), newGuardian, "protocol guardian");
-        assertEq(governor.proposalGuardian(), newGuardian, "proposal guardian");
+        assertEq(governor.proposalGuardian(), newProposalGuardian, "proposal guardian");
     }
 
     function test_lifecycle_UpgradesModule() public {

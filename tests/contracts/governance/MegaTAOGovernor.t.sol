@@ -16,8 +16,9 @@ import {IMegaTAO} from "../../../contracts/interfaces/IMegaTAO.sol";
 
 /// @dev The Governor's rules: settings, voting, signed ballots and their nonces, late quorum, cancellation.
 contract MegaTAOGovernorTest is GovernanceFixture {
+    /// @dev A proposal the proposal guardian may cancel: the timelock renews the pause of opens.
     function _pauseProposal(string memory description) internal view returns (Proposal memory) {
-        return _protocolCall(abi.encodeCall(IMegaTAO.setGuardian, (stranger)), description);
+        return _protocolCall(abi.encodeCall(IMegaTAO.pauseOpens, ()), description);
     }
 
     function _stateBit(IGovernor.ProposalState s) internal pure returns (bytes32) {
@@ -38,7 +39,8 @@ contract MegaTAOGovernorTest is GovernanceFixture {
         assertEq(governor.quorum(block.timestamp - 1), 4_000_000e18, "quorum is 4% of supply");
         assertEq(governor.lateQuorumVoteExtension(), 1 days, "late quorum extension");
         assertEq(governor.COUNTING_MODE(), "support=bravo&quorum=for,abstain", "counting");
-        assertEq(governor.proposalGuardian(), guardianAccount, "guardian");
+        assertEq(governor.proposalGuardian(), proposalGuardianAccount, "guardian");
+        assertEq(governor.protocol(), address(router), "protocol");
         assertEq(governor.INITIAL_VOTING_DELAY(), GovernanceDefaults.VOTING_DELAY, "delay constant");
         assertEq(governor.INITIAL_VOTING_PERIOD(), GovernanceDefaults.VOTING_PERIOD, "period constant");
     }
@@ -51,7 +53,8 @@ contract MegaTAOGovernorTest is GovernanceFixture {
     }
 
     function test_RevertWhen_SettingChangedOutsideGovernance() public {
-        address[4] memory callers = [alice, guardianAccount, owner, address(governanceDeployer)];
+        address[5] memory callers =
+            [alice, guardianAccount, proposalGuardianAccount, owner, address(governanceDeployer)];
         for (uint256 i; i < callers.length; ++i) {
             address caller = callers[i];
             vm.startPrank(caller);
@@ -342,7 +345,7 @@ contract MegaTAOGovernorTest is GovernanceFixture {
             if (i >= 3) _queue(p);
             assertEq(uint8(_state(proposalId)), uint8(stages[i]), "stage");
 
-            vm.prank(guardianAccount);
+            vm.prank(proposalGuardianAccount);
             governor.cancel(p.targets, p.values, p.calldatas, _descriptionHash(p));
             assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Canceled), "canceled");
         }
@@ -354,13 +357,13 @@ contract MegaTAOGovernorTest is GovernanceFixture {
         bytes32 operationId =
             timelock.hashOperationBatch(p.targets, p.values, p.calldatas, 0, _timelockSalt(_descriptionHash(p)));
         assertTrue(timelock.isOperationReady(operationId), "ready");
-        vm.prank(guardianAccount);
+        vm.prank(proposalGuardianAccount);
         governor.cancel(p.targets, p.values, p.calldatas, _descriptionHash(p));
         assertFalse(timelock.isOperation(operationId), "timelock operation cancelled");
         vm.prank(relayer);
         vm.expectRevert();
         timelock.executeBatch(p.targets, p.values, p.calldatas, 0, _timelockSalt(_descriptionHash(p)));
-        assertEq(router.guardian(), guardianAccount, "nothing executed");
+        assertEq(router.pausedUntil(), 0, "nothing executed");
     }
 
     function test_cancel_ProposerCancelsOwnPendingProposal() public {

@@ -130,6 +130,14 @@ contract MegaTAOTest is ProtocolFixture {
         assertEq(fresh.pendingOwner(), address(0));
         assertEq(fresh.guardian(), address(0));
         assertFalse(fresh.opensPaused());
+        assertEq(fresh.pausedUntil(), 0);
+        assertEq(fresh.maxPause(), 7 days);
+    }
+
+    function test_constructor_emitsGenesisMaxPause() public {
+        vm.expectEmit(true, true, true, true);
+        emit IMegaTAO.MaxPauseSet(0, 7 days);
+        Built.deploy("MegaTAO", abi.encode(stranger));
     }
 
     function test_RevertWhen_constructorOwnerIsZero() public {
@@ -194,22 +202,48 @@ contract MegaTAOTest is ProtocolFixture {
         router.setGuardian(guardianAccount);
 
         vm.expectEmit(address(router));
-        emit IMegaTAO.OpensPaused(guardianAccount);
+        emit IMegaTAO.OpensPaused(guardianAccount, block.timestamp + 7 days);
         vm.prank(guardianAccount);
         router.pauseOpens();
         assertTrue(router.opensPaused());
+        assertEq(router.pausedUntil(), block.timestamp + 7 days);
 
         vm.expectEmit(address(router));
         emit IMegaTAO.OpensUnpaused(owner);
         vm.prank(owner);
         router.unpauseOpens();
         assertFalse(router.opensPaused());
+        assertEq(router.pausedUntil(), 0);
     }
 
     function test_pauseOpens_byOwner() public {
         vm.prank(owner);
         router.pauseOpens();
         assertTrue(router.opensPaused());
+    }
+
+    function test_pauseOpens_lapsesAfterMaxPause() public {
+        vm.prank(owner);
+        router.setGuardian(guardianAccount);
+        vm.prank(guardianAccount);
+        router.pauseOpens();
+        uint256 until = block.timestamp + 7 days;
+        vm.warp(until - 1);
+        assertTrue(router.opensPaused(), "paused until the last second");
+        vm.warp(until);
+        assertFalse(router.opensPaused(), "lapsed");
+        assertEq(router.pausedUntil(), until, "the lapsed pause's end stays readable");
+    }
+
+    function test_pauseOpens_ownerRenews() public {
+        vm.startPrank(owner);
+        router.pauseOpens();
+        vm.warp(block.timestamp + 3 days);
+        vm.expectEmit(address(router));
+        emit IMegaTAO.OpensPaused(owner, block.timestamp + 7 days);
+        router.pauseOpens();
+        vm.stopPrank();
+        assertEq(router.pausedUntil(), block.timestamp + 7 days);
     }
 
     function test_RevertWhen_pauseOpensByStranger() public {
@@ -220,18 +254,50 @@ contract MegaTAOTest is ProtocolFixture {
         router.pauseOpens();
     }
 
-    function test_RevertWhen_pauseOpensAlreadyPaused() public {
-        vm.startPrank(owner);
+    function test_RevertWhen_pauseOpensAlreadyPausedByGuardian() public {
+        vm.prank(owner);
+        router.setGuardian(guardianAccount);
+        vm.startPrank(guardianAccount);
         router.pauseOpens();
-        vm.expectRevert(IRouterErrors.OpensAlreadyPaused.selector);
+        uint256 until = block.timestamp + 7 days;
+        vm.warp(until - 1);
+        vm.expectRevert(abi.encodeWithSelector(IRouterErrors.OpensAlreadyPaused.selector, until));
         router.pauseOpens();
         vm.stopPrank();
     }
 
-    function test_RevertWhen_unpauseOpensNotPaused() public {
+    function test_unpauseOpens_whenNotPausedDoesNothing() public {
+        // Idempotent: a queued unpause executes whatever happened to the pause meanwhile.
+        vm.expectEmit(address(router));
+        emit IMegaTAO.OpensUnpaused(owner);
         vm.prank(owner);
-        vm.expectRevert(IRouterErrors.OpensNotPaused.selector);
         router.unpauseOpens();
+        assertFalse(router.opensPaused());
+        assertEq(router.pausedUntil(), 0);
+    }
+
+    function test_setMaxPause_setsAndEmits() public {
+        vm.expectEmit(address(router));
+        emit IMegaTAO.MaxPauseSet(7 days, 1 hours);
+        vm.prank(owner);
+        router.setMaxPause(1 hours);
+        assertEq(router.maxPause(), 1 hours);
+        vm.prank(owner);
+        router.setMaxPause(30 days);
+        assertEq(router.maxPause(), 30 days);
+    }
+
+    function test_RevertWhen_setMaxPauseOutOfBounds() public {
+        vm.startPrank(owner);
+        vm.expectRevert(
+            abi.encodeWithSelector(IRouterErrors.MaxPauseOutOfBounds.selector, 1 hours - 1, 1 hours, 30 days)
+        );
+        router.setMaxPause(1 hours - 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(IRouterErrors.MaxPauseOutOfBounds.selector, 30 days + 1, 1 hours, 30 days)
+        );
+        router.setMaxPause(30 days + 1);
+        vm.stopPrank();
     }
 
     /// The guardian can stop, never restart, and holds no other privilege.
@@ -249,6 +315,8 @@ contract MegaTAOTest is ProtocolFixture {
         router.unpauseOpens();
         vm.expectRevert(unauthorized);
         router.setGuardian(stranger);
+        vm.expectRevert(unauthorized);
+        router.setMaxPause(30 days);
         vm.expectRevert(unauthorized);
         router.transferOwnership(guardianAccount);
         vm.expectRevert(unauthorized);
@@ -273,6 +341,8 @@ contract MegaTAOTest is ProtocolFixture {
         router.setGuardian(stranger);
         vm.expectRevert(unauthorized);
         router.unpauseOpens();
+        vm.expectRevert(unauthorized);
+        router.setMaxPause(1 days);
         vm.expectRevert(unauthorized);
         router.setModule(COUNTER, address(counterV1), counterSelectors, "");
         vm.expectRevert(unauthorized);
@@ -431,7 +501,7 @@ contract MegaTAOTest is ProtocolFixture {
     function test_RevertWhen_selectorIsTheEntryContractsOwn() public {
         string memory artifact = vm.readFile("out/MegaTAO.sol/MegaTAO.json");
         string[] memory signatures = vm.parseJsonKeys(artifact, ".methodIdentifiers");
-        assertEq(signatures.length, 14);
+        assertEq(signatures.length, 17);
         for (uint256 i; i < signatures.length; ++i) {
             bytes4[] memory selectors = new bytes4[](1);
             selectors[0] = bytes4(keccak256(bytes(signatures[i])));
