@@ -69,7 +69,7 @@ contract GuardianFreezeTest is GovernanceFixture {
 
     function _openSucceeds() internal {
         vm.prank(trader);
-        protocol.openPosition{value: 1e18}(sn19, true, 2e18, 0.01e18);
+        protocol.openPosition{value: 1e18}(sn19, true, 2e18, type(uint256).max, block.timestamp);
         assertGt(protocol.position(trader, sn19).size, 0, "opened");
     }
 
@@ -130,7 +130,7 @@ contract GuardianFreezeTest is GovernanceFixture {
         assertTrue(router.opensPaused(), "frozen until governance acts");
         vm.prank(trader);
         vm.expectRevert(IPositionErrors.OpensArePaused.selector);
-        protocol.openPosition{value: 1e18}(sn19, true, 2e18, 0.01e18);
+        protocol.openPosition{value: 1e18}(sn19, true, 2e18, type(uint256).max, block.timestamp);
 
         // Governance executes: new guardians, opens resumed; the old guardian is refused from then on.
         _execute(p);
@@ -150,7 +150,7 @@ contract GuardianFreezeTest is GovernanceFixture {
         vm.warp(until - 1);
         vm.prank(trader);
         vm.expectRevert(IPositionErrors.OpensArePaused.selector);
-        protocol.openPosition{value: 1e18}(sn19, true, 2e18, 0.01e18);
+        protocol.openPosition{value: 1e18}(sn19, true, 2e18, type(uint256).max, block.timestamp);
         vm.warp(until);
         assertFalse(router.opensPaused(), "lapsed");
         _openSucceeds();

@@ -31,14 +31,14 @@ contract PauseTest is GovernanceFixture {
     function _open(address who) internal {
         vm.deal(who, 10e18);
         vm.prank(who);
-        protocol.openPosition{value: 1e18}(sn19, true, 2e18, 0.01e18);
+        protocol.openPosition{value: 1e18}(sn19, true, 2e18, type(uint256).max, block.timestamp);
         vm.roll(block.number + 1);
     }
 
     function _expectOpenRefused() internal {
         vm.prank(trader);
         vm.expectRevert(IPositionErrors.OpensArePaused.selector);
-        protocol.openPosition{value: 1e18}(sn19, true, 2e18, 0.01e18);
+        protocol.openPosition{value: 1e18}(sn19, true, 2e18, type(uint256).max, block.timestamp);
     }
 
     function _guardianPauses() internal returns (uint256 until) {
@@ -67,7 +67,7 @@ contract PauseTest is GovernanceFixture {
         _open();
         _guardianPauses();
         vm.prank(trader);
-        protocol.closePosition(sn19, 0.01e18);
+        protocol.closePosition(sn19, 0, block.timestamp);
         assertEq(protocol.position(trader, sn19).size, 0, "closed");
     }
 

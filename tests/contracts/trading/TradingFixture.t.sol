@@ -131,7 +131,8 @@ abstract contract TradingFixture is ProtocolFixture {
         _setReference(chutes, protocol.spotPrice(chutes));
     }
 
-    /// @dev Writes `marketId`'s reference price and held reading (its depth reading kept), updated now.
+    /// @dev Writes `marketId`'s reference price, held reading and block-start reference (its depth reading and
+    ///      failure state kept), updated now.
     function _setReference(MarketId marketId, uint256 price) internal {
         bytes32 slot = keccak256(abi.encode(marketId, OracleStorage.SLOT));
         uint256 word = uint256(vm.load(address(router), slot));
@@ -141,6 +142,9 @@ abstract contract TradingFixture is ProtocolFixture {
             slot,
             bytes32(price | (price << 96) | (uint256(block.timestamp) << 192) | (poolTao << 232))
         );
+        bytes32 slot1 = bytes32(uint256(slot) + 1);
+        uint256 word1 = uint256(vm.load(address(router), slot1));
+        vm.store(address(router), slot1, bytes32((word1 >> 96 << 96) | price));
     }
 
     /// @dev Trading fees booked per bucket since `setUp` (`TradingFeeBooked` events), and liquidation fees
