@@ -13,7 +13,7 @@ struct RiskParams {
     ///      share is smaller; 0..1 TAO.
     uint256 minKeeperFee;
     /// @dev Cap on the traders' unrealized profit per market, WAD of the reserves (30%): above it, anyone may
-    ///      auto-deleverage. 1%..100%.
+    ///      auto-deleverage. 1%..90%.
     uint256 maxPnlFactor;
     /// @dev Cap on a position's realized profit, WAD multiple of the margin closed (9x). 1x..18x.
     uint256 maxProfitMultiple;

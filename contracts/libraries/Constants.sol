@@ -132,16 +132,21 @@ library Constants {
     // ------------------------------------------------------------------ solvency (section 5)
 
     /// @dev Genesis cap on the traders' unrealized profit per market, WAD of the vault's reserves: 30%; above it
-    ///      anyone may auto-deleverage. Bounds 1%..100%.
+    ///      anyone may auto-deleverage. Bounds 1%..90% (at 100% a profit over the cap could never be brought under
+    ///      it: every wei realized leaves the reserves too).
     uint256 internal constant GENESIS_MAX_PNL_FACTOR = 0.3e18;
     uint256 internal constant MIN_MAX_PNL_FACTOR = 0.01e18;
-    uint256 internal constant MAX_MAX_PNL_FACTOR = 1e18;
+    uint256 internal constant MAX_MAX_PNL_FACTOR = 0.9e18;
 
     /// @dev Genesis cap on a position's realized profit, WAD multiple of its margin: 9x. Bounds 1x..18x (the
     ///      stored field's width).
     uint256 internal constant GENESIS_MAX_PROFIT_MULTIPLE = 9e18;
     uint256 internal constant MIN_MAX_PROFIT_MULTIPLE = 1e18;
     uint256 internal constant MAX_MAX_PROFIT_MULTIPLE = 18e18;
+
+    /// @dev How far under its side's average profit per notional (WAD) a position may be and still be auto-deleveraged:
+    ///      1e-9, the wei roundings between a position's figures and its side's sums.
+    uint256 internal constant ADL_AVERAGE_TOLERANCE = 1e9;
 
     /// @dev The share value `fundVault` mints at when the LPs' equity is zero or negative, or worth less than it,
     ///      wei per 1e18 shares: 1e-6 TAO. The new capital then owns all but a dust of the vault: it absorbs the loss

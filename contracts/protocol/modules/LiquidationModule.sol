@@ -323,17 +323,23 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
         if (left < Constants.MIN_POSITION_NOTIONAL) closeAbs = e.sizeAbs;
     }
 
-    /// @dev How far the traders' unrealized profit in the market (each side's net PnL at the mark, when positive)
-    ///      exceeds its cap; reverts `AdlNotNeeded` when it does not.
+    /// @dev How much of the traders' unrealized profit in the market an auto-deleveraging must realize to bring it back
+    ///      under its cap, `maxPnlFactor x reserves`; reverts `AdlNotNeeded` when it is under. The profit realized is
+    ///      paid from the reserves, which lowers the cap by `maxPnlFactor` of it: the excess is divided by
+    ///      `1 - maxPnlFactor`.
     function _adlExcess(TradingLogic.Context memory c, uint256 price) private view returns (uint256) {
         (int256 longPnl, int256 shortPnl) = _sidePnl(c, price);
         uint256 profit = (longPnl > 0 ? longPnl.toUint256() : 0) + (shortPnl > 0 ? shortPnl.toUint256() : 0);
-        uint256 cap = Math.mulDiv(VaultStorage.load().reserves, VaultStorage.load().risk.maxPnlFactor, Constants.WAD);
+        VaultStorage.Layout storage v = VaultStorage.load();
+        uint256 factor = v.risk.maxPnlFactor;
+        uint256 cap = Math.mulDiv(v.reserves, factor, Constants.WAD);
         if (profit <= cap) revert AdlNotNeeded(c.marketId, profit, cap);
-        return profit - cap;
+        return Math.mulDiv(profit - cap, Constants.WAD, Constants.WAD - factor, Math.Rounding.Ceil);
     }
 
-    /// @dev Reverts unless the position's profit per notional is positive and at least its side's (positive) average.
+    /// @dev Reverts unless the position's profit per notional is positive and at least its side's (positive) average,
+    ///      to `Constants.ADL_AVERAGE_TOLERANCE` (the wei roundings of entry notionals and PnLs differ between a position
+    ///      and its side's sums, so positions opened at one price would otherwise fall a hair under their average).
     function _checkAdlEligible(
         address account,
         TradingLogic.Context memory c,
@@ -346,7 +352,8 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
         (int256 sidePnl, uint256 sideNotional) = isLong ? (longPnl, c.longOI) : (shortPnl, c.shortOI);
         if (
             positionPnl <= 0 || sidePnl <= 0
-                || Math.mulDiv(positionPnl.toUint256(), sideNotional, 1) < Math.mulDiv(sidePnl.toUint256(), notional, 1)
+                || Math.mulDiv(positionPnl.toUint256(), Constants.WAD, notional) + Constants.ADL_AVERAGE_TOLERANCE
+                    < Math.mulDiv(sidePnl.toUint256(), Constants.WAD, sideNotional)
         ) revert AdlNotEligible(account, c.marketId, positionPnl, notional, sidePnl, sideNotional);
     }
 
