@@ -9,11 +9,11 @@ from rich.table import Table
 
 from cli.account import account_option, signer_for
 from cli.base import Group, example, json_option, network_options, out, print_json
-from governance.networks import resolve_endpoint
-from governance.units import format_fraction, format_leverage, format_tao
+from megatao.core.units import format_fraction, format_leverage, format_tao
+from megatao.node.networks import resolve_endpoint
 
 if TYPE_CHECKING:
-    from governance.protocol import MarketView
+    from megatao.clients.protocol import MarketView
 
 
 @click.group(cls=Group, epilog=example("megatao market list"))
@@ -22,8 +22,8 @@ def market() -> None:
 
 
 def _protocol(network: str | None, rpc_url: str | None):
-    from governance.chain import Chain
-    from governance.protocol import Protocol
+    from megatao.clients.protocol import Protocol
+    from megatao.node.chain import Chain
 
     return Protocol(Chain(resolve_endpoint(network, rpc_url)))
 
@@ -48,8 +48,8 @@ def market_json(m: MarketView) -> dict:
 
 def _index_state(protocol, m: MarketView) -> dict:
     """The index oracle behind an index market: its EMA, the live spot, their gap and the last update's age."""
-    from governance.ema import MtsosOracleClient
-    from governance.pools import AlphaPrecompile
+    from megatao.clients.oracle import MtsosOracleClient
+    from megatao.clients.pools import AlphaPrecompile
 
     chain = protocol.chain
     state = MtsosOracleClient(chain, protocol.index_oracle(m.market_id)).state()

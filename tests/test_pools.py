@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from governance.errors import InputError
-from governance.pools import load_pool_seeds
+from megatao.clients.pools import load_pool_seeds
+from megatao.core.errors import InputError
 
 LAUNCH_MARKETS = {
     "CHUTES": 64,

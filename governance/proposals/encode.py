@@ -9,8 +9,6 @@ from eth_abi import encode
 from eth_utils import keccak, to_checksum_address
 from web3 import Web3
 
-from governance.errors import InputError
-from governance.markets import KIND_ALPHA, KIND_INDEX, PARAM_KEYS, ZERO_ADDRESS
 from governance.proposals.models import (
     ListedMarket,
     LpWindow,
@@ -21,8 +19,10 @@ from governance.proposals.models import (
     ReferralConfig,
     Upgrade,
 )
-from governance.toolchain import abi
-from governance.units import format_duration, format_fraction, format_tao
+from megatao.clients.markets import KIND_ALPHA, KIND_INDEX, PARAM_KEYS, ZERO_ADDRESS
+from megatao.core.errors import InputError
+from megatao.core.units import format_duration, format_fraction, format_tao
+from megatao.node.toolchain import abi
 
 STATUS_VALUES = {"active": 1, "reduce-only": 2, "delisted": 3}
 

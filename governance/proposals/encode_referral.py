@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from governance.proposals.encode import Action, _call
 from governance.proposals.models import ReferralConfig
-from governance.referral import name_bytes
-from governance.units import format_fraction
+from megatao.clients.referral import name_bytes
+from megatao.core.units import format_fraction
 
 
 def referral_actions(proposal: ReferralConfig, protocol_address: str) -> list[Action]:

@@ -9,10 +9,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from governance.errors import did_you_mean
 from governance.proposals.issues import Finding, key_path
 from governance.proposals.models import KINDS, MODELS, Proposal
-from governance.proposals.source import Source, SyntaxProblem, read_source
+from megatao.core.errors import did_you_mean
+from megatao.core.source import Source, SyntaxProblem, read_source
 
 
 @dataclass

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from governance.fields import Duration, Fraction, Leverage, TaoAmount
+from megatao.core.fields import Duration, Fraction, Leverage, TaoAmount
 
 TICKER = r"^[A-Z0-9]{2,12}$"
 KINDS = ("market-listing", "market-update", "referral-config", "lp-window", "protocol-params", "upgrade")

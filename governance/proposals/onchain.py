@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from governance.errors import InputError
-from governance.markets import alpha_market_id
-from governance.pools import AlphaPrecompile
 from governance.proposals.encode import PARAM_KEYS
 from governance.proposals.issues import Finding, key_path
 from governance.proposals.loader import Loaded
 from governance.proposals.models import MarketListing, MarketUpdate, ReferralConfig
 from governance.proposals.rules import check_rules
-from governance.protocol import Protocol
-from governance.units import format_fraction, format_tao
+from megatao.clients.markets import alpha_market_id
+from megatao.clients.pools import AlphaPrecompile
+from megatao.clients.protocol import Protocol
+from megatao.core.errors import InputError
+from megatao.core.units import format_fraction, format_tao
 
 MECHANISM_DYNAMIC = 1
 WAD = 10**18

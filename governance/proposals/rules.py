@@ -19,8 +19,8 @@ from governance.proposals.models import (
     ReferralConfig,
     Upgrade,
 )
-from governance.proposals.source import Source
-from governance.units import format_duration, format_fraction, format_leverage, format_tao
+from megatao.core.source import Source
+from megatao.core.units import format_duration, format_fraction, format_leverage, format_tao
 
 Violation = tuple[tuple, str, str]
 

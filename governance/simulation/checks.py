@@ -10,7 +10,6 @@ from eth_utils import to_checksum_address
 from web3 import Web3
 from web3._utils.events import get_event_data
 
-from governance.markets import KIND_ALPHA, KIND_INDEX, alpha_market_id, index_market_id
 from governance.proposals.encode import PARAM_KEYS, STATUS_VALUES, Encoded
 from governance.proposals.models import (
     LpWindow,
@@ -24,8 +23,9 @@ from governance.proposals.models import (
 from governance.simulation.report import CheckResult, skipped
 from governance.simulation.state import PARAM_UNITS, LpCalendar, State, Value, diff
 from governance.simulation.storage import NamespaceMap, key32
-from governance.toolchain import abi
-from governance.units import format_duration
+from megatao.clients.markets import KIND_ALPHA, KIND_INDEX, alpha_market_id, index_market_id
+from megatao.core.units import format_duration
+from megatao.node.toolchain import abi
 
 BLOCK_GAS_LIMIT = 75_000_000
 GAS_FAIL_ABOVE = BLOCK_GAS_LIMIT // 2

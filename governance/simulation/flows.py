@@ -18,16 +18,16 @@ from dataclasses import dataclass, field
 
 from web3.logs import DISCARD
 
-from governance.lp import STATUS_FIELDS, LpStatus, format_shares
-from governance.markets import ZERO_ADDRESS
-from governance.pools import ALPHA_PRECOMPILE, EMULATOR_CONTRACT, MECHANISM_DYNAMIC
 from governance.proposals.models import LpWindow, MarketListing, MarketUpdate, Proposal, ReferralConfig, Upgrade
 from governance.simulation.fork import Fork, Reverted, sim_address
 from governance.simulation.report import CheckResult, skipped
 from governance.simulation.state import read_schedule
-from governance.toolchain import abi
-from governance.trading import Trading
-from governance.units import format_duration, format_fraction, format_tao
+from megatao.clients.lp import STATUS_FIELDS, LpStatus, format_shares
+from megatao.clients.markets import ZERO_ADDRESS
+from megatao.clients.pools import ALPHA_PRECOMPILE, EMULATOR_CONTRACT, MECHANISM_DYNAMIC
+from megatao.clients.trading import Trading
+from megatao.core.units import format_duration, format_fraction, format_tao
+from megatao.node.toolchain import abi
 
 WAD = 10**18
 RAO = 10**9

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from eth_utils import keccak
 
-from governance.markets import STATUS_NAMES
-from governance.protocol import PARAM_FIELDS
-from governance.toolchain import abi
-from governance.units import format_duration, format_fraction, format_leverage, format_tao
+from megatao.clients.markets import STATUS_NAMES
+from megatao.clients.protocol import PARAM_FIELDS
+from megatao.core.units import format_duration, format_fraction, format_leverage, format_tao
+from megatao.node.toolchain import abi
 
 ZERO = "0x0000000000000000000000000000000000000000"
 #: A deposit cap of 2^128 - 1 wei: no cap (the LP module's genesis).

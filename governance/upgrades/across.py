@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from web3 import Web3
 from web3.exceptions import ContractCustomError, ContractLogicError
 
-from governance.markets import KIND_INDEX, STATUS_NAMES
-from governance.reverts import describe_revert
 from governance.simulation.flows import Market, active_alpha_tickers
 from governance.simulation.fork import Fork, Reverted, sim_address
 from governance.simulation.report import CheckResult
-from governance.units import format_fraction, format_tao
+from megatao.clients.markets import KIND_INDEX, STATUS_NAMES
+from megatao.core.units import format_fraction, format_tao
+from megatao.node.reverts import describe_revert
 
 WAD = 10**18
 #: contracts/libraries/Constants.sol: the funding rate's period and the interest rate's year.

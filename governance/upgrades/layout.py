@@ -26,8 +26,8 @@ from pathlib import Path
 
 from eth_utils import keccak
 
-from governance.errors import InputError, ToolchainError
-from governance.paths import PROJECT_ROOT, display, out_dir
+from megatao.core.errors import InputError, ToolchainError
+from megatao.core.paths import PROJECT_ROOT, display, out_dir
 
 REFERENCE_FORMAT = "megatao-layout-reference/1"
 #: Where `snapshot-layout` writes the release's reference by default.
@@ -454,7 +454,7 @@ def read_entry(name: str = ENTRY_CONTRACT) -> Module:
 
 
 def protocol_modules() -> tuple[str, ...]:
-    from governance.deploy import PROTOCOL_MODULES
+    from megatao.devnet.deploy import PROTOCOL_MODULES
 
     return PROTOCOL_MODULES
 

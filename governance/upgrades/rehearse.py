@@ -13,11 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from governance.errors import InputError, MegaTAOError, did_you_mean
 from governance.governor import Governance
-from governance.networks import Endpoint
-from governance.paths import PROJECT_ROOT
-from governance.progress import SILENT, Progress
 from governance.proposals.encode import encode_proposal
 from governance.proposals.models import Upgrade
 from governance.simulation import checks
@@ -38,7 +34,6 @@ from governance.simulation.simulate import (
     session,
 )
 from governance.simulation.state import protocol_state, role_state
-from governance.toolchain import abi
 from governance.upgrades import layout
 from governance.upgrades.across import (
     Book,
@@ -52,6 +47,11 @@ from governance.upgrades.across import (
     touch_markets,
 )
 from governance.upgrades.trials import check_direct_calls, check_trials, plan_trials, run_trials
+from megatao.core.errors import InputError, MegaTAOError, did_you_mean
+from megatao.core.paths import PROJECT_ROOT
+from megatao.core.progress import SILENT, Progress
+from megatao.node.networks import Endpoint
+from megatao.node.toolchain import abi
 
 TITLES = {
     1: "Storage layout and selectors against the reference",

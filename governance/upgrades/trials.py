@@ -22,14 +22,14 @@ from web3.exceptions import ContractCustomError, ContractLogicError
 from web3.logs import DISCARD
 
 from governance.proposals.models import Upgrade
-from governance.reverts import describe_revert
 from governance.simulation.flows import MAX_LIQUIDATION_BLOCKS, Market, move_pool_past
 from governance.simulation.fork import Fork, Reverted, sim_address
 from governance.simulation.report import CheckResult
-from governance.toolchain import abi
-from governance.trading import LIQUIDATION_STATUS
-from governance.units import format_tao
 from governance.upgrades.across import Book, Held, read_view, view_fields
+from megatao.clients.trading import LIQUIDATION_STATUS
+from megatao.core.units import format_tao
+from megatao.node.reverts import describe_revert
+from megatao.node.toolchain import abi
 
 WAD = 10**18
 RAO = 10**9

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 #: The checkout this package runs from (the CLI is installed in editable mode from it).
-PROJECT_ROOT = Path(os.environ.get("MEGATAO_ROOT", Path(__file__).resolve().parents[1]))
+PROJECT_ROOT = Path(os.environ.get("MEGATAO_ROOT", Path(__file__).resolve().parents[2]))
 
 
 def out_dir() -> Path:

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, WithJsonSchema
 
-from governance.errors import InputError
-from governance.units import parse_duration, parse_fraction, parse_leverage, parse_tao
+from megatao.core.errors import InputError
+from megatao.core.units import parse_duration, parse_fraction, parse_leverage, parse_tao
 
 
 def _unit(parser: Callable[[Any, str], int], what: str) -> BeforeValidator:

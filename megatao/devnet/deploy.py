@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from eth_account.signers.local import LocalAccount
 
-from governance.accounts import dev_account
-from governance.anvil import AnvilRpc
-from governance.chain import Chain
-from governance.markets import Genesis
-from governance.pools import ALPHA_PRECOMPILE, EMULATOR_CONTRACT, AlphaPrecompile, PoolSeed
-from governance.progress import Progress
-from governance.toolchain import abi, artifact, deployed_bytecode
+from megatao.clients.markets import Genesis
+from megatao.clients.pools import ALPHA_PRECOMPILE, EMULATOR_CONTRACT, AlphaPrecompile, PoolSeed
+from megatao.core.progress import Progress
+from megatao.node.accounts import dev_account
+from megatao.node.anvil import AnvilRpc
+from megatao.node.chain import Chain
+from megatao.node.toolchain import abi, artifact, deployed_bytecode
 
 ENTRY_CONTRACT = "MegaTAO"
 #: The ABI of everything the entry contract answers (its own functions and every module's).

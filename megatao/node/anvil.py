@@ -19,8 +19,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from governance.errors import DevnetError
-from governance.toolchain import foundry_binary
+from megatao.core.errors import DevnetError
+from megatao.node.toolchain import foundry_binary
 
 LOOPBACK = "127.0.0.1"
 #: Bittensor's block gas limit and block time, so gas and time on the devnet look like the chain's.

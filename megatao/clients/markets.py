@@ -13,10 +13,10 @@ from eth_abi import encode
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from web3 import Web3
 
-from governance.errors import InputError
-from governance.fields import Fraction, Leverage, TaoAmount
-from governance.paths import display, genesis_dir
-from governance.proposals.source import read_source
+from megatao.core.errors import InputError
+from megatao.core.fields import Fraction, Leverage, TaoAmount
+from megatao.core.paths import display, genesis_dir
+from megatao.core.source import read_source
 
 KIND_ALPHA = 0
 KIND_INDEX = 1

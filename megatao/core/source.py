@@ -8,8 +8,8 @@ from typing import Any
 
 import yaml
 
-from governance.errors import InputError
-from governance.paths import display
+from megatao.core.errors import InputError
+from megatao.core.paths import display
 
 Path_ = tuple[str | int, ...]
 

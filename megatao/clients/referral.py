@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
-from governance.errors import InputError
-from governance.protocol import Protocol
+from megatao.clients.protocol import Protocol
+from megatao.core.errors import InputError
 
 CODE_RE = re.compile(r"^[A-Z0-9_]{3,32}$")
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"

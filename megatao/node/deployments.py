@@ -7,8 +7,8 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-from governance.errors import InputError
-from governance.paths import PROJECT_ROOT, deployments_dir, display
+from megatao.core.errors import InputError
+from megatao.core.paths import PROJECT_ROOT, deployments_dir, display
 
 SCHEMA_VERSION = 1
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from governance.errors import InputError
+from megatao.core.errors import InputError
 
 WEI_PER_TAO = 10**18
 WEI_PER_RAO = 10**9

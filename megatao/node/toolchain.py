@@ -9,8 +9,8 @@ import subprocess
 from functools import cache
 from pathlib import Path
 
-from governance.errors import ToolchainError
-from governance.paths import PROJECT_ROOT, display, out_dir
+from megatao.core.errors import ToolchainError
+from megatao.core.paths import PROJECT_ROOT, display, out_dir
 
 _NPM_BIN = PROJECT_ROOT / "node_modules" / "@foundry-rs"
 

@@ -22,13 +22,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from governance.errors import InputError, NetworkError, TransactionError, did_you_mean
-from governance.paths import display
+from megatao.core.errors import InputError, NetworkError, TransactionError, did_you_mean
+from megatao.core.paths import display
 
 if TYPE_CHECKING:
     from eth_account.signers.local import LocalAccount
 
-    from governance.chain import Chain
+    from megatao.node.chain import Chain
 
 #: The EMA period, in seconds: 7 days (`Constants.MTSOS_EMA_PERIOD`).
 PERIOD_SECONDS = 604_800
@@ -310,7 +310,7 @@ class UpdateResult:
 
 def oracle_address(chain_id: int) -> str:
     """The MtsosOracle address recorded in `deployments/<chainId>.json` under `contracts.MtsosOracle.address`."""
-    from governance.deployments import deployment_path, read_deployment
+    from megatao.node.deployments import deployment_path, read_deployment
 
     record = read_deployment(chain_id)
     entry = record.get("contracts", {}).get(ORACLE_CONTRACT) if isinstance(record.get("contracts"), dict) else None
@@ -327,7 +327,7 @@ class MtsosOracleClient:
     """A deployed MtsosOracle on one chain."""
 
     def __init__(self, chain: Chain, address: str):
-        from governance.toolchain import abi
+        from megatao.node.toolchain import abi
 
         self.chain = chain
         self.abi = abi(ORACLE_CONTRACT)
@@ -402,7 +402,7 @@ class MtsosOracleClient:
 
     def explain_revert(self, exc: Exception) -> str:
         """The custom error in a revert, with its arguments and in words; the raw text when it is none of the ABI's."""
-        from governance.reverts import describe_revert
+        from megatao.node.reverts import describe_revert
 
         data = getattr(exc, "data", None)
         text = describe_revert(data, self.abi) if isinstance(data, str) else str(exc)

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from eth_account.signers.local import LocalAccount
 
-from governance.errors import InputError
-from governance.protocol import Protocol
-from governance.units import WEI_PER_RAO
+from megatao.clients.protocol import Protocol
+from megatao.core.errors import InputError
+from megatao.core.units import WEI_PER_RAO
 
 LIQUIDATION_STATUS = ("healthy", "partial", "full")
 

@@ -13,11 +13,11 @@ from typing import Literal
 from eth_account.signers.local import LocalAccount
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from governance.chain import Chain
-from governance.errors import InputError, NetworkError
-from governance.paths import display, genesis_dir
-from governance.proposals.source import read_source
-from governance.toolchain import abi
+from megatao.core.errors import InputError, NetworkError
+from megatao.core.paths import display, genesis_dir
+from megatao.core.source import read_source
+from megatao.node.chain import Chain
+from megatao.node.toolchain import abi
 
 ALPHA_PRECOMPILE = "0x0000000000000000000000000000000000000808"
 EMULATOR_CONTRACT = "AlphaPrecompileEmulator"

@@ -10,10 +10,10 @@ from eth_account.signers.local import LocalAccount
 from web3.exceptions import ContractCustomError, ContractLogicError
 from web3.logs import DISCARD
 
-from governance.chain import Chain
-from governance.errors import InputError, TransactionError
-from governance.protocol import Protocol
-from governance.units import format_duration, format_tao
+from megatao.clients.protocol import Protocol
+from megatao.core.errors import InputError, TransactionError
+from megatao.core.units import format_duration, format_tao
+from megatao.node.chain import Chain
 
 SHARE_UNIT = 10**18
 WAD = 10**18

@@ -14,9 +14,9 @@ from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from governance.ema import WAD, Outcome, ReplayRow
-from governance.errors import InputError
-from governance.paths import display
+from megatao.clients.oracle import WAD, Outcome, ReplayRow
+from megatao.core.errors import InputError
+from megatao.core.paths import display
 
 WIDTH, HEIGHT = 860, 480
 LEFT, RIGHT, TOP, BOTTOM = 90, 30, 92, 70

@@ -11,10 +11,10 @@ from web3 import Web3
 from web3.contract.contract import ContractFunction
 from web3.exceptions import ContractCustomError, ContractLogicError, Web3Exception, Web3RPCError
 
-from governance.accounts import dev_accounts
-from governance.errors import ChainIdMismatchError, NetworkError, RpcUnreachableError, TransactionError
-from governance.networks import Endpoint
-from governance.reverts import describe_revert
+from megatao.core.errors import ChainIdMismatchError, NetworkError, RpcUnreachableError, TransactionError
+from megatao.node.accounts import dev_accounts
+from megatao.node.networks import Endpoint
+from megatao.node.reverts import describe_revert
 
 RPC_TIMEOUT_SECONDS = 10
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from governance.errors import NetworkError, UnknownNetworkError
+from megatao.core.errors import NetworkError, UnknownNetworkError
 
 DEVNET_CHAIN_ID = 31337
 
@@ -54,7 +54,7 @@ def resolve_endpoint(network: str | None = None, rpc_url: str | None = None) -> 
     url = rpc_url or os.environ.get(RPC_URL_ENV) or chosen.default_rpc_url
     if url is None:
         # Imported here: the devnet module depends on this one.
-        from governance.devnet import running_devnet_url
+        from megatao.devnet.devnet import running_devnet_url
 
         url = running_devnet_url()
         if url is None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from governance.chain import Chain
-from governance.deploy import ENTRY_CONTRACT, PROTOCOL_INTERFACE
-from governance.deployments import read_deployment
-from governance.errors import InputError, did_you_mean
-from governance.markets import KIND_ALPHA, PARAM_KEYS, STATUS_NAMES
-from governance.toolchain import abi
+from megatao.clients.markets import KIND_ALPHA, PARAM_KEYS, STATUS_NAMES
+from megatao.core.errors import InputError, did_you_mean
+from megatao.devnet.deploy import ENTRY_CONTRACT, PROTOCOL_INTERFACE
+from megatao.node.chain import Chain
+from megatao.node.deployments import read_deployment
+from megatao.node.toolchain import abi
 
 #: The `MarketParams` struct's fields, in order, by the names proposals use.
 PARAM_FIELDS = PARAM_KEYS

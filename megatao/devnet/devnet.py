@@ -11,9 +11,12 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from governance.anvil import BLOCK_TIME_SECONDS, AnvilProcess, AnvilRpc, free_port, rpc
-from governance.chain import Chain
-from governance.deploy import (
+from megatao.clients.markets import load_genesis
+from megatao.clients.pools import EMULATOR_CONTRACT, AlphaPrecompile, PoolSeed, load_pool_seeds
+from megatao.core.errors import DevnetError, ToolchainError
+from megatao.core.paths import state_dir
+from megatao.core.progress import SILENT, Progress
+from megatao.devnet.deploy import (
     ENTRY_CONTRACT,
     GOVERNANCE_DEPLOYER,
     GOVERNOR,
@@ -23,14 +26,11 @@ from governance.deploy import (
     TOKEN,
     deploy_devnet,
 )
-from governance.deployments import deployment_path, write_deployment
-from governance.errors import DevnetError, ToolchainError
-from governance.markets import load_genesis
-from governance.networks import DEVNET_CHAIN_ID, Endpoint, get_network
-from governance.paths import state_dir
-from governance.pools import EMULATOR_CONTRACT, AlphaPrecompile, PoolSeed, load_pool_seeds
-from governance.progress import SILENT, Progress
-from governance.toolchain import artifact, forge_build
+from megatao.node.anvil import BLOCK_TIME_SECONDS, AnvilProcess, AnvilRpc, free_port, rpc
+from megatao.node.chain import Chain
+from megatao.node.deployments import deployment_path, write_deployment
+from megatao.node.networks import DEVNET_CHAIN_ID, Endpoint, get_network
+from megatao.node.toolchain import artifact, forge_build
 
 #: Each default account starts with this much TAO.
 DEV_BALANCE_TAO = 100_000

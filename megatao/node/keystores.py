@@ -25,9 +25,9 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_utils import is_hex_address, to_checksum_address
 
-from governance.accounts import DEV_ACCOUNT_COUNT, dev_account
-from governance.errors import MegaTAOError, did_you_mean
-from governance.paths import display
+from megatao.core.errors import MegaTAOError, did_you_mean
+from megatao.core.paths import display
+from megatao.node.accounts import DEV_ACCOUNT_COUNT, dev_account
 
 KEYSTORE_DIR_ENV = "MEGATAO_KEYSTORE_DIR"
 DEVNET_PREFIX = "devnet:"
