@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from eth_abi import encode
 from eth_utils import keccak, to_checksum_address
-from web3 import Web3
 
+from governance.proposals.calls import Action, protocol_call
+from governance.proposals.encode_referral import referral_actions
 from governance.proposals.models import (
     ListedMarket,
     LpWindow,
@@ -22,20 +23,8 @@ from governance.proposals.models import (
 from megatao.clients.markets import KIND_ALPHA, KIND_INDEX, PARAM_KEYS, ZERO_ADDRESS
 from megatao.core.errors import InputError
 from megatao.core.units import format_duration, format_fraction, format_tao
-from megatao.node.toolchain import abi
 
 STATUS_VALUES = {"active": 1, "reduce-only": 2, "delisted": 3}
-
-
-@dataclass(frozen=True)
-class Action:
-    """One call the timelock makes, with its readable form."""
-
-    target: str
-    value: int
-    calldata: bytes
-    signature: str  # "listMarket((string,uint8,uint16,address,(uint96,...)))"
-    readable: str  # "listMarket(NINETEEN, alpha, netuid 19, ...)"
 
 
 @dataclass(frozen=True)
@@ -110,20 +99,6 @@ class Context:
     protocol_params: dict[str, int] | None = None
 
 
-def _call(target: str, name: str, args: list, readable: str) -> Action:
-    contract = Web3().eth.contract(abi=abi("IMegaTAOProtocol"))
-    function = contract.get_function_by_name(name)
-    calldata = bytes.fromhex(contract.encode_abi(name, args)[2:])
-    types = ",".join(_abi_type(i) for i in function.abi["inputs"])
-    return Action(to_checksum_address(target), 0, calldata, f"{name}({types})", readable)
-
-
-def _abi_type(param: dict) -> str:
-    if param["type"].startswith("tuple"):
-        return "(" + ",".join(_abi_type(c) for c in param["components"]) + ")" + param["type"][5:]
-    return param["type"]
-
-
 def _params_tuple(market: ListedMarket, min_pool_tao: int) -> tuple[int, ...]:
     return (
         market.max_leverage,
@@ -148,7 +123,7 @@ def _listing_actions(p: MarketListing, ctx: Context) -> list[Action]:
             raise InputError("an mtsos-ema listing needs the MTSOS oracle's address, and the deployment has none")
         listing = (m.ticker, KIND_INDEX, 0, to_checksum_address(ctx.index_oracle), _params_tuple(m, 0))
         where = f"index, oracle {ctx.index_oracle}"
-    return [_call(ctx.protocol, "listMarket", [listing], f"listMarket({m.ticker}, {where})")]
+    return [protocol_call(ctx.protocol, "listMarket", [listing], f"listMarket({m.ticker}, {where})")]
 
 
 def _update_actions(p: MarketUpdate, ctx: Context) -> list[Action]:
@@ -163,11 +138,13 @@ def _update_actions(p: MarketUpdate, ctx: Context) -> list[Action]:
     if changes:
         params = dict(zip(PARAM_KEYS, ctx.current_params[ticker], strict=True)) | changes
         readable = f"updateMarketParams({ticker}: {', '.join(sorted(changes))})"
-        actions.append(_call(ctx.protocol, "updateMarketParams", [market_id, tuple(params.values())], readable))
+        actions.append(protocol_call(ctx.protocol, "updateMarketParams", [market_id, tuple(params.values())], readable))
     if p.market.status is not None:
         status = STATUS_VALUES[p.market.status]
         actions.append(
-            _call(ctx.protocol, "setMarketStatus", [market_id, status], f"setMarketStatus({ticker}, {p.market.status})")
+            protocol_call(
+                ctx.protocol, "setMarketStatus", [market_id, status], f"setMarketStatus({ticker}, {p.market.status})"
+            )
         )
     return actions
 
@@ -180,7 +157,7 @@ def _upgrade_actions(p: Upgrade, ctx: Context) -> list[Action]:
         address, selectors = ctx.implementations[item.module]
         module_id = item.module.encode().ljust(32, b"\0")
         readable = f"setModule({item.module} -> {item.contract} at {address}, {len(selectors)} selectors)"
-        actions.append(_call(ctx.protocol, "setModule", [module_id, address, selectors, b""], readable))
+        actions.append(protocol_call(ctx.protocol, "setModule", [module_id, address, selectors, b""], readable))
     return actions
 
 
@@ -200,24 +177,26 @@ def _protocol_params_actions(p: ProtocolParams, ctx: Context) -> list[Action]:
     if p.insurance_fee_share is not None:
         share = format_fraction(p.insurance_fee_share)
         actions.append(
-            _call(ctx.protocol, "setTradingFeeSplit", [p.insurance_fee_share], f"setTradingFeeSplit({share})")
+            protocol_call(ctx.protocol, "setTradingFeeSplit", [p.insurance_fee_share], f"setTradingFeeSplit({share})")
         )
     if p.liquidation_fee is not None:
         fee = format_fraction(p.liquidation_fee)
-        actions.append(_call(ctx.protocol, "setLiquidationFee", [p.liquidation_fee], f"setLiquidationFee({fee})"))
+        actions.append(
+            protocol_call(ctx.protocol, "setLiquidationFee", [p.liquidation_fee], f"setLiquidationFee({fee})")
+        )
     if p.liquidation_fee_split is not None:
         split = p.liquidation_fee_split
         shares = [split.keeper, split.insurance_fund, split.vault]
         readable = "setLiquidationFeeSplit(" + ", ".join(format_fraction(x) for x in shares) + ")"
-        actions.append(_call(ctx.protocol, "setLiquidationFeeSplit", shares, readable))
+        actions.append(protocol_call(ctx.protocol, "setLiquidationFeeSplit", shares, readable))
     if p.max_utilization_for_increase is not None or p.circuit_breaker_utilization is not None:
         limits = [value("max_utilization_for_increase"), value("circuit_breaker_utilization")]
         readable = "setUtilizationLimits(" + ", ".join(format_fraction(x) for x in limits) + ")"
-        actions.append(_call(ctx.protocol, "setUtilizationLimits", limits, readable))
+        actions.append(protocol_call(ctx.protocol, "setUtilizationLimits", limits, readable))
     if p.collateral_cap_per_account is not None or p.collateral_cap_total is not None:
         caps = [value("collateral_cap_per_account"), value("collateral_cap_total")]
         readable = "setCollateralCaps(" + ", ".join(format_tao(x, 0) for x in caps) + ")"
-        actions.append(_call(ctx.protocol, "setCollateralCaps", caps, readable))
+        actions.append(protocol_call(ctx.protocol, "setCollateralCaps", caps, readable))
     return actions
 
 
@@ -225,20 +204,18 @@ def _lp_window_actions(p: LpWindow, ctx: Context) -> list[Action]:
     schedule = [p.epoch_length, p.deposit_window, p.withdraw_window]
     caps = [p.deposit_cap_per_account, p.deposit_cap_total]
     return [
-        _call(
+        protocol_call(
             ctx.protocol, "setEpochSchedule", schedule,
             "setEpochSchedule(epoch " + ", deposits ".join(format_duration(x) for x in schedule[:2])
             + f", withdrawals {format_duration(schedule[2])})",
         ),
-        _call(
+        protocol_call(
             ctx.protocol, "setDepositCaps", caps, f"setDepositCaps({format_tao(caps[0], 0)}, {format_tao(caps[1], 0)})"
         ),
     ]  # fmt: skip
 
 
 def _referral_actions(p: ReferralConfig, ctx: Context) -> list[Action]:
-    from governance.proposals.encode_referral import referral_actions
-
     return referral_actions(p, ctx.protocol)
 
 

@@ -14,7 +14,7 @@ whatever the table it replaces. A code's tier (`setReferralCodeTier`) is not par
 
 from __future__ import annotations
 
-from governance.proposals.encode import Action, _call
+from governance.proposals.calls import Action, protocol_call
 from governance.proposals.models import ReferralConfig
 from megatao.clients.referral import name_bytes
 from megatao.core.units import format_fraction
@@ -29,7 +29,7 @@ def referral_actions(proposal: ReferralConfig, protocol_address: str) -> list[Ac
     )
     share = proposal.builder_fee_share
     return [
-        _call(protocol_address, "setBuilderFeeShare", [0], "setBuilderFeeShare(0%) while the tiers change"),
-        _call(protocol_address, "setReferralTiers", [tiers], f"setReferralTiers({described})"),
-        _call(protocol_address, "setBuilderFeeShare", [share], f"setBuilderFeeShare({format_fraction(share)})"),
+        protocol_call(protocol_address, "setBuilderFeeShare", [0], "setBuilderFeeShare(0%) while the tiers change"),
+        protocol_call(protocol_address, "setReferralTiers", [tiers], f"setReferralTiers({described})"),
+        protocol_call(protocol_address, "setBuilderFeeShare", [share], f"setBuilderFeeShare({format_fraction(share)})"),
     ]

@@ -6,10 +6,13 @@ from dataclasses import dataclass
 
 from megatao.clients.markets import KIND_ALPHA, PARAM_KEYS, STATUS_NAMES
 from megatao.core.errors import InputError, did_you_mean
-from megatao.devnet.deploy import ENTRY_CONTRACT, PROTOCOL_INTERFACE
 from megatao.node.chain import Chain
 from megatao.node.deployments import read_deployment
 from megatao.node.toolchain import abi
+
+ENTRY_CONTRACT = "MegaTAO"
+#: The ABI of everything the entry contract answers (its own functions and every module's).
+PROTOCOL_INTERFACE = "IMegaTAOProtocol"
 
 #: The `MarketParams` struct's fields, in order, by the names proposals use.
 PARAM_FIELDS = PARAM_KEYS

@@ -7,15 +7,13 @@ from eth_account.signers.local import LocalAccount
 
 from megatao.clients.markets import Genesis
 from megatao.clients.pools import ALPHA_PRECOMPILE, EMULATOR_CONTRACT, AlphaPrecompile, PoolSeed
+from megatao.clients.protocol import ENTRY_CONTRACT, PROTOCOL_INTERFACE
 from megatao.core.progress import Progress
 from megatao.node.accounts import dev_account
 from megatao.node.anvil import AnvilRpc
 from megatao.node.chain import Chain
 from megatao.node.toolchain import abi, artifact, deployed_bytecode
 
-ENTRY_CONTRACT = "MegaTAO"
-#: The ABI of everything the entry contract answers (its own functions and every module's).
-PROTOCOL_INTERFACE = "IMegaTAOProtocol"
 #: Module implementations, registered in this order.
 PROTOCOL_MODULES = (
     "MarketModule",

@@ -5,9 +5,8 @@ Its pid, port and log live in `.megatao/devnet.json`; `down` stops only that pro
 
 from __future__ import annotations
 
-import json
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,68 +25,15 @@ from megatao.devnet.deploy import (
     TOKEN,
     deploy_devnet,
 )
-from megatao.node.anvil import BLOCK_TIME_SECONDS, AnvilProcess, AnvilRpc, free_port, rpc
+from megatao.node.anvil import BLOCK_TIME_SECONDS, AnvilProcess, AnvilRpc, free_port
 from megatao.node.chain import Chain
 from megatao.node.deployments import deployment_path, write_deployment
+from megatao.node.devnet_state import DevnetState, load_state, running_devnet, save_state, state_file
 from megatao.node.networks import DEVNET_CHAIN_ID, Endpoint, get_network
 from megatao.node.toolchain import artifact, forge_build
 
 #: Each default account starts with this much TAO.
 DEV_BALANCE_TAO = 100_000
-
-
-@dataclass
-class DevnetState:
-    pid: int
-    port: int
-    rpc_url: str
-    chain_id: int
-    log_path: str
-    started_at: str
-
-    @property
-    def process(self) -> AnvilProcess:
-        return AnvilProcess(pid=self.pid, port=self.port, log_path=Path(self.log_path))
-
-
-def _state_file() -> Path:
-    return state_dir() / "devnet.json"
-
-
-def load_state() -> DevnetState | None:
-    try:
-        return DevnetState(**json.loads(_state_file().read_text()))
-    except FileNotFoundError:
-        return None
-    except (json.JSONDecodeError, TypeError):
-        _state_file().unlink(missing_ok=True)  # unreadable state describes nothing we can stop
-        return None
-
-
-def _save_state(state: DevnetState) -> None:
-    _state_file().parent.mkdir(parents=True, exist_ok=True)
-    _state_file().write_text(json.dumps(asdict(state), indent=2) + "\n")
-
-
-def _answers(url: str) -> bool:
-    try:
-        rpc(url, "eth_chainId", timeout=2.0)
-    except ConnectionError:
-        return False
-    return True
-
-
-def running_devnet() -> DevnetState | None:
-    """The devnet that `up` started, if its process still runs and answers."""
-    state = load_state()
-    if state and state.process.is_alive() and _answers(state.rpc_url):
-        return state
-    return None
-
-
-def running_devnet_url() -> str | None:
-    state = running_devnet()
-    return state.rpc_url if state else None
 
 
 def devnet_chain(state: DevnetState) -> Chain:
@@ -113,7 +59,7 @@ def up(port: int | None = None, progress: Progress = SILENT, anvil_args: tuple[s
     stale = load_state()
     if stale:
         stale.process.stop()
-        _state_file().unlink(missing_ok=True)
+        state_file().unlink(missing_ok=True)
 
     seeds = load_pool_seeds()
     genesis = load_genesis()
@@ -154,7 +100,7 @@ def up(port: int | None = None, progress: Progress = SILENT, anvil_args: tuple[s
                     "devBalanceTao": DEV_BALANCE_TAO,
                 },
             )
-        _save_state(state)
+        save_state(state)
     except BaseException:
         anvil.stop()
         deployment_path(DEVNET_CHAIN_ID).unlink(missing_ok=True)
@@ -193,7 +139,7 @@ def down() -> DownResult:
     state.process.stop()
     if state.process.is_alive():
         raise DevnetError(f"anvil (pid {state.pid}) did not stop; stop it by hand")
-    _state_file().unlink(missing_ok=True)
+    state_file().unlink(missing_ok=True)
     deployment_path(state.chain_id).unlink(missing_ok=True)
     return DownResult(state)
 

@@ -53,8 +53,7 @@ def resolve_endpoint(network: str | None = None, rpc_url: str | None = None) -> 
     chosen = get_network(network or os.environ.get(NETWORK_ENV) or DEFAULT_NETWORK)
     url = rpc_url or os.environ.get(RPC_URL_ENV) or chosen.default_rpc_url
     if url is None:
-        # Imported here: the devnet module depends on this one.
-        from megatao.devnet.devnet import running_devnet_url
+        from megatao.node.devnet_state import running_devnet_url
 
         url = running_devnet_url()
         if url is None:
