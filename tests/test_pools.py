@@ -1,4 +1,4 @@
-"""The devnet's pool seed file: the launch subnets of PROTOCOL.md, listing candidates, and checked input."""
+"""The devnet's pool seed file: the launch subnets of docs/protocol.md, listing candidates, and checked input."""
 
 from decimal import Decimal
 

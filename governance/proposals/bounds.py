@@ -9,9 +9,9 @@ PARTIAL_LIQUIDATION_BAND = (0, WAD // 10)
 TAKER_FEE = (0, WAD // 100)
 MAX_FUNDING_RATE_8H = (0, 2 * WAD // 100)
 PRICE_BAND = (WAD // 100, WAD // 2)
-#: Referral program (PROTOCOL.md section 8): each share 0..50%.
+#: Referral program (docs/protocol.md section 8): each share 0..50%.
 REFERRAL_SHARE = (0, WAD // 2)
-#: Liquidation fee, fraction of the remaining margin (PROTOCOL.md section 5): 0..10%.
+#: Liquidation fee, fraction of the remaining margin (docs/protocol.md section 5): 0..10%.
 LIQUIDATION_FEE = (0, WAD // 10)
 #: Utilization limit on increases (the VaultModule's bounds): 10%..90%; the breaker above it, at most 100%.
 MAX_UTILIZATION_FOR_INCREASE = (WAD // 10, 9 * WAD // 10)

@@ -75,7 +75,9 @@ def _market_bound_rule(key: str, rule_id: str, limits: tuple[int, int], fmt: Cal
         if value is not None and not low <= value <= high:
             yield ("market", key), f"found {fmt(value)}, expected {fmt(low)}..{fmt(high)}", "the registry rejects it"
 
-    rule(rule_id, f"{key} within {fmt(low)}..{fmt(high)} (PROTOCOL.md section 2)", MarketListing, MarketUpdate)(check)
+    rule(rule_id, f"{key} within {fmt(low)}..{fmt(high)} (docs/protocol.md section 2)", MarketListing, MarketUpdate)(
+        check
+    )
 
 
 for _key, _id, _limits, _fmt in _MARKET_BOUNDS:
@@ -207,7 +209,7 @@ def _params_nonempty(p: ProtocolParams) -> Iterator[Violation]:
         yield (), "no parameter to change", "name at least one of the protocol parameters"
 
 
-@rule("LIQUIDATION-FEE-BOUNDS", "liquidation fee within 0..10% (PROTOCOL.md section 5)", ProtocolParams)
+@rule("LIQUIDATION-FEE-BOUNDS", "liquidation fee within 0..10% (docs/protocol.md section 5)", ProtocolParams)
 def _liquidation_fee_bounds(p: ProtocolParams) -> Iterator[Violation]:
     low, high = bounds.LIQUIDATION_FEE
     if p.liquidation_fee is not None and not low <= p.liquidation_fee <= high:

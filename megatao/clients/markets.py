@@ -37,7 +37,7 @@ ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 
 
 class MarketParameters(BaseModel):
-    """The governance parameters of one market (PROTOCOL.md section 2), converted to the registry's units."""
+    """The governance parameters of one market (docs/protocol.md section 2), converted to the registry's units."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -1,7 +1,7 @@
 """The MTSOS index oracle: its 7-day time-weighted EMA in exact integers, replays of CSV series, and the on-chain
 oracle (`MtsosOracle`): reading its state and sending `update()`.
 
-The arithmetic is the contract's, to the wei (PROTOCOL.md section 4):
+The arithmetic is the contract's, to the wei (docs/protocol.md section 4):
 `ema = (spot * elapsed + ema * 604800) / (elapsed + 604800)`, rounded toward the previous EMA (a rising EMA rounds
 down, a falling one up), so one update never moves it further than the exact formula. The first reading sets the EMA
 to the spot; a zero reading is rejected and does not restart the clock; a reading in the same second as the previous

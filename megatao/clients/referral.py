@@ -1,4 +1,4 @@
-"""The referral program on chain: codes, a trader's referrer, builders, tiers and rewards (PROTOCOL.md section 8).
+"""The referral program on chain: codes, a trader's referrer, builders, tiers and rewards (docs/protocol.md section 8).
 
 A referral code is 3..32 characters A-Z, 0-9 or `_`, stored as its ASCII bytes left-aligned in a bytes32 (zero bytes
 after). Codes are case-insensitive here: the text is upper-cased before it is checked.
