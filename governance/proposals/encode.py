@@ -22,6 +22,7 @@ from governance.proposals.models import (
 )
 from megatao.clients.markets import KIND_ALPHA, KIND_INDEX, PARAM_KEYS, ZERO_ADDRESS
 from megatao.core.errors import InputError
+from megatao.core.params import market_file_values
 from megatao.core.units import format_duration, format_fraction, format_tao
 
 STATUS_VALUES = {"active": 1, "reduce-only": 2, "delisted": 3}
@@ -99,29 +100,20 @@ class Context:
     protocol_params: dict[str, int] | None = None
 
 
-def _params_tuple(market: ListedMarket, min_pool_tao: int) -> tuple[int, ...]:
-    return (
-        market.max_leverage,
-        market.maintenance_margin,
-        market.partial_liquidation_band,
-        market.taker_fee,
-        market.maker_fee,
-        market.max_funding_rate_8h,
-        market.price_band,
-        market.max_open_interest,
-        min_pool_tao,
-    )
+def _params_tuple(market: ListedMarket, oracle: object | None) -> tuple[int, ...]:
+    """The `MarketParams` struct from a listing's blocks; an index market's oracle block adds nothing."""
+    return tuple(value or 0 for value in market_file_values(market, oracle).values())
 
 
 def _listing_actions(p: MarketListing, ctx: Context) -> list[Action]:
     m = p.market
     if p.oracle.source == "alpha-precompile":
-        listing = (m.ticker, KIND_ALPHA, m.netuid, ZERO_ADDRESS, _params_tuple(m, p.oracle.min_pool_tao or 0))
+        listing = (m.ticker, KIND_ALPHA, m.netuid, ZERO_ADDRESS, _params_tuple(m, p.oracle))
         where = f"alpha, netuid {m.netuid}"
     else:
         if not ctx.index_oracle:
             raise InputError("an mtsos-ema listing needs the MTSOS oracle's address, and the deployment has none")
-        listing = (m.ticker, KIND_INDEX, 0, to_checksum_address(ctx.index_oracle), _params_tuple(m, 0))
+        listing = (m.ticker, KIND_INDEX, 0, to_checksum_address(ctx.index_oracle), _params_tuple(m, None))
         where = f"index, oracle {ctx.index_oracle}"
     return [protocol_call(ctx.protocol, "listMarket", [listing], f"listMarket({m.ticker}, {where})")]
 
@@ -131,9 +123,7 @@ def _update_actions(p: MarketUpdate, ctx: Context) -> list[Action]:
     if not ctx.current_params or ticker not in ctx.current_params or not ctx.market_ids:
         raise InputError(f"market '{ticker}' is not listed on this deployment")
     market_id = ctx.market_ids[ticker]
-    changes = p.market.model_dump(exclude={"ticker", "status"}, exclude_none=True)
-    if p.oracle is not None:
-        changes["min_pool_tao"] = p.oracle.min_pool_tao
+    changes = {k: v for k, v in market_file_values(p.market, p.oracle).items() if v is not None}
     actions = []
     if changes:
         params = dict(zip(PARAM_KEYS, ctx.current_params[ticker], strict=True)) | changes

@@ -19,6 +19,7 @@ from governance.proposals.models import (
     ReferralConfig,
     Upgrade,
 )
+from megatao.core import params
 from megatao.core.source import Source
 from megatao.core.units import format_duration, format_fraction, format_leverage, format_tao
 
@@ -57,15 +58,6 @@ def check_rules(proposal: Proposal, source: Source | None) -> list[Finding]:
 
 # ---------------------------------------------------------------- market parameters
 
-_MARKET_BOUNDS = (
-    ("max_leverage", "LEVERAGE-BOUNDS", bounds.MAX_LEVERAGE, format_leverage),
-    ("maintenance_margin", "MM-BOUNDS", bounds.MAINTENANCE_MARGIN, format_fraction),
-    ("partial_liquidation_band", "LIQ-BAND-BOUNDS", bounds.PARTIAL_LIQUIDATION_BAND, format_fraction),
-    ("taker_fee", "TAKER-FEE-BOUNDS", bounds.TAKER_FEE, format_fraction),
-    ("max_funding_rate_8h", "FUNDING-BOUNDS", bounds.MAX_FUNDING_RATE_8H, format_fraction),
-    ("price_band", "PRICE-BAND-BOUNDS", bounds.PRICE_BAND, format_fraction),
-)
-
 
 def _market_bound_rule(key: str, rule_id: str, limits: tuple[int, int], fmt: Callable[[int], str]) -> None:
     low, high = limits
@@ -80,8 +72,9 @@ def _market_bound_rule(key: str, rule_id: str, limits: tuple[int, int], fmt: Cal
     )
 
 
-for _key, _id, _limits, _fmt in _MARKET_BOUNDS:
-    _market_bound_rule(_key, _id, _limits, _fmt)
+for _param in params.MARKET:
+    if _param.rule_id and _param.bounds:
+        _market_bound_rule(_param.key, _param.rule_id, _param.bounds, _param.show)
 
 
 @rule("MM-BELOW-INVERSE-LEVERAGE", "maintenance margin below 1 / max leverage", MarketListing, MarketUpdate)

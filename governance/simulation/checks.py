@@ -24,6 +24,7 @@ from governance.simulation.report import CheckResult, skipped
 from governance.simulation.state import PARAM_UNITS, LpCalendar, State, Value, diff
 from governance.simulation.storage import NamespaceMap, key32
 from megatao.clients.markets import KIND_ALPHA, KIND_INDEX, alpha_market_id, index_market_id
+from megatao.core.params import MARKET_PATHS, market_file_values
 from megatao.core.units import format_duration
 from megatao.node.toolchain import abi
 
@@ -139,7 +140,7 @@ def _expected_call(proposal: Proposal, index: int, protocol, fork_chain):
             listing = args["listing"]
             ticker, kind, netuid = listing["ticker"], listing["kind"], listing["netuid"]
             params = list(listing["params"].values())
-            file_params = [getattr(m, k) for k in PARAM_KEYS[:-1]] + [o.min_pool_tao or 0]
+            file_params = [value or 0 for value in market_file_values(m, o).values()]
             expected_kind = KIND_ALPHA if o.source == "alpha-precompile" else KIND_INDEX
             rows = [
                 ("market.ticker", m.ticker, ticker),
@@ -147,14 +148,13 @@ def _expected_call(proposal: Proposal, index: int, protocol, fork_chain):
                 ("market.netuid", m.netuid or 0, netuid),
             ]
             for key, want, got in zip(PARAM_KEYS, file_params, params, strict=True):
-                rows.append((f"oracle.{key}" if key == "min_pool_tao" else f"market.{key}", want, got))
+                rows.append((MARKET_PATHS[key], want, got))
             return rows
 
         return "listMarket", listing
     if isinstance(proposal, MarketUpdate):
-        changes = proposal.market.model_dump(exclude={"ticker", "status"}, exclude_none=True)
-        if proposal.oracle is not None:
-            changes["min_pool_tao"] = proposal.oracle.min_pool_tao
+        file_values = market_file_values(proposal.market, proposal.oracle)
+        changes = {k: v for k, v in file_values.items() if v is not None}
         calls = []
         market_id = protocol.chain.guard(
             lambda: protocol.contract.functions.marketIdByTicker(proposal.market.ticker).call()
@@ -165,9 +165,7 @@ def _expected_call(proposal: Proposal, index: int, protocol, fork_chain):
                 rows = [("market.ticker", "0x" + market_id.hex(), "0x" + args["marketId"].hex())]
                 params = dict(zip(PARAM_KEYS, args["params"].values(), strict=True))
                 for key in sorted(changes):
-                    rows.append(
-                        (f"oracle.{key}" if key == "min_pool_tao" else f"market.{key}", changes[key], params[key])
-                    )
+                    rows.append((MARKET_PATHS[key], changes[key], params[key]))
                 return rows
 
             calls.append(("updateMarketParams", update))
@@ -344,20 +342,15 @@ def key_targets(proposal: Proposal, new_implementations: dict[str, str]) -> list
         ]
         if m.netuid is not None:
             targets.append(KeyTarget("market.netuid", f"{prefix}.netuid", m.netuid))
-        for key in PARAM_KEYS[:-1]:
-            targets.append(KeyTarget(f"market.{key}", f"{prefix}.{key}", getattr(m, key)))
-        targets.append(KeyTarget("oracle.min_pool_tao", f"{prefix}.min_pool_tao", o.min_pool_tao or 0))
+        for key, value in market_file_values(m, o).items():
+            targets.append(KeyTarget(MARKET_PATHS[key], f"{prefix}.{key}", value or 0))
         return targets
     if isinstance(proposal, MarketUpdate):
         prefix = f"markets.{proposal.market.ticker}"
-        targets = [
-            KeyTarget(f"market.{k}", f"{prefix}.{k}", v)
-            for k, v in proposal.market.model_dump(exclude={"ticker", "status"}, exclude_none=True).items()
-        ]
+        changed = market_file_values(proposal.market, proposal.oracle).items()
+        targets = [KeyTarget(MARKET_PATHS[k], f"{prefix}.{k}", v) for k, v in changed if v is not None]
         if proposal.market.status is not None:
             targets.append(KeyTarget("market.status", f"{prefix}.status", proposal.market.status))
-        if proposal.oracle is not None:
-            targets.append(KeyTarget("oracle.min_pool_tao", f"{prefix}.min_pool_tao", proposal.oracle.min_pool_tao))
         return targets
     if isinstance(proposal, Upgrade):
         return [

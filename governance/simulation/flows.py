@@ -26,6 +26,7 @@ from megatao.clients.lp import STATUS_FIELDS, LpStatus, format_shares
 from megatao.clients.markets import ZERO_ADDRESS
 from megatao.clients.pools import ALPHA_PRECOMPILE, EMULATOR_CONTRACT, MECHANISM_DYNAMIC
 from megatao.clients.trading import Trading
+from megatao.core.params import MARKET_KEYS
 from megatao.core.units import format_duration, format_fraction, format_tao
 from megatao.node.toolchain import abi
 
@@ -65,9 +66,10 @@ class Market:
         self.market_id = fork.chain.guard(lambda: self.f.marketIdByTicker(ticker).call())
         info = fork.chain.guard(lambda: self.f.market(self.market_id).call())
         self.kind, self.status, self.netuid = info[1], info[2], info[3]
-        params = info[5]
-        self.max_leverage, self.mm, self.band, self.taker = params[0], params[1], params[2], params[3]
-        self.price_band, self.max_oi = params[6], params[7]
+        params = dict(zip(MARKET_KEYS, info[5], strict=True))
+        self.max_leverage, self.mm = params["max_leverage"], params["maintenance_margin"]
+        self.band, self.taker = params["partial_liquidation_band"], params["taker_fee"]
+        self.price_band, self.max_oi = params["price_band"], params["max_open_interest"]
 
     def open(self, trader: str, is_long: bool, notional: int, leverage: int):
         margin = notional * WAD // leverage // RAO * RAO

@@ -5,16 +5,17 @@ The genesis file `proposals/genesis/markets.yaml` is read through these models, 
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from eth_abi import encode
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from web3 import Web3
 
+from megatao.core import params
 from megatao.core.errors import InputError
-from megatao.core.fields import Fraction, Leverage, TaoAmount
 from megatao.core.paths import display, genesis_dir
 from megatao.core.source import read_source
 
@@ -22,41 +23,24 @@ KIND_ALPHA = 0
 KIND_INDEX = 1
 STATUS_NAMES = {0: "none", 1: "active", 2: "reduce-only", 3: "delisted"}
 #: The fields of the registry's `MarketParams` struct, in order, by the names proposals and this module use.
-PARAM_KEYS = (
-    "max_leverage",
-    "maintenance_margin",
-    "partial_liquidation_band",
-    "taker_fee",
-    "maker_fee",
-    "max_funding_rate_8h",
-    "price_band",
-    "max_open_interest",
-    "min_pool_tao",
-)
+PARAM_KEYS = params.MARKET_KEYS
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 
 
-class MarketParameters(BaseModel):
-    """The governance parameters of one market (docs/protocol.md section 2), converted to the registry's units."""
-
+class _Parameters(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-    max_leverage: Leverage = Field(description="Max leverage, e.g. 3x (WAD on chain)")
-    maintenance_margin: Fraction = Field(description="Maintenance margin, e.g. 10%")
-    partial_liquidation_band: Fraction = Field(description="Partial-liquidation band above MM, e.g. 5%")
-    taker_fee: Fraction = Field(description="Taker fee on notional, e.g. 0.25%")
-    maker_fee: Fraction = Field(description="Maker fee on notional, e.g. 0%")
-    max_funding_rate_8h: Fraction = Field(description="Max funding rate per 8 hours, e.g. 0.75%")
-    price_band: Fraction = Field(description="Max oracle move per update, e.g. 20%")
-    max_open_interest: TaoAmount = Field(description="Max open interest per side, e.g. '5000 TAO' (wei on chain)")
-    min_pool_tao: TaoAmount = Field(description="Liquidity threshold: min pool TAO reserve, e.g. '10000 TAO'")
 
     def as_tuple(self) -> tuple[int, ...]:
         """The `MarketParams` struct, in its field order."""
         return tuple(getattr(self, key) for key in PARAM_KEYS)
 
 
-class AlphaMarket(MarketParameters):
+#: The governance parameters of one market (docs/protocol.md section 2), converted to the registry's units: one
+#: field per row of `megatao.core.params.MARKET`.
+MarketParameters = create_model("MarketParameters", __base__=_Parameters, **params.model_fields(params.MARKET))
+
+
+class AlphaMarket(MarketParameters):  # type: ignore[misc,valid-type]
     """An alpha market: one subnet's alpha token, priced by the Alpha precompile."""
 
     ticker: str = Field(pattern=r"^[A-Z0-9]{2,12}$", description="2-12 upper-case letters or digits")
@@ -71,7 +55,7 @@ class AlphaMarket(MarketParameters):
         return (self.ticker, KIND_ALPHA, self.netuid, ZERO_ADDRESS, self.as_tuple())
 
 
-class IndexMarket(MarketParameters):
+class IndexMarket(MarketParameters):  # type: ignore[misc,valid-type]
     """An index market (MTSOS), priced by an index oracle contract; it has no pool, so no liquidity threshold."""
 
     ticker: str = Field(pattern=r"^[A-Z0-9]{2,12}$", description="2-12 upper-case letters or digits")
@@ -111,6 +95,11 @@ def load_genesis(path: Path | None = None) -> Genesis:
     """The alpha and index markets of `proposals/genesis/markets.yaml`, defaults filled in, checked."""
     path = path or genesis_dir() / "markets.yaml"
     data = read_source(path).data
+    for loc, new in params.rename_aliases(data):
+        where = ".".join(str(part) for part in loc)
+        print(
+            f"{display(path)}: {where} is renamed '{new}'; the old key is read until the next release", file=sys.stderr
+        )
     if not isinstance(data, dict) or data.get("version") != 1:
         raise InputError(f"{display(path)}: expected a mapping with `version: 1`, `defaults` and `markets`")
     unknown = set(data) - {"version", "defaults", "markets", "index_markets"}

@@ -33,6 +33,12 @@ class Source:
                 return self.positions[key_path[:end]]
         return (1, 1)
 
+    def renamed(self, old: Path_, new: Path_) -> None:
+        """A key renamed after reading (an old key name): positions under `new` are the ones read under `old`."""
+        for path, position in list(self.positions.items()):
+            if path[: len(old)] == old:
+                self.positions.setdefault((*new, *path[len(old) :]), position)
+
 
 def _walk(node: yaml.Node, path: Path_, positions: dict[Path_, tuple[int, int]]) -> None:
     positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
