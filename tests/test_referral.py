@@ -12,7 +12,7 @@ from eth_abi import decode
 from web3 import Web3
 
 from cli.referral import referral
-from governance.proposals.encode_referral import referral_actions
+from governance.proposals.kinds.referral_config import referral_actions
 from governance.proposals.loader import load_proposal
 from megatao.clients.referral import code_text, name_bytes, parse_code
 from megatao.core.errors import InputError

@@ -1,4 +1,5 @@
-"""One call the timelock makes to the protocol's entry contract: its target, calldata and readable form."""
+"""One call the timelock makes to the protocol's entry contract (its target, calldata and readable form), and what
+encoding needs to know of the deployment."""
 
 from __future__ import annotations
 
@@ -19,6 +20,21 @@ class Action:
     calldata: bytes
     signature: str  # "listMarket((string,uint8,uint16,address,(uint96,...)))"
     readable: str  # "listMarket(NINETEEN, alpha, netuid 19, ...)"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What encoding needs from the deployment: the entry contract, the governor, and for updates the market's
+    current parameters (`current_params[ticker]` -> tuple in PARAM_KEYS order) and its id."""
+
+    protocol: str
+    governor: str | None = None
+    index_oracle: str | None = None
+    current_params: dict[str, tuple[int, ...]] | None = None
+    market_ids: dict[str, bytes] | None = None
+    implementations: dict[str, tuple[str, list[bytes]]] | None = None  # module id -> (address, selectors)
+    #: The protocol's current parameters, by the protocol-params keys (for setters that take several at once).
+    protocol_params: dict[str, int] | None = None
 
 
 def protocol_call(target: str, name: str, args: list, readable: str) -> Action:

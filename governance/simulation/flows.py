@@ -20,7 +20,7 @@ from web3.logs import DISCARD
 
 from governance.proposals.models import LpWindow, MarketListing, MarketUpdate, Proposal, ReferralConfig, Upgrade
 from governance.simulation.fork import Fork, Reverted, sim_address
-from governance.simulation.report import CheckResult, skipped
+from governance.simulation.report import CheckResult, graded, skipped
 from governance.simulation.state import read_schedule
 from megatao.clients.lp import STATUS_FIELDS, LpStatus, format_shares
 from megatao.clients.markets import ZERO_ADDRESS
@@ -487,13 +487,6 @@ def check_flows(fork: Fork, protocol, proposal: Proposal, modules: set[str]) -> 
     outcome = flow(fork, protocol, proposal, modules)
     if isinstance(outcome, str):
         return skipped(6, outcome, "rerun once the module is deployed")
-    if outcome.fails:
-        return CheckResult(
-            6,
-            "fail",
-            "; ".join(outcome.fails[:2]),
-            ACTIONS.get(proposal.kind, TRADING_ACTION),
-            rows=outcome.rows,
-        )
     done = ", ".join(dict.fromkeys(r["flow"] for r in outcome.rows if r["result"] == "ok"))
-    return CheckResult(6, "pass", f"after execution: {done}", rows=outcome.rows)
+    broken = ("; ".join(outcome.fails[:2]), ACTIONS.get(proposal.kind, TRADING_ACTION))
+    return graded(6, f"after execution: {done}", fail=broken if outcome.fails else None, rows=outcome.rows)

@@ -13,7 +13,8 @@ from web3 import Web3
 from web3.exceptions import ContractCustomError, ContractLogicError
 
 from governance.governor import Governance
-from governance.proposals.encode import ENCODERS, encode_proposal
+from governance.proposals.encode import encode_proposal
+from governance.proposals.kinds import BY_KIND
 from governance.proposals.models import MarketListing, Proposal, Upgrade
 from governance.proposals.validate import validate_file
 from governance.simulation import checks
@@ -257,7 +258,7 @@ def _simulate_on(
     with progress.step("Alpha precompile emulator on the fork"):
         source_info["emulator"] = place_emulator(fork, proposal, protocol, source)
 
-    if proposal.kind not in ENCODERS:
+    if proposal.kind not in BY_KIND:
         why = _unsupported(proposal.kind, set(modules))
         lifecycle = {"status": "warn", "skipped": True, "message": f"skipped: {why}"}
         results = [skipped(n, why) for n in range(1, 9)]

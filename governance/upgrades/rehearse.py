@@ -18,7 +18,7 @@ from governance.proposals.encode import encode_proposal
 from governance.proposals.models import Upgrade
 from governance.simulation import checks
 from governance.simulation.lifecycle import run_lifecycle
-from governance.simulation.report import CheckResult, Report, skipped
+from governance.simulation.report import CheckResult, Report, graded, skipped
 from governance.simulation.simulate import (
     Session,
     check_proposer,
@@ -173,22 +173,17 @@ def check_layout(number: int, proposal: Upgrade, reference_path: Path) -> CheckR
         }
         for p in problems
     ]
-    if problems:
-        return CheckResult(
-            number,
-            "fail",
-            f"{len(problems)} upgrade-safety problem(s) against {shown}: {problems[0].line()}",
-            "fix the new implementation; do not submit",
-            rows=rows,
-            notes=notes,
-            name=title,
-        )
-    return CheckResult(
+    unsafe = (
+        f"{len(problems)} upgrade-safety problem(s) against {shown}: {problems[0].line()}" if problems else "",
+        "fix the new implementation; do not submit",
+    )
+    return graded(
         number,
-        "pass",
         f"{len(release.namespaces)} namespaces and {len(release.modules)} modules, with "
         f"{', '.join(item.contract for item in proposal.modules)}, match {shown}: fields appended only, one module "
         "per selector, none of the entry contract's, code within 24,576 bytes, every state-changing function guarded",
+        fail=unsafe if problems else None,
+        rows=rows if problems else None,
         notes=notes,
         name=title,
     )
