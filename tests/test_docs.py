@@ -13,7 +13,13 @@ NOT_YET_REPOINTED = ("contracts/", "tests/contracts/")
 
 
 def tracked_files() -> list[Path]:
-    names = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    listed = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True)
+    if listed.returncode == 0:
+        names = listed.stdout.split()
+    else:  # an export without git: every file but the generated and installed ones
+        skip = (".venv/", "node_modules/", "out/", "cache/", "out-test/", "cache-test/", ".git/")
+        names = [p.relative_to(ROOT).as_posix() for p in ROOT.rglob("*") if p.is_file()]
+        names = [n for n in names if not n.startswith(skip) and "__pycache__" not in n and ".egg-info" not in n]
     this = Path(__file__).relative_to(ROOT).as_posix()
     return [ROOT / n for n in names if not n.startswith(NOT_YET_REPOINTED) and n != this and (ROOT / n).is_file()]
 
