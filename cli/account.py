@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from eth_account.signers.local import LocalAccount
 from rich.table import Table
 
 from cli.base import Group, err, example, json_option, out, print_json
 from megatao.core.paths import display
+
+if TYPE_CHECKING:
+    from eth_account.signers.local import LocalAccount
+
 from megatao.node.keystores import (
     DEVNET_PREFIX,
     AccountInfo,

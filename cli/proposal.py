@@ -9,7 +9,7 @@ import click
 
 from cli.account import account_option, signer_for
 from cli.base import Group, err, example, json_option, network_options, out, print_json
-from governance.proposals.models import KINDS
+from governance.proposals.kinds import KINDS
 
 
 @click.group(cls=Group, epilog=example("megatao proposal new market-listing -o list-sn19.yaml"))

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from eth_utils import to_checksum_address
-from web3 import Web3
-
 from megatao.node.toolchain import abi
 
 
@@ -38,6 +35,9 @@ class Context:
 
 
 def protocol_call(target: str, name: str, args: list, readable: str) -> Action:
+    from eth_utils import to_checksum_address
+    from web3 import Web3  # imported here: web3 takes most of a second to load, and validation needs none
+
     contract = Web3().eth.contract(abi=abi("IMegaTAOProtocol"))
     function = contract.get_function_by_name(name)
     calldata = bytes.fromhex(contract.encode_abi(name, args)[2:])

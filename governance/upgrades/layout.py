@@ -24,8 +24,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from eth_utils import keccak
-
 from governance.upgrades import solidity
 from megatao.core.errors import InputError, ToolchainError
 from megatao.core.paths import PROJECT_ROOT, display
@@ -157,6 +155,8 @@ _source_path = solidity.source_path
 
 def erc7201_slot(namespace_id: str) -> str:
     """`keccak256(abi.encode(uint256(keccak256(id)) - 1)) & ~bytes32(uint256(0xff))`, as 0x-hex."""
+    from eth_utils import keccak
+
     inner = int.from_bytes(keccak(text=namespace_id), "big") - 1
     slot = int.from_bytes(keccak(inner.to_bytes(32, "big")), "big") & ~0xFF
     return "0x" + slot.to_bytes(32, "big").hex()

@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from eth_abi import encode
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
-from web3 import Web3
 
 from megatao.core import params
 from megatao.core.errors import InputError
@@ -78,11 +76,17 @@ class Genesis:
 
 def alpha_market_id(netuid: int) -> bytes:
     """`keccak256(abi.encode(uint8(MarketKind.Alpha), uint256(netuid)))`, as the registry derives it."""
+    from eth_abi import encode
+    from web3 import Web3
+
     return Web3.keccak(encode(["uint8", "uint256"], [KIND_ALPHA, netuid]))
 
 
 def index_market_id(ticker: str) -> bytes:
     """`keccak256(abi.encode(uint8(MarketKind.Index), bytes32(ticker)))`."""
+    from eth_abi import encode
+    from web3 import Web3
+
     return Web3.keccak(encode(["uint8", "bytes32"], [KIND_INDEX, ticker.encode().ljust(32, b"\0")]))
 
 

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-from eth_account import Account
-from eth_account.signers.local import LocalAccount
+if TYPE_CHECKING:
+    from eth_account.signers.local import LocalAccount
 
 DEV_MNEMONIC = "test test test test test test test test test test test junk"
 DEV_ACCOUNT_COUNT = 10
-
-Account.enable_unaudited_hdwallet_features()
 
 
 @cache
 def dev_account(index: int = 0) -> LocalAccount:
     """The `index`-th default account of anvil, with its private key."""
+    from eth_account import Account  # imported here: eth_account takes most of a second to load
+
+    Account.enable_unaudited_hdwallet_features()
     return Account.from_mnemonic(DEV_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
 
 

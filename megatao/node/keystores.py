@@ -19,15 +19,14 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
-
-from eth_account import Account
-from eth_account.signers.local import LocalAccount
-from eth_utils import is_hex_address, to_checksum_address
+from typing import TYPE_CHECKING, Literal
 
 from megatao.core.errors import MegaTAOError, did_you_mean
 from megatao.core.paths import display
 from megatao.node.accounts import DEV_ACCOUNT_COUNT, dev_account
+
+if TYPE_CHECKING:
+    from eth_account.signers.local import LocalAccount
 
 KEYSTORE_DIR_ENV = "MEGATAO_KEYSTORE_DIR"
 DEVNET_PREFIX = "devnet:"
@@ -171,6 +170,8 @@ def _read_keystore(path: Path, name: str) -> dict:
 
 
 def _stored_address(data: dict) -> str | None:
+    from eth_utils import is_hex_address, to_checksum_address
+
     address = data.get("address")
     if isinstance(address, str):
         address = address if address.startswith("0x") else f"0x{address}"
@@ -262,6 +263,9 @@ def read_private_key_file(path: Path | str) -> bytes:
 
 
 def _write_keystore(name: str, key: bytes, password: str) -> AccountInfo:
+    from eth_account import Account
+    from eth_utils import to_checksum_address
+
     path = check_new_account_name(name)
     check_new_password(password)
     keystore = Account.encrypt(key, password, kdf="scrypt", iterations=SCRYPT_N)
@@ -306,6 +310,8 @@ def load_signer(name: str, password_file: Path | str | None = None, prompt: Prom
 
     Raises UnknownAccountError (with the known names and a did-you-mean), WrongPasswordError, KeystoreFileError
     (unreadable or not a keystore), or AccountError when a password is needed and neither source is given."""
+    from eth_account import Account
+
     index = dev_index(name)
     if index is not None:
         return dev_account(index)

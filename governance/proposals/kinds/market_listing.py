@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Literal
 
-from eth_utils import to_checksum_address
 from pydantic import Field
 
 from governance.proposals.base import ChainContext, ExpectedCall, Header, KeyTarget, Rules, Strict, Violation
@@ -16,7 +15,6 @@ from governance.proposals.calls import Action, Context, protocol_call
 from governance.proposals.kinds import market
 from governance.proposals.kinds.market import ListedMarket
 from megatao.clients.markets import KIND_ALPHA, KIND_INDEX, ZERO_ADDRESS, alpha_market_id, index_market_id
-from megatao.clients.pools import MECHANISM_DYNAMIC, AlphaPrecompile
 from megatao.core import params
 from megatao.core.errors import InputError
 from megatao.core.fields import TaoAmount
@@ -79,6 +77,8 @@ def actions(p: Model, ctx: Context) -> list[Action]:
     else:
         if not ctx.index_oracle:
             raise InputError("an mtsos-ema listing needs the MTSOS oracle's address, and the deployment has none")
+        from eth_utils import to_checksum_address
+
         listing = (m.ticker, KIND_INDEX, 0, to_checksum_address(ctx.index_oracle), _params_tuple(m, None))
         where = f"index, oracle {ctx.index_oracle}"
     return [protocol_call(ctx.protocol, "listMarket", [listing], f"listMarket({m.ticker}, {where})")]
@@ -128,10 +128,13 @@ def chain_checks(p: Model, ctx: ChainContext) -> None:
     subnet_market = alpha_market_id(m.netuid)
     if chain.guard(lambda: functions.marketStatus(subnet_market).call()) != 0:
         ctx.fail("CHAIN-SUBNET-NOT-LISTED", ("market", "netuid"), f"subnet {m.netuid} already has a market", "")
-    _check_pool(p, AlphaPrecompile(chain), ctx)
+    _check_pool(p, ctx)
 
 
-def _check_pool(p: Model, alpha: AlphaPrecompile, ctx: ChainContext) -> None:
+def _check_pool(p: Model, ctx: ChainContext) -> None:
+    from megatao.clients.pools import MECHANISM_DYNAMIC, AlphaPrecompile
+
+    alpha = AlphaPrecompile(ctx.chain)
     netuid, threshold = p.market.netuid, p.oracle.min_pool_tao or 0
     reading = alpha.read(netuid)
     pool_wei = reading.tao_in_rao * WEI_PER_RAO

@@ -23,7 +23,6 @@ from pydantic import Field, create_model
 from governance.proposals import bounds
 from governance.proposals.base import ChainContext, ExpectedCall, Header, KeyTarget, Rules, Strict, Violation
 from governance.proposals.calls import Action, Context, protocol_call
-from megatao.clients.referral import name_bytes
 from megatao.core import params
 from megatao.core.params import model_fields
 from megatao.core.units import WAD, format_fraction
@@ -90,6 +89,8 @@ def _tier_names_unique(p) -> Iterator[Violation]:
 
 
 def referral_actions(proposal, protocol_address: str) -> list[Action]:
+    from megatao.clients.referral import name_bytes
+
     tiers = [(name_bytes(t.name), t.referrer_share, t.referee_discount, t.discount_days) for t in proposal.tiers]
     described = "; ".join(
         f"{t.name}: referrer {format_fraction(t.referrer_share)}, discount {format_fraction(t.referee_discount)} "
