@@ -13,6 +13,7 @@ setup:
 bench: setup
 	.venv/bin/python bench/devnet_up.py
 	.venv/bin/python bench/validate_100.py
+	.venv/bin/python bench/cli_startup.py
 	.venv/bin/python bench/listing_lifecycle.py
 	.venv/bin/python bench/trading_gas.py
 

@@ -19,14 +19,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["MEGATAO_STATE_DIR"] = f"{tmp}/state"
         os.environ["MEGATAO_DEPLOYMENTS_DIR"] = f"{tmp}/deployments"
-        from governance import devnet
-        from governance.accounts import dev_account
-        from governance.chain import Chain
         from governance.governor import Governance, proposal_from_encoded
-        from governance.networks import resolve_endpoint
         from governance.proposals.onchain import check_on_chain
         from governance.proposals.validate import validate_file
-        from governance.trading import Trading
+        from megatao.clients.trading import Trading
+        from megatao.devnet import devnet
+        from megatao.node.accounts import dev_account
+        from megatao.node.chain import Chain
+        from megatao.node.networks import resolve_endpoint
 
         up_started = time.perf_counter()
         devnet.up()

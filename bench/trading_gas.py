@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from governance.anvil import BLOCK_TIME_SECONDS, AnvilRpc  # noqa: E402
+from megatao.node.anvil import BLOCK_TIME_SECONDS, AnvilRpc  # noqa: E402
 
 WAD = 10**18
 ANY_SLIPPAGE = WAD // 5
@@ -53,12 +53,12 @@ def intrinsic_gas(data: bytes) -> int:
 
 class Bench:
     def __init__(self):
-        from governance.accounts import dev_account
-        from governance.chain import Chain
-        from governance.networks import resolve_endpoint
-        from governance.pools import AlphaPrecompile
-        from governance.protocol import Protocol
-        from governance.trading import Trading
+        from megatao.clients.pools import AlphaPrecompile
+        from megatao.clients.protocol import Protocol
+        from megatao.clients.trading import Trading
+        from megatao.node.accounts import dev_account
+        from megatao.node.chain import Chain
+        from megatao.node.networks import resolve_endpoint
 
         self.chain = Chain(resolve_endpoint("devnet"))
         self.protocol = Protocol(self.chain)
@@ -106,7 +106,7 @@ class Bench:
             raise RuntimeError(f"devnet:{who}'s {ticker} position is {found}, not {status}")
 
     def advance(self, seconds: int) -> None:
-        from governance import devnet
+        from megatao.devnet import devnet
 
         devnet.advance(seconds)
 
@@ -171,8 +171,8 @@ def profile(bench: Bench, name: str) -> list[str]:
     """Every SLOAD and SSTORE of `name`'s transaction with its cost, attributed to the namespace field it is."""
     from eth_utils import keccak
 
-    from governance.anvil import rpc
     from governance.simulation.storage import NamespaceMap, key32
+    from megatao.node.anvil import rpc
 
     receipt = bench.receipts[name]
     tx_hash = "0x" + receipt["transactionHash"].hex().removeprefix("0x")
@@ -231,7 +231,7 @@ REFERRAL_PATH_GOAL = 15_000
 
 def measure(profile_names: tuple[str, ...] = ()) -> tuple[list[dict], dict[str, list[str]]]:
     """Runs the scenario on a devnet of its own (state in a temporary folder) and returns the rows and profiles."""
-    from governance import devnet
+    from megatao.devnet import devnet
 
     with tempfile.TemporaryDirectory() as tmp:
         saved = {key: os.environ.get(key) for key in ("MEGATAO_STATE_DIR", "MEGATAO_DEPLOYMENTS_DIR")}

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from eth_account.signers.local import LocalAccount
 from rich.table import Table
 
 from cli.base import Group, err, example, json_option, out, print_json
-from governance.keystore import (
+from megatao.core.paths import display
+
+if TYPE_CHECKING:
+    from eth_account.signers.local import LocalAccount
+
+from megatao.node.keystores import (
     DEVNET_PREFIX,
     AccountInfo,
     check_new_account_name,
@@ -25,7 +30,6 @@ from governance.keystore import (
     read_password_file,
     read_private_key_file,
 )
-from governance.paths import display
 
 ACCOUNT_ENV = "MEGATAO_ACCOUNT"
 PASSWORD_FILE_ENV = "MEGATAO_PASSWORD_FILE"

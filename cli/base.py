@@ -12,9 +12,9 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from governance.errors import MegaTAOError
-from governance.networks import NETWORK_ENV, RPC_URL_ENV
-from governance.progress import Progress
+from megatao.core.errors import MegaTAOError
+from megatao.core.progress import Progress
+from megatao.node.networks import NETWORK_ENV, RPC_URL_ENV
 
 # Piped output is not cut to 80 columns: tables keep their columns whole.
 out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)

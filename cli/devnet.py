@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from cli.base import Group, example, json_option, out, print_json, progress
-from governance.paths import display
-from governance.units import format_duration, parse_duration
+from megatao.core.paths import display
+from megatao.core.units import format_duration, parse_duration
 
 # The library is imported inside each command: web3 and eth-account take a second to import, and --help needs neither.
 
@@ -29,8 +29,8 @@ def up(port: int | None, as_json: bool) -> None:
     Writes deployments/<chainId>.json. If a devnet already runs, reports it and changes nothing.
     """
     from cli.pool import pools_table
-    from governance import devnet as lib
-    from governance.pools import AlphaPrecompile
+    from megatao.clients.pools import AlphaPrecompile
+    from megatao.devnet import devnet as lib
 
     result = lib.up(port, progress(quiet=as_json))
     state = result.state
@@ -52,7 +52,7 @@ def up(port: int | None, as_json: bool) -> None:
 @devnet.command(epilog=example("megatao devnet down"))
 def down() -> None:
     """Stop the devnet that `megatao devnet up` started (and no other process)."""
-    from governance import devnet as lib
+    from megatao.devnet import devnet as lib
 
     result = lib.down()
     if result.stopped is None:
@@ -65,7 +65,7 @@ def down() -> None:
 @json_option
 def status(as_json: bool) -> None:
     """Say whether a devnet runs, where, at which block, and what is deployed."""
-    from governance import devnet as lib
+    from megatao.devnet import devnet as lib
 
     st = lib.status()
     if as_json:
@@ -110,7 +110,7 @@ def advance(duration: str) -> None:
 
     Time moves by exactly DURATION; one block is mined per 12 s, at most 100 per call.
     """
-    from governance import devnet as lib
+    from megatao.devnet import devnet as lib
 
     moved = lib.advance(parse_duration(duration, "DURATION"))
     out.print(

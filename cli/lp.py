@@ -6,8 +6,8 @@ import click
 
 from cli.account import account_option, signer_for
 from cli.base import Group, example, json_option, network_options, out, print_json
-from governance.networks import resolve_endpoint
-from governance.units import format_tao, parse_tao
+from megatao.core.units import format_tao, parse_tao
+from megatao.node.networks import resolve_endpoint
 
 
 @click.group(
@@ -19,8 +19,8 @@ def lp() -> None:
 
 
 def _lp(network: str | None, rpc_url: str | None):
-    from governance.chain import Chain
-    from governance.lp import Lp
+    from megatao.clients.lp import Lp
+    from megatao.node.chain import Chain
 
     return Lp(Chain(resolve_endpoint(network, rpc_url)))
 
@@ -49,7 +49,7 @@ def status(
     and an account's LP shares and withdrawal request."""
     from pathlib import Path
 
-    from governance.lp import format_cap, format_shares, utilization_text
+    from megatao.clients.lp import format_cap, format_shares, utilization_text
 
     if address is None and account is not None:
         address = signer_for(account, Path(password_file) if password_file else None).address
@@ -90,7 +90,7 @@ def status(
 @json_option
 def deposit(amount: str, account: str, password_file, network: str | None, rpc_url: str | None, as_json: bool) -> None:
     """Deposit AMOUNT TAO into the vault for LP shares at the deposit value (in the deposit window only)."""
-    from governance.lp import format_shares
+    from megatao.clients.lp import format_shares
 
     wei = parse_tao(amount)
     result = _lp(network, rpc_url).deposit(signer_for(account, password_file), wei)
@@ -115,7 +115,7 @@ def request_withdrawal(
 ) -> None:
     """Request the withdrawal of SHARES LP shares (a number, or 'all'), in the withdrawal window: the shares go into
     escrow and are claimable in the next epoch's withdrawal window (missed, the request is void)."""
-    from governance.lp import format_shares
+    from megatao.clients.lp import format_shares
 
     result = _lp(network, rpc_url).request_withdrawal(signer_for(account, password_file), shares)
     if as_json:
@@ -134,7 +134,7 @@ def request_withdrawal(
 def claim(account: str, password_file, network: str | None, rpc_url: str | None, as_json: bool) -> None:
     """Claim the account's withdrawal request at the withdrawal value now (or take back the shares of a void one).
     When paying it would raise utilization above the limit, the claim waits: retry while the window is open."""
-    from governance.lp import format_shares
+    from megatao.clients.lp import format_shares
 
     result, outcome = _lp(network, rpc_url).claim(signer_for(account, password_file))
     if as_json:

@@ -18,7 +18,7 @@ from cli.simulate import simulate
 from cli.trade import trade
 from cli.upgrade import upgrade
 from cli.vote import vote
-from governance import __version__
+from megatao import __version__
 
 
 @click.group(

@@ -9,11 +9,14 @@ from rich.table import Table
 
 from cli.account import account_option, signer_for
 from cli.base import Group, example, json_option, network_options, out, print_json
-from governance.networks import resolve_endpoint
-from governance.units import format_fraction, format_leverage, format_tao
+from megatao.core.params import MARKET, display_rows
+from megatao.core.units import format_tao
+from megatao.node.networks import resolve_endpoint
+
+ALPHA_ONLY = frozenset(p.key for p in MARKET if p.alpha_only)
 
 if TYPE_CHECKING:
-    from governance.protocol import MarketView
+    from megatao.clients.protocol import MarketView
 
 
 @click.group(cls=Group, epilog=example("megatao market list"))
@@ -22,8 +25,8 @@ def market() -> None:
 
 
 def _protocol(network: str | None, rpc_url: str | None):
-    from governance.chain import Chain
-    from governance.protocol import Protocol
+    from megatao.clients.protocol import Protocol
+    from megatao.node.chain import Chain
 
     return Protocol(Chain(resolve_endpoint(network, rpc_url)))
 
@@ -48,8 +51,8 @@ def market_json(m: MarketView) -> dict:
 
 def _index_state(protocol, m: MarketView) -> dict:
     """The index oracle behind an index market: its EMA, the live spot, their gap and the last update's age."""
-    from governance.ema import MtsosOracleClient
-    from governance.pools import AlphaPrecompile
+    from megatao.clients.oracle import MtsosOracleClient
+    from megatao.clients.pools import AlphaPrecompile
 
     chain = protocol.chain
     state = MtsosOracleClient(chain, protocol.index_oracle(m.market_id)).state()
@@ -78,10 +81,8 @@ def list_markets(network: str | None, rpc_url: str | None, as_json: bool) -> Non
     if as_json:
         print_json([market_json(m) for m in markets])
         return
-    params = Table(
-        "ticker", "netuid", "status", "lev", "MM", "liq band", "taker/maker", "max fund/8h", "px band",
-        "max OI (TAO)", "min pool (TAO)", title=f"{len(markets)} markets: parameters",
-    )  # fmt: skip
+    columns = [p.column for p in MARKET if p.column]
+    params = Table("ticker", "netuid", "status", *columns, title=f"{len(markets)} markets: parameters")
     live = Table("ticker", "price (TAO)", "pool (TAO)", "OI long (TAO)", "OI short (TAO)", "funding/8h", title="live")
     for m in markets:
         p = m.params
@@ -90,14 +91,7 @@ def list_markets(network: str | None, rpc_url: str | None, as_json: bool) -> Non
             m.ticker,
             str(m.netuid) if alpha else "index",
             m.status + (" (reduce-only now)" if m.reduce_only and m.status == "active" else ""),
-            format_leverage(p["max_leverage"]),
-            format_fraction(p["maintenance_margin"]),
-            format_fraction(p["partial_liquidation_band"]),
-            f"{format_fraction(p['taker_fee'])}/{format_fraction(p['maker_fee'])}",
-            format_fraction(p["max_funding_rate_8h"]),
-            format_fraction(p["price_band"]),
-            f"{p['max_open_interest'] / 10**18:,.0f}",
-            f"{p['min_pool_tao'] / 10**18:,.0f}" if alpha else "-",
+            *(shown for _, shown in display_rows(MARKET, p, brief=True, blank=frozenset() if alpha else ALPHA_ONLY)),
         )
         live.add_row(
             m.ticker,
@@ -134,19 +128,12 @@ def show(ticker: str, network: str | None, rpc_url: str | None, as_json: bool) -
             "pool TAO",
             format_tao(m.pool_tao) + (" (below threshold: reduce-only)" if m.below_liquidity_threshold else ""),
         ),
-        ("max leverage", format_leverage(p["max_leverage"])),
-        ("maintenance margin", format_fraction(p["maintenance_margin"])),
-        ("partial-liq. band", format_fraction(p["partial_liquidation_band"])),
-        ("taker / maker fee", f"{format_fraction(p['taker_fee'])} / {format_fraction(p['maker_fee'])}"),
-        ("max funding per 8h", format_fraction(p["max_funding_rate_8h"])),
-        ("price band", format_fraction(p["price_band"])),
-        ("max OI per side", format_tao(p["max_open_interest"], 0)),
+        *display_rows(MARKET, p),
         ("open interest", f"long {format_tao(m.long_open_interest)}, short {format_tao(m.short_open_interest)}"),
         (
             "funding rate",
             f"{m.funding_rate_8h * 100 / 10**18:+.4f}% per 8h ({'longs' if m.funding_rate_8h >= 0 else 'shorts'} pay)",
         ),
-        ("liquidity threshold", format_tao(p["min_pool_tao"], 0)),
     ]
     if index:
         rows[3:4] = [
@@ -155,7 +142,8 @@ def show(ticker: str, network: str | None, rpc_url: str | None, as_json: bool) -
             ("gap", f"{index['gapPercent']:+.4f}% (spot against EMA)"),
             ("last update", f"{index['age']} s ago, at block time {index['lastUpdate']} ({index['oracle']})"),
         ]
-        rows = [row for row in rows if row[0] not in ("pool TAO", "liquidity threshold")]
+        alpha_only = {p.label for p in MARKET if p.alpha_only}
+        rows = [row for row in rows if row[0] != "pool TAO" and row[0] not in alpha_only]
     out.print(f"[bold]{m.ticker}[/bold]")
     for key, value in rows:
         out.print(f"{key:>20}  {value}")

@@ -6,8 +6,8 @@ import click
 from rich.table import Table
 
 from cli.base import Group, example, json_option, network_options, out, print_json
-from governance.errors import ChainIdMismatchError
-from governance.networks import NETWORKS, resolve_endpoint
+from megatao.core.errors import ChainIdMismatchError
+from megatao.node.networks import NETWORKS, resolve_endpoint
 
 
 @click.group(cls=Group, epilog=example("megatao network list"))
@@ -40,7 +40,7 @@ def check(network: str | None, rpc_url: str | None, as_json: bool) -> None:
 
     Exits with code 2 when the endpoint cannot be reached or serves another chain.
     """
-    from governance.chain import Chain
+    from megatao.node.chain import Chain
 
     endpoint = resolve_endpoint(network, rpc_url)
     chain = Chain(endpoint)

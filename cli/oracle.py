@@ -9,7 +9,7 @@ from rich import box
 from rich.table import Table
 
 from cli.base import Group, example, json_option, network_options, out, print_json
-from governance.ema import (
+from megatao.clients.oracle import (
     Outcome,
     ReplayRow,
     format_gap_percent,
@@ -19,8 +19,8 @@ from governance.ema import (
     row_to_json,
     utc_time,
 )
-from governance.networks import resolve_endpoint
-from governance.paths import display
+from megatao.core.paths import display
+from megatao.node.networks import resolve_endpoint
 
 EXAMPLE_SERIES = "proposals/examples/mtsos-march-2026.csv"
 
@@ -72,7 +72,7 @@ def replay(file: Path, chart_path: Path | None, as_json: bool) -> None:
     """
     rows = replay_csv(file)
     if chart_path is not None:
-        from governance.chart import write_svg
+        from megatao.clients.chart import write_svg
 
         write_svg(rows, chart_path, "MTSOS index: spot against its 7-day EMA", display(file))
     if as_json:
@@ -98,9 +98,9 @@ def update(network: str | None, rpc_url: str | None, as_json: bool) -> None:
 
     The oracle's address comes from the deployment record, deployments/<chainId>.json.
     """
-    from governance.accounts import dev_account
-    from governance.chain import Chain
-    from governance.ema import MtsosOracleClient
+    from megatao.clients.oracle import MtsosOracleClient
+    from megatao.node.accounts import dev_account
+    from megatao.node.chain import Chain
 
     chain = Chain(resolve_endpoint(network, rpc_url))
     client = MtsosOracleClient.from_deployment(chain)

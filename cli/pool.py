@@ -8,11 +8,11 @@ import click
 from rich.table import Table
 
 from cli.base import Group, example, json_option, network_options, out, print_json
-from governance.networks import resolve_endpoint
-from governance.units import WEI_PER_RAO, WEI_PER_TAO, parse_tao
+from megatao.core.units import WEI_PER_RAO, WEI_PER_TAO, parse_tao
+from megatao.node.networks import resolve_endpoint
 
 if TYPE_CHECKING:
-    from governance.pools import AlphaPrecompile, PoolSeed
+    from megatao.clients.pools import AlphaPrecompile, PoolSeed
 
 RAO_PER_UNIT = WEI_PER_TAO // WEI_PER_RAO
 
@@ -66,8 +66,8 @@ def pools_table(alpha: AlphaPrecompile, seeds: list[PoolSeed]) -> Table:
 @json_option
 def list_pools(network: str | None, rpc_url: str | None, as_json: bool) -> None:
     """Price and reserves of each subnet pool, and the sum of alpha prices (the MTSOS input)."""
-    from governance.chain import Chain
-    from governance.pools import AlphaPrecompile, load_pool_seeds
+    from megatao.clients.pools import AlphaPrecompile, load_pool_seeds
+    from megatao.node.chain import Chain
 
     alpha = AlphaPrecompile(Chain(resolve_endpoint(network, rpc_url)))
     seeds = load_pool_seeds()
@@ -86,9 +86,9 @@ def list_pools(network: str | None, rpc_url: str | None, as_json: bool) -> None:
 @network_options
 def set_pool(netuid: int, tao: str, alpha_amount: str, network: str | None, rpc_url: str | None) -> None:
     """Set a subnet's pool reserves on the emulator (devnet or fork only), as the first dev account."""
-    from governance.accounts import dev_account
-    from governance.chain import Chain
-    from governance.pools import AlphaPrecompile
+    from megatao.clients.pools import AlphaPrecompile
+    from megatao.node.accounts import dev_account
+    from megatao.node.chain import Chain
 
     tao_rao = parse_tao(tao, "--tao") // WEI_PER_RAO
     alpha_rao = parse_tao(alpha_amount, "--alpha") // WEI_PER_RAO

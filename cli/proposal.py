@@ -9,7 +9,7 @@ import click
 
 from cli.account import account_option, signer_for
 from cli.base import Group, err, example, json_option, network_options, out, print_json
-from governance.proposals.models import KINDS
+from governance.proposals.kinds import KINDS
 
 
 @click.group(cls=Group, epilog=example("megatao proposal new market-listing -o list-sn19.yaml"))
@@ -57,10 +57,10 @@ def validate(
     results = [validate_file(path) for path in files]
     reports = {}
     if network or rpc_url:
-        from governance.chain import Chain
-        from governance.networks import resolve_endpoint
         from governance.proposals.onchain import check_on_chain
-        from governance.protocol import Protocol
+        from megatao.clients.protocol import Protocol
+        from megatao.node.chain import Chain
+        from megatao.node.networks import resolve_endpoint
 
         protocol = Protocol(Chain(resolve_endpoint(network, rpc_url)))
         proposer_address = _address_of(proposer) if proposer else None
@@ -94,11 +94,11 @@ def _address_of(name: str) -> str:
     """An address given as such, or the address of a keystore account / devnet:N (no password needed for devnet)."""
     from web3 import Web3
 
-    from governance.errors import InputError
+    from megatao.core.errors import InputError
 
     if Web3.is_address(name):
         return Web3.to_checksum_address(name)
-    from governance.keystore import list_accounts
+    from megatao.node.keystores import list_accounts
 
     for info in list_accounts():
         if info.name == name and info.address:
@@ -124,17 +124,17 @@ def schema(output: Path | None) -> None:
 
 
 def governance_for(network: str | None, rpc_url: str | None):
-    from governance.chain import Chain
     from governance.governor import Governance
-    from governance.networks import resolve_endpoint
+    from megatao.node.chain import Chain
+    from megatao.node.networks import resolve_endpoint
 
     return Governance(Chain(resolve_endpoint(network, rpc_url)))
 
 
 def load_valid(path: Path):
     """The proposal in `path`, which must validate (schema and rules); a file with errors stops here."""
-    from governance.errors import CheckFailed
     from governance.proposals.validate import validate_file
+    from megatao.core.errors import CheckFailed
 
     loaded = validate_file(path)
     if not loaded.ok:
@@ -146,7 +146,7 @@ def load_valid(path: Path):
 
 def encode_file(gov, path: Path, implementations: dict | None = None):
     """Validate `path` and encode it for this deployment."""
-    from governance.errors import InputError
+    from megatao.core.errors import InputError
 
     proposal = load_valid(path)
     if proposal.kind == "upgrade" and implementations is None:
@@ -159,9 +159,9 @@ def encode_file(gov, path: Path, implementations: dict | None = None):
 
 def resolve(gov, ref: str):
     """A proposal named by its id (decimal or 0x-hex) or by its file: (id, its calls and description)."""
-    from governance.errors import InputError
     from governance.governor import parse_proposal_id, proposal_from_encoded
     from governance.proposals.encode import proposal_description
+    from megatao.core.errors import InputError
 
     if Path(ref).is_file():
         proposal = load_valid(Path(ref))

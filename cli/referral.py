@@ -9,8 +9,8 @@ import click
 
 from cli.account import account_option, signer_for
 from cli.base import Group, example, json_option, network_options, out, print_json
-from governance.networks import resolve_endpoint
-from governance.units import format_fraction, format_tao
+from megatao.core.units import format_fraction, format_tao
+from megatao.node.networks import resolve_endpoint
 
 
 @click.group(
@@ -22,9 +22,9 @@ def referral() -> None:
 
 
 def _referral(network: str | None, rpc_url: str | None):
-    from governance.chain import Chain
-    from governance.protocol import Protocol
-    from governance.referral import Referral
+    from megatao.clients.protocol import Protocol
+    from megatao.clients.referral import Referral
+    from megatao.node.chain import Chain
 
     return Referral(Protocol(Chain(resolve_endpoint(network, rpc_url))))
 
@@ -40,7 +40,7 @@ def _time(timestamp: int) -> str:
 def register(code: str, account: str, password_file: Path | None, network: str | None, rpc_url: str | None) -> None:
     """Register CODE as your referral code (3-32 characters A-Z, 0-9, _; case-insensitive). One code per account;
     traders who bind to it earn you your tier's share of their taker fees."""
-    from governance.referral import code_text, parse_code
+    from megatao.clients.referral import code_text, parse_code
 
     parse_code(code)  # a malformed code fails before any password prompt
     sender = signer_for(account, password_file)
@@ -54,7 +54,7 @@ def register(code: str, account: str, password_file: Path | None, network: str |
 @network_options
 def bind(code: str, account: str, password_file: Path | None, network: str | None, rpc_url: str | None) -> None:
     """Take the owner of CODE as your referrer: once and for good. Your discount starts at your next trade."""
-    from governance.referral import parse_code
+    from megatao.clients.referral import parse_code
 
     parse_code(code)
     sender = signer_for(account, password_file)
@@ -80,7 +80,7 @@ def show(
     as_json: bool,
 ) -> None:
     """An account's code, tier, referrer, discount and rewards; given a CODE, its owner's."""
-    from governance.errors import InputError
+    from megatao.core.errors import InputError
 
     if (target is None) == (account is None):
         raise InputError("name one account: ADDRESS or CODE, or --account NAME")

@@ -37,9 +37,9 @@ def simulate(
     to what it changed), the raw storage diff, the events, roles, user flows, the LP calendar and the gas. Writes
     Markdown, HTML and JSON reports. Exits 0 when nothing failed (warnings and skipped checks included), 1 when a
     check failed, 2 on a usage or environment error."""
-    from governance.networks import resolve_endpoint
     from governance.simulation.simulate import default_report_dir
     from governance.simulation.simulate import simulate as run
+    from megatao.node.networks import resolve_endpoint
 
     endpoint = resolve_endpoint(network, rpc_url)
     report = run(file, endpoint, fork_block, proposer, progress(quiet=as_json))

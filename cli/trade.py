@@ -7,16 +7,16 @@ from rich.table import Table
 
 from cli.account import account_option, signer_for
 from cli.base import Group, example, json_option, network_options, out, print_json
-from governance.units import format_tao, parse_fraction, parse_leverage, parse_tao
+from megatao.core.units import format_tao, parse_fraction, parse_leverage, parse_tao
 
 SIDE = click.Choice(["long", "short"], case_sensitive=False)
 
 
 def _trading(network: str | None, rpc_url: str | None):
-    from governance.chain import Chain
-    from governance.networks import resolve_endpoint
-    from governance.protocol import Protocol
-    from governance.trading import Trading
+    from megatao.clients.protocol import Protocol
+    from megatao.clients.trading import Trading
+    from megatao.node.chain import Chain
+    from megatao.node.networks import resolve_endpoint
 
     return Trading(Protocol(Chain(resolve_endpoint(network, rpc_url))))
 

@@ -9,10 +9,7 @@ from rich.markup import escape
 
 from cli.base import Group, example, fork_options, json_option, network_options, out, print_json, progress
 from cli.simulate import MARKS
-from governance.errors import CheckFailed
-from governance.paths import display
 from governance.simulation.report import Report
-from governance.toolchain import forge_build
 from governance.upgrades.layout import (
     DEFAULT_REFERENCE,
     check,
@@ -22,6 +19,9 @@ from governance.upgrades.layout import (
     snapshot,
     write_reference,
 )
+from megatao.core.errors import CheckFailed
+from megatao.core.paths import display
+from megatao.node.toolchain import forge_build
 
 REFERENCE = "contracts/upgrades/layout-reference.json"
 
@@ -193,9 +193,9 @@ def rehearse(
     tests/contracts/fixtures/upgrades/ included (e.g. UpgradeFixtureShiftedPositionViewModule, a broken upgrade).
     Exits 0 when nothing failed, 1 when a check failed (the reports are written), 2 on a usage or environment
     error."""
-    from governance.networks import resolve_endpoint
     from governance.upgrades.rehearse import default_report_dir
     from governance.upgrades.rehearse import rehearse as run
+    from megatao.node.networks import resolve_endpoint
 
     endpoint = resolve_endpoint(network, rpc_url)
     report = run(file, endpoint, fork_block, proposer, reference_path, progress(quiet=as_json))

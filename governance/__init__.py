@@ -1,6 +1,4 @@
-"""MegaTAO governance library: chain access, devnet, artifacts, and (in later issues) proposals and simulation.
+"""MegaTAO governance: proposal kinds, the governor client, fork simulation and upgrade rehearsal.
 
-The CLI in `cli/` is a thin front end over this package.
+It builds on the `megatao` library (node access, protocol clients, devnet); `cli/` is a thin front end over both.
 """
-
-__version__ = "0.1.0"

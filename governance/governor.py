@@ -13,14 +13,14 @@ from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
-from governance.chain import Chain
-from governance.deploy import GOVERNOR, MTSOS_ORACLE, TIMELOCK, TOKEN
-from governance.deployments import read_deployment
-from governance.errors import CheckFailed, InputError
 from governance.proposals.encode import Context, Encoded, encode_proposal
 from governance.proposals.models import Proposal, Upgrade
-from governance.protocol import Protocol
-from governance.toolchain import abi
+from megatao.clients.protocol import Protocol
+from megatao.core.errors import CheckFailed, InputError
+from megatao.devnet.deploy import GOVERNOR, MTSOS_ORACLE, TIMELOCK, TOKEN
+from megatao.node.chain import Chain
+from megatao.node.deployments import read_deployment
+from megatao.node.toolchain import abi
 
 STATES = ("Pending", "Active", "Canceled", "Defeated", "Succeeded", "Queued", "Expired", "Executed")
 SUPPORT = {"against": 0, "for": 1, "abstain": 2}
@@ -155,7 +155,7 @@ class Governance:
 
     def deploy_implementations(self, proposal: Upgrade, signer: LocalAccount) -> dict[str, tuple[str, list[bytes]]]:
         """Deploy each replacement module from this checkout's build; each must serve the module it replaces."""
-        from governance.deploy import deploy_contract
+        from megatao.devnet.deploy import deploy_contract
 
         implementations = {}
         for item in proposal.modules:

@@ -9,8 +9,8 @@ echo "==> forge test"
 FOUNDRY_PROFILE=test node_modules/@foundry-rs/forge-linux-amd64/bin/forge test
 
 echo "==> ruff"
-.venv/bin/ruff check governance cli tests bench
-.venv/bin/ruff format --check governance cli tests bench
+.venv/bin/ruff check megatao governance cli tests bench
+.venv/bin/ruff format --check megatao governance cli tests bench
 
 echo "==> pytest"
 # pytest exits 5 when it collects no test, which fails this script like any other failure.

@@ -43,7 +43,7 @@ def isolated_state(request, tmp_path, monkeypatch):
         monkeypatch.setenv("MEGATAO_DEPLOYMENTS_DIR", str(tmp_path / "deployments"))
         yield tmp_path
         return
-    from governance.anvil import AnvilRpc
+    from megatao.node.anvil import AnvilRpc
 
     devnet = request.getfixturevalue("shared_devnet")
     for key, value in devnet.env.items():

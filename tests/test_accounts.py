@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from cli.account import account, account_option, signer_for
 from cli.base import Group
-from governance.accounts import dev_account
-from governance.keystore import (
+from megatao.node.accounts import dev_account
+from megatao.node.keystores import (
     SCRYPT_N,
     AccountError,
     AccountExistsError,

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from web3 import Web3
 
-from governance.accounts import dev_account
-from governance.pools import ALPHA_PRECOMPILE
-from governance.toolchain import abi
+from megatao.clients.pools import ALPHA_PRECOMPILE
+from megatao.node.accounts import dev_account
+from megatao.node.toolchain import abi
 from tests.conftest import assert_one_line_error
 
 pytestmark = pytest.mark.anvil

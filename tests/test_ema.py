@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from governance.chart import render_svg, write_svg
-from governance.ema import (
+from megatao.clients.chart import render_svg, write_svg
+from megatao.clients.oracle import (
     MAX_SPOT_WEI,
     PERIOD_SECONDS,
     WAD,
@@ -27,7 +27,7 @@ from governance.ema import (
     replay,
     replay_csv,
 )
-from governance.errors import InputError
+from megatao.core.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "proposals" / "examples" / "mtsos-march-2026.csv"

@@ -8,10 +8,10 @@ import subprocess
 
 import pytest
 
-from governance.accounts import dev_account
-from governance.deployments import read_deployment
-from governance.markets import alpha_market_id
-from governance.toolchain import foundry_binary
+from megatao.clients.markets import alpha_market_id
+from megatao.node.accounts import dev_account
+from megatao.node.deployments import read_deployment
+from megatao.node.toolchain import foundry_binary
 from tests.conftest import ROOT, assert_one_line_error
 
 pytestmark = pytest.mark.anvil
@@ -154,11 +154,11 @@ def pass_proposal(cli, path) -> dict:
     """Submit, three EIP-712 ballots signed by the voters and relayed by another account, wait, queue, wait,
     execute, in process through the library the CLI calls (the listing test runs the same through the CLI);
     returns the final status, read through the CLI."""
-    from governance.chain import Chain
-    from governance.devnet import advance
     from governance.governor import Governance, proposal_from_encoded
-    from governance.networks import resolve_endpoint
     from governance.proposals.loader import load_proposal
+    from megatao.devnet.devnet import advance
+    from megatao.node.chain import Chain
+    from megatao.node.networks import resolve_endpoint
 
     gov = Governance(Chain(resolve_endpoint("devnet")))
     proposal = load_proposal(path).proposal

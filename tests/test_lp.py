@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli.lp import lp
-from governance.errors import InputError
-from governance.lp import NO_CAP, STATUS_FIELDS, LpStatus, format_cap, format_shares, parse_shares
+from megatao.clients.lp import NO_CAP, STATUS_FIELDS, LpStatus, format_cap, format_shares, parse_shares
+from megatao.core.errors import InputError
 
 E18 = 10**18
 
@@ -114,7 +114,7 @@ def _status_json(cli, address: str) -> dict:
 
 @pytest.mark.anvil
 def test_an_lp_deposits_requests_and_claims_in_the_next_window(cli, shared_devnet):
-    from governance.accounts import dev_account
+    from megatao.node.accounts import dev_account
     from tests.conftest import assert_one_line_error
 
     lp_address = dev_account(1).address

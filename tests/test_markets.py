@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from governance.errors import InputError
-from governance.markets import load_genesis, load_genesis_markets
-from governance.units import format_fraction, parse_fraction, parse_leverage
+from megatao.clients.markets import load_genesis, load_genesis_markets
+from megatao.core.errors import InputError
+from megatao.core.units import format_fraction, parse_fraction, parse_leverage
 from tests.conftest import assert_one_line_error
 from tests.test_pools import LAUNCH_MARKETS
 
@@ -116,13 +116,13 @@ def test_mtsos_is_listed_at_genesis_and_shows_spot_ema_gap_and_age(cli, shared_d
 def test_reverts_are_reported_with_their_custom_error(shared_devnet):
     from web3.exceptions import ContractCustomError
 
-    from governance.accounts import dev_account
-    from governance.chain import Chain
-    from governance.deployments import read_deployment
-    from governance.errors import TransactionError
-    from governance.networks import resolve_endpoint
-    from governance.protocol import Protocol
-    from governance.reverts import describe_revert
+    from megatao.clients.protocol import Protocol
+    from megatao.core.errors import TransactionError
+    from megatao.node.accounts import dev_account
+    from megatao.node.chain import Chain
+    from megatao.node.deployments import read_deployment
+    from megatao.node.networks import resolve_endpoint
+    from megatao.node.reverts import describe_revert
 
     protocol = Protocol(Chain(resolve_endpoint("devnet")))
     chutes = load_genesis_markets()[0]

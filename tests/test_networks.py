@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from governance.errors import NetworkError, UnknownNetworkError
-from governance.networks import NETWORKS, resolve_endpoint
+from megatao.core.errors import NetworkError, UnknownNetworkError
+from megatao.node.networks import NETWORKS, resolve_endpoint
 from tests.conftest import assert_one_line_error
 
 
@@ -83,10 +83,10 @@ def test_cli_refuses_a_transaction_when_the_chain_id_does_not_match(cli):
 
 
 def test_a_public_devnet_key_is_never_used_for_a_remote_node():
-    from governance.accounts import dev_account
-    from governance.chain import Chain
-    from governance.errors import TransactionError
-    from governance.networks import Endpoint, get_network
+    from megatao.core.errors import TransactionError
+    from megatao.node.accounts import dev_account
+    from megatao.node.chain import Chain
+    from megatao.node.networks import Endpoint, get_network
 
     chain = Chain(Endpoint(get_network("bittensor"), "https://lite.chain.opentensor.ai"))
     chain._chain_id = 964  # as the node would answer; nothing is sent

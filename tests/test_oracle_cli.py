@@ -21,11 +21,11 @@ from click.testing import CliRunner
 from web3 import Web3
 
 from cli.oracle import oracle
-from governance.accounts import dev_account
-from governance.anvil import AnvilProcess, AnvilRpc, free_port
-from governance.ema import EmaState, Outcome, Reading, next_ema
-from governance.pools import ALPHA_PRECOMPILE, EMULATOR_CONTRACT
-from governance.toolchain import abi, artifact, deployed_bytecode
+from megatao.clients.oracle import EmaState, Outcome, Reading, next_ema
+from megatao.clients.pools import ALPHA_PRECOMPILE, EMULATOR_CONTRACT
+from megatao.node.accounts import dev_account
+from megatao.node.anvil import AnvilProcess, AnvilRpc, free_port
+from megatao.node.toolchain import abi, artifact, deployed_bytecode
 from tests.conftest import ROOT, Run, assert_one_line_error
 
 EXAMPLE = "proposals/examples/mtsos-march-2026.csv"

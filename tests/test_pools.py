@@ -1,11 +1,11 @@
-"""The devnet's pool seed file: the launch subnets of PROTOCOL.md, listing candidates, and checked input."""
+"""The devnet's pool seed file: the launch subnets of docs/protocol.md, listing candidates, and checked input."""
 
 from decimal import Decimal
 
 import pytest
 
-from governance.errors import InputError
-from governance.pools import load_pool_seeds
+from megatao.clients.pools import load_pool_seeds
+from megatao.core.errors import InputError
 
 LAUNCH_MARKETS = {
     "CHUTES": 64,

@@ -12,10 +12,10 @@ from eth_abi import decode
 from web3 import Web3
 
 from cli.referral import referral
-from governance.errors import InputError
-from governance.proposals.encode_referral import referral_actions
+from governance.proposals.kinds.referral_config import referral_actions
 from governance.proposals.loader import load_proposal
-from governance.referral import code_text, name_bytes, parse_code
+from megatao.clients.referral import code_text, name_bytes, parse_code
+from megatao.core.errors import InputError
 from tests.conftest import ROOT, Run, assert_one_line_error
 
 LAUNCH = ROOT / "proposals/examples/referral-launch.yaml"
@@ -115,10 +115,10 @@ def test_register_rejects_a_malformed_code_before_signing():
 def referral_chain(tmp_path_factory):
     """An anvil with the devnet's chain id, the entry contract owned by devnet:0 and the referral module, one tier
     (referrer 10%, discount 5%, 30 days) and a 5% builder share."""
-    from governance.accounts import dev_account
-    from governance.anvil import AnvilProcess, free_port
-    from governance.networks import DEVNET_CHAIN_ID
-    from governance.toolchain import artifact
+    from megatao.node.accounts import dev_account
+    from megatao.node.anvil import AnvilProcess, free_port
+    from megatao.node.networks import DEVNET_CHAIN_ID
+    from megatao.node.toolchain import artifact
 
     base = tmp_path_factory.mktemp("referral-chain")
     anvil = AnvilProcess.launch(free_port(), base / "anvil.log", chain_id=DEVNET_CHAIN_ID)
@@ -172,7 +172,7 @@ def _record(entry: str, tmp_path: Path) -> dict[str, str]:
 def test_cli_register_bind_show_on_chain(referral_chain, tmp_path):
     env = _record(referral_chain["entry"], tmp_path)
     url = referral_chain["url"]
-    from governance.accounts import dev_account
+    from megatao.node.accounts import dev_account
 
     alice, bob = dev_account(1).address, dev_account(2).address
     run = run_cli("referral", "register", "alice_2026", "--account", "devnet:1", "--rpc-url", url, env=env)

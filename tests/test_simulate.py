@@ -181,7 +181,7 @@ def test_an_lp_window_sets_the_next_epochs_schedule_and_deposits_follow_its_wind
 
 
 def test_an_lp_window_that_changes_the_schedule_passes_and_check_7_passes_outside_the_windows(shared_devnet, tmp_path):
-    from governance.anvil import AnvilRpc
+    from megatao.node.anvil import AnvilRpc
 
     # Two days later the vote and the delay end 3 days into epoch 1, after its 48-hour windows closed.
     node = AnvilRpc(shared_devnet.rpc_url)
@@ -277,7 +277,7 @@ def test_a_referral_tier_whose_discount_never_starts_fails_the_referred_trade(cl
 
 
 def test_the_same_inputs_and_fork_block_give_the_same_report(shared_devnet, tmp_path):
-    from governance.anvil import AnvilRpc
+    from megatao.node.anvil import AnvilRpc
 
     block = str(int(AnvilRpc(shared_devnet.rpc_url).block()["number"], 16))
     example = str(EXAMPLES / "raise-chutes-oi.yaml")
@@ -336,10 +336,10 @@ def test_a_source_without_the_emulator_gets_it_seeded_from_its_own_answers(share
     """On Bittensor the precompile is native: the fork gets the emulator's code, seeded with what the source's
     precompile answered at the fork block for every subnet involved. Here the devnet plays the source, and the fork
     is told it has no emulator."""
-    from governance.chain import Chain
-    from governance.networks import resolve_endpoint
-    from governance.pools import AlphaPrecompile
     from governance.simulation.simulate import simulate as run
+    from megatao.clients.pools import AlphaPrecompile
+    from megatao.node.chain import Chain
+    from megatao.node.networks import resolve_endpoint
 
     source = AlphaPrecompile(Chain(resolve_endpoint("devnet")))
     monkeypatch.setattr(AlphaPrecompile, "is_emulator", lambda self: False)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from governance.accounts import dev_account
+from megatao.node.accounts import dev_account
 from tests.conftest import assert_one_line_error
 
 pytestmark = pytest.mark.anvil

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from governance.errors import InputError
-from governance.units import format_duration, format_tao, parse_duration, parse_tao
+from megatao.core.errors import InputError
+from megatao.core.units import format_duration, format_tao, parse_duration, parse_tao
 
 
 @pytest.mark.parametrize(

@@ -150,7 +150,7 @@ def test_positions_on_the_chain_are_carried_across_not_opened(cli, shared_devnet
 
 @pytest.mark.anvil
 def test_the_same_inputs_and_fork_block_give_the_same_report(shared_devnet, tmp_path):
-    from governance.anvil import AnvilRpc
+    from megatao.node.anvil import AnvilRpc
 
     block = str(int(AnvilRpc(shared_devnet.rpc_url).block()["number"], 16))
     for name in ("a", "b"):

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from governance.errors import did_you_mean
 from governance.proposals.issues import Finding, key_path
 from governance.proposals.models import KINDS, MODELS, Proposal
-from governance.proposals.source import Source, SyntaxProblem, read_source
+from megatao.core.errors import did_you_mean
+from megatao.core.params import rename_aliases
+from megatao.core.source import Source, SyntaxProblem, read_source
 
 
 @dataclass
@@ -48,10 +49,16 @@ def load_proposal(path: Path) -> Loaded:
             hint = did_you_mean(str(kind), KINDS).strip(" ()") if did_you_mean(str(kind), KINDS) else ""
         return Loaded(path, None, [_finding(source, ("kind",), message, hint, rule="SCHEMA")], source)
     model = MODELS[kind]
+    renamed = []
+    for loc, new in rename_aliases(data):
+        source.renamed(loc, (*loc[:-1], new))
+        hint = f"write {new}; the old key is read until the next release"
+        finding = _finding(source, loc, f"'{loc[-1]}' is renamed '{new}'", hint)
+        renamed.append(replace(finding, rule="RENAMED", severity="warning"))
     try:
-        return Loaded(path, model.model_validate(data), [], source)
+        return Loaded(path, model.model_validate(data), renamed, source)
     except ValidationError as exc:
-        findings = [_from_pydantic(source, model, error) for error in exc.errors()]
+        findings = renamed + [_from_pydantic(source, model, error) for error in exc.errors()]
         findings.sort(key=lambda f: (f.line, f.column))
         return Loaded(path, None, findings, source)
 

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from governance.errors import InputError
-from governance.markets import alpha_market_id
-from governance.pools import AlphaPrecompile
-from governance.proposals.encode import PARAM_KEYS
+from governance.proposals.base import ChainContext
 from governance.proposals.issues import Finding, key_path
+from governance.proposals.kinds import kind_of
 from governance.proposals.loader import Loaded
-from governance.proposals.models import MarketListing, MarketUpdate, ReferralConfig
-from governance.proposals.rules import check_rules
-from governance.protocol import Protocol
-from governance.units import format_fraction, format_tao
+from megatao.clients.pools import MECHANISM_DYNAMIC
+from megatao.clients.protocol import Protocol
+from megatao.core.errors import InputError
+from megatao.core.units import format_fraction, format_tao
 
-MECHANISM_DYNAMIC = 1
 WAD = 10**18
-WEI_PER_RAO = 10**9
 
 
 @dataclass
@@ -85,78 +81,11 @@ def check_on_chain(loaded: Loaded, protocol: Protocol, proposer: str | None = No
         report.findings.append(votes)
 
     def fail(rule: str, loc: tuple, message: str, hint: str = "") -> None:
+        """A finding of the chain checks, placed at `loc` in the file."""
         line, column = loaded.source.position((*loc, "<value>")) if loaded.source else (1, 1)
         report.findings.append(Finding(rule, key_path(loc), line, column, message, hint))
 
-    functions = protocol.contract.functions
-    if isinstance(proposal, MarketListing):
-        m = proposal.market
-        if chain.guard(lambda: functions.marketIdByTicker(m.ticker).call()) != bytes(32):
-            fail("CHAIN-TICKER-FREE", ("market", "ticker"), f"ticker {m.ticker} is already listed", "pick another")
-        if m.netuid is not None:
-            market_id = alpha_market_id(m.netuid)
-            if chain.guard(lambda: functions.marketStatus(market_id).call()) != 0:
-                fail("CHAIN-SUBNET-NOT-LISTED", ("market", "netuid"), f"subnet {m.netuid} already has a market", "")
-            _check_pool(proposal, AlphaPrecompile(chain), block, report, fail)
-    elif isinstance(proposal, ReferralConfig):
-        insurance, _ = chain.guard(lambda: functions.tradingFeeSplit().call())
-        report.readings["insuranceFeeShare"] = insurance
-        for index, tier in enumerate(proposal.tiers):
-            total = tier.referrer_share + tier.referee_discount + proposal.builder_fee_share + insurance
-            if total > WAD:
-                fail(
-                    "CHAIN-FEE-SHARES-SUM",
-                    ("tiers", index, "referrer_share"),
-                    f"tier '{tier.name}' with the builder share and the insurance fund's {format_fraction(insurance)} "
-                    f"gives away {format_fraction(total)} of the fee, expected at most 100%",
-                    "the setters would revert FeeSharesExceedFee at execution",
-                )
-    elif isinstance(proposal, MarketUpdate):
-        ticker = proposal.market.ticker
-        market_id = chain.guard(lambda: functions.marketIdByTicker(ticker).call())
-        if market_id == bytes(32):
-            fail("CHAIN-MARKET-LISTED", ("market", "ticker"), f"no market '{ticker}' is listed", "check the ticker")
-        else:
-            current = dict(zip(PARAM_KEYS, chain.guard(lambda: functions.marketParams(market_id).call()), strict=True))
-            report.readings["currentParams"] = current
-            merged = current | proposal.market.model_dump(exclude={"ticker", "status"}, exclude_none=True)
-            _check_merged_params(loaded, merged, report)
+    module = kind_of(proposal)
+    if hasattr(module, "chain_checks"):
+        module.chain_checks(proposal, ChainContext(protocol, block, report, fail, loaded.source))
     return report
-
-
-def _check_pool(proposal: MarketListing, alpha: AlphaPrecompile, block: int, report: ChainReport, fail) -> None:
-    netuid, threshold = proposal.market.netuid, proposal.oracle.min_pool_tao or 0
-    reading = alpha.read(netuid)
-    pool_wei = reading.tao_in_rao * WEI_PER_RAO
-    report.readings.update(
-        {"netuid": netuid, "mechanism": reading.mechanism, "price": reading.price, "poolTao": pool_wei}
-    )
-    if reading.mechanism != MECHANISM_DYNAMIC:
-        fail("CHAIN-SUBNET-DYNAMIC", ("market", "netuid"), f"subnet {netuid} is not a dynamic subnet (price fixed)", "")
-    if reading.price == 0:
-        fail("CHAIN-PRICE-NONZERO", ("market", "netuid"), f"subnet {netuid} prices at 0 (no alpha in its pool)", "")
-    if pool_wei < threshold:
-        fail(
-            "CHAIN-POOL-DEPTH",
-            ("oracle", "min_pool_tao"),
-            f"subnet {netuid}'s pool holds {format_tao(pool_wei, 0)} at block {block}, below the threshold of "
-            f"{format_tao(threshold, 0)}",
-            "the listing would revert at execution; wait for the pool to deepen or lower the threshold",
-        )
-
-
-def _check_merged_params(loaded: Loaded, merged: dict, report: ChainReport) -> None:
-    """The update's keys with the market's current values: the relations between keys must still hold."""
-    updated = loaded.proposal.model_copy(
-        update={
-            "market": loaded.proposal.market.model_copy(update={k: merged[k] for k in merged if k != "min_pool_tao"})
-        }
-    )
-    for finding in check_rules(updated, loaded.source):
-        if finding.rule in {"MM-BELOW-INVERSE-LEVERAGE", "MAKER-AT-MOST-TAKER"}:
-            report.findings.append(
-                Finding(
-                    f"CHAIN-{finding.rule}", finding.path, finding.line, finding.column,
-                    finding.message + " (with the market's current values)", finding.hint,
-                )
-            )  # fmt: skip

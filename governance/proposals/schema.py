@@ -7,8 +7,8 @@ from typing import Annotated
 
 from pydantic import Field, TypeAdapter
 
-from governance.paths import PROJECT_ROOT
 from governance.proposals.models import Proposal
+from megatao.core.paths import PROJECT_ROOT
 
 SCHEMA_PATH = PROJECT_ROOT / "proposals" / "schema" / "proposal.schema.json"
 SCHEMA_ID = "https://megatao.example/schema/proposal.schema.json"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from governance.errors import InputError, did_you_mean
-from governance.paths import PROJECT_ROOT, display
 from governance.proposals.models import KINDS
+from megatao.core.errors import InputError, did_you_mean
+from megatao.core.paths import PROJECT_ROOT, display
 
 TEMPLATES_DIR = PROJECT_ROOT / "proposals" / "templates"
 

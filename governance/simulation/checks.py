@@ -3,49 +3,26 @@ CheckResult: pass / warn / fail, one line on what was found and one on what to d
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from eth_utils import to_checksum_address
 from web3 import Web3
 from web3._utils.events import get_event_data
 
-from governance.markets import KIND_ALPHA, KIND_INDEX, alpha_market_id, index_market_id
-from governance.proposals.encode import PARAM_KEYS, STATUS_VALUES, Encoded
+from governance.proposals.encode import Encoded
+from governance.proposals.kinds import BY_KIND, expected_events, kind_of
 from governance.proposals.models import (
-    LpWindow,
-    MarketListing,
-    MarketUpdate,
     Proposal,
-    ProtocolParams,
-    ReferralConfig,
-    Upgrade,
 )
-from governance.simulation.report import CheckResult, skipped
+from governance.simulation.report import CheckResult, graded, joined, skipped
 from governance.simulation.state import PARAM_UNITS, LpCalendar, State, Value, diff
 from governance.simulation.storage import NamespaceMap, key32
-from governance.toolchain import abi
-from governance.units import format_duration
+from megatao.core.units import format_duration
+from megatao.node.toolchain import abi
 
 BLOCK_GAS_LIMIT = 75_000_000
 GAS_FAIL_ABOVE = BLOCK_GAS_LIMIT // 2
 GAS_WARN_ABOVE = BLOCK_GAS_LIMIT // 4
-
-#: Namespaces each kind of proposal is meant to write when it executes (checked by tracing each kind on the devnet:
-#: a listing writes the registry and seeds the new market's oracle state; an update only the registry; an upgrade
-#: the router's module table; an lp-window the LP namespace only (`nextSchedule`, the caps' slot, and `schedule`
-#: when a pending schedule's epoch has begun); a referral-config the referral namespace (builder share and tier
-#: count, the tiers and their names) and the fee namespace (`tradingReferralShare`, which the referral setters keep
-#: equal to the largest tier's share + discount plus the builder share). The protocol-params row is what its setters
-#: are documented to write (contracts/README.md).
-EXPECTED_NAMESPACES = {
-    "market-listing": {"market", "oracle"},
-    "market-update": {"market"},
-    "upgrade": {"router"},
-    "protocol-params": {"fee", "vault"},
-    "lp-window": {"lp"},
-    "referral-config": {"referral", "fee"},
-}
 
 
 def _s(value) -> str:
@@ -56,13 +33,6 @@ def _s(value) -> str:
     return str(value)
 
 
-def market_id_of(proposal: Proposal) -> bytes | None:
-    if isinstance(proposal, MarketListing):
-        m = proposal.market
-        return alpha_market_id(m.netuid) if m.netuid is not None else index_market_id(m.ticker)
-    return None
-
-
 # ---------------------------------------------------------------- 1. decoded calls
 
 
@@ -71,13 +41,14 @@ def check_calls(proposal: Proposal, encoded: Encoded, protocol, on_chain: dict |
     key by key; also compare the proposal as the Governor recorded it (ProposalCreated) with the encoding."""
     contract = Web3().eth.contract(abi=abi("IMegaTAOProtocol"))
     rows, problems = [], []
+    calls = kind_of(proposal).expected_calls(proposal, protocol, fork_chain)
     for index, action in enumerate(encoded.actions):
         try:
             function, args = contract.decode_function_input(action.calldata)
         except ValueError:
             problems.append(f"action {index}: calldata does not decode with the protocol's ABI")
             continue
-        expected = _expected_call(proposal, index, protocol, fork_chain)
+        expected = calls[index] if index < len(calls) else None
         mismatches = []
         if Web3.to_checksum_address(action.target) != Web3.to_checksum_address(protocol.address):
             mismatches.append(f"target {action.target} is not MegaTAO at {protocol.address}")
@@ -111,304 +82,23 @@ def check_calls(proposal: Proposal, encoded: Encoded, protocol, on_chain: dict |
                 problems.append(f"the Governor recorded other {name} than the encoding")
         if on_chain["proposalId"] != encoded.proposal_id:
             problems.append("the Governor's proposal id differs from the offline one")
-    if problems:
-        return CheckResult(
-            1,
-            "fail",
-            "; ".join(problems[:3]) + (" ..." if len(problems) > 3 else ""),
-            "the encoding does not say what the file says: do not submit; report it",
-            rows=rows,
-        )
-    return CheckResult(
+    failed = (joined(problems, 3), "the encoding does not say what the file says: do not submit; report it")
+    return graded(
         1,
-        "pass",
         f"{len(encoded.actions)} action(s), {len(rows)} value(s) decoded from the calldata equal the file's; the "
         "Governor recorded the same calls and id",
+        fail=failed if problems else None,
         rows=rows,
     )
-
-
-def _expected_call(proposal: Proposal, index: int, protocol, fork_chain):
-    """(function name, fields(args) -> [(key, file value, calldata value)]) of the file's `index`-th action."""
-    if isinstance(proposal, MarketListing):
-        if index != 0:
-            return None
-        m, o = proposal.market, proposal.oracle
-
-        def listing(args):
-            listing = args["listing"]
-            ticker, kind, netuid = listing["ticker"], listing["kind"], listing["netuid"]
-            params = list(listing["params"].values())
-            file_params = [getattr(m, k) for k in PARAM_KEYS[:-1]] + [o.min_pool_tao or 0]
-            expected_kind = KIND_ALPHA if o.source == "alpha-precompile" else KIND_INDEX
-            rows = [
-                ("market.ticker", m.ticker, ticker),
-                ("oracle.source", expected_kind, kind),
-                ("market.netuid", m.netuid or 0, netuid),
-            ]
-            for key, want, got in zip(PARAM_KEYS, file_params, params, strict=True):
-                rows.append((f"oracle.{key}" if key == "min_pool_tao" else f"market.{key}", want, got))
-            return rows
-
-        return "listMarket", listing
-    if isinstance(proposal, MarketUpdate):
-        changes = proposal.market.model_dump(exclude={"ticker", "status"}, exclude_none=True)
-        if proposal.oracle is not None:
-            changes["min_pool_tao"] = proposal.oracle.min_pool_tao
-        calls = []
-        market_id = protocol.chain.guard(
-            lambda: protocol.contract.functions.marketIdByTicker(proposal.market.ticker).call()
-        )
-        if changes:
-
-            def update(args):
-                rows = [("market.ticker", "0x" + market_id.hex(), "0x" + args["marketId"].hex())]
-                params = dict(zip(PARAM_KEYS, args["params"].values(), strict=True))
-                for key in sorted(changes):
-                    rows.append(
-                        (f"oracle.{key}" if key == "min_pool_tao" else f"market.{key}", changes[key], params[key])
-                    )
-                return rows
-
-            calls.append(("updateMarketParams", update))
-        if proposal.market.status is not None:
-            calls.append(
-                (
-                    "setMarketStatus",
-                    lambda args: [
-                        ("market.ticker", "0x" + market_id.hex(), "0x" + args["marketId"].hex()),
-                        ("market.status", STATUS_VALUES[proposal.market.status], args["status"]),
-                    ],
-                )
-            )
-        return calls[index] if index < len(calls) else None
-    if isinstance(proposal, Upgrade):
-        if index >= len(proposal.modules):
-            return None
-        item = proposal.modules[index]
-
-        def upgrade(args):
-            implementation = args["implementation"]
-            module = fork_chain.contract(implementation, abi(item.contract)).functions
-            exported = sorted("0x" + s.hex() for s in fork_chain.guard(lambda: module.exportedSelectors().call()))
-            module_id = fork_chain.guard(lambda: module.moduleId().call())
-            return [
-                (f"modules[{index}].module", item.module.encode().ljust(32, b"\0"), args["moduleId"]),
-                (f"modules[{index}].contract (its moduleId)", item.module.encode().ljust(32, b"\0"), module_id),
-                (
-                    f"modules[{index}].contract (its selectors)",
-                    exported,
-                    sorted("0x" + s.hex() for s in args["selectors"]),
-                ),
-                (f"modules[{index}] initData", b"", args["initData"]),
-            ]
-
-        return "setModule", upgrade
-    if isinstance(proposal, ProtocolParams):
-        calls = _protocol_params_calls(proposal)
-        return calls[index] if index < len(calls) else None
-    if isinstance(proposal, LpWindow):
-        calls = _lp_window_calls(proposal)
-        return calls[index] if index < len(calls) else None
-    if isinstance(proposal, ReferralConfig):
-        calls = _referral_calls(proposal)
-        return calls[index] if index < len(calls) else None
-    return None
-
-
-def _lp_window_calls(p: LpWindow) -> list:
-    """setEpochSchedule(epoch length, deposit window, withdrawal window), then setDepositCaps(account, global)."""
-
-    def schedule(args):
-        return [
-            ("epoch_length", p.epoch_length, args["epochLength"]),
-            ("deposit_window", p.deposit_window, args["depositWindow"]),
-            ("withdraw_window", p.withdraw_window, args["withdrawalWindow"]),
-        ]
-
-    def caps(args):
-        return [
-            ("deposit_cap_per_account", p.deposit_cap_per_account, args["accountCap"]),
-            ("deposit_cap_total", p.deposit_cap_total, args["globalCap"]),
-        ]
-
-    return [("setEpochSchedule", schedule), ("setDepositCaps", caps)]
-
-
-def _referral_calls(p: ReferralConfig) -> list:
-    """setBuilderFeeShare(0) (cleared while the table changes), setReferralTiers(the file's tiers, in order, names
-    as left-aligned ASCII), setBuilderFeeShare(the file's share)."""
-
-    def cleared(args):
-        return [("builder_fee_share (cleared while the tiers change)", 0, args["share"])]
-
-    def tiers(args):
-        got = list(args["tiers"])
-        rows = [("tiers (count)", len(p.tiers), len(got))]
-        for i, tier in enumerate(p.tiers):
-            name, share, discount, days = _tier_fields(got[i]) if i < len(got) else (None,) * 4
-            rows += [
-                (f"tiers[{i}].name", tier.name.encode("ascii").ljust(32, b"\0"), name),
-                (f"tiers[{i}].referrer_share", tier.referrer_share, share),
-                (f"tiers[{i}].referee_discount", tier.referee_discount, discount),
-                (f"tiers[{i}].discount_days", tier.discount_days, days),
-            ]
-        return rows
-
-    def share(args):
-        return [("builder_fee_share", p.builder_fee_share, args["share"])]
-
-    return [("setBuilderFeeShare", cleared), ("setReferralTiers", tiers), ("setBuilderFeeShare", share)]
-
-
-def _tier_fields(tier) -> tuple:
-    """(name, referrerShare, refereeDiscount, discountDays) of a decoded ReferralTier (a dict or a tuple)."""
-    if isinstance(tier, dict):
-        return tier["name"], tier["referrerShare"], tier["refereeDiscount"], tier["discountDays"]
-    return tuple(tier)
-
-
-def _protocol_params_calls(p: ProtocolParams) -> list:
-    """The setter calls a protocol-params file means, in the order the keys are grouped by setter, each comparing
-    only the values the file names (a setter taking several keeps the others as they are)."""
-
-    def compare(*pairs: tuple[str, str, int | None]):
-        return lambda args: [(key, want, args[arg]) for key, arg, want in pairs if want is not None]
-
-    calls = []
-    if p.insurance_fee_share is not None:
-        calls.append(("setTradingFeeSplit", compare(("insurance_fee_share", "insuranceShare", p.insurance_fee_share))))
-    if p.liquidation_fee is not None:
-        calls.append(("setLiquidationFee", compare(("liquidation_fee", "fee", p.liquidation_fee))))
-    if p.liquidation_fee_split is not None:
-        split = p.liquidation_fee_split
-        calls.append(
-            (
-                "setLiquidationFeeSplit",
-                compare(
-                    ("liquidation_fee_split.keeper", "keeperShare", split.keeper),
-                    ("liquidation_fee_split.insurance_fund", "insuranceShare", split.insurance_fund),
-                    ("liquidation_fee_split.vault", "vaultShare", split.vault),
-                ),
-            )
-        )
-    if p.max_utilization_for_increase is not None or p.circuit_breaker_utilization is not None:
-        calls.append(
-            (
-                "setUtilizationLimits",
-                compare(
-                    ("max_utilization_for_increase", "maxUtilizationForIncrease", p.max_utilization_for_increase),
-                    ("circuit_breaker_utilization", "circuitBreakerUtilization", p.circuit_breaker_utilization),
-                ),
-            )
-        )
-    if p.collateral_cap_per_account is not None or p.collateral_cap_total is not None:
-        calls.append(
-            (
-                "setCollateralCaps",
-                compare(
-                    ("collateral_cap_per_account", "accountCap", p.collateral_cap_per_account),
-                    ("collateral_cap_total", "globalCap", p.collateral_cap_total),
-                ),
-            )
-        )
-    return calls
 
 
 # ---------------------------------------------------------------- 2. semantic diff
 
 
-@dataclass(frozen=True)
-class KeyTarget:
-    key: str  # the file's key path
-    path: str  # the state path it should set
-    value: object  # the value it should have after execution (raw)
-    #: A value the keys determine without naming it (the referral share from the tiers and builder share, the tier
-    #: count): it must take `value`, but leaving it unchanged is no warning.
-    derived: bool = False
-
-
-def referral_share(p: ReferralConfig) -> int:
-    """The trading-fee split's referral share a referral-config leaves: the largest tier's referrer share + referee
-    discount, plus the builder share (`ReferralLogic.reservedShare`)."""
-    return max(t.referrer_share + t.referee_discount for t in p.tiers) + p.builder_fee_share
-
-
-def key_targets(proposal: Proposal, new_implementations: dict[str, str]) -> list[KeyTarget]:
-    if isinstance(proposal, MarketListing):
-        m, o = proposal.market, proposal.oracle
-        prefix = f"markets.{m.ticker}"
-        targets = [
-            KeyTarget("market.ticker", f"{prefix}.status", "active"),
-            KeyTarget("oracle.source", f"{prefix}.kind", "alpha" if o.source == "alpha-precompile" else "index"),
-        ]
-        if m.netuid is not None:
-            targets.append(KeyTarget("market.netuid", f"{prefix}.netuid", m.netuid))
-        for key in PARAM_KEYS[:-1]:
-            targets.append(KeyTarget(f"market.{key}", f"{prefix}.{key}", getattr(m, key)))
-        targets.append(KeyTarget("oracle.min_pool_tao", f"{prefix}.min_pool_tao", o.min_pool_tao or 0))
-        return targets
-    if isinstance(proposal, MarketUpdate):
-        prefix = f"markets.{proposal.market.ticker}"
-        targets = [
-            KeyTarget(f"market.{k}", f"{prefix}.{k}", v)
-            for k, v in proposal.market.model_dump(exclude={"ticker", "status"}, exclude_none=True).items()
-        ]
-        if proposal.market.status is not None:
-            targets.append(KeyTarget("market.status", f"{prefix}.status", proposal.market.status))
-        if proposal.oracle is not None:
-            targets.append(KeyTarget("oracle.min_pool_tao", f"{prefix}.min_pool_tao", proposal.oracle.min_pool_tao))
-        return targets
-    if isinstance(proposal, Upgrade):
-        return [
-            KeyTarget(f"modules[{i}]", f"modules.{m.module}.implementation", new_implementations.get(m.module))
-            for i, m in enumerate(proposal.modules)
-        ]
-    if isinstance(proposal, ProtocolParams):
-        given = proposal.model_dump(exclude={"version", "kind", "title", "description"}, exclude_none=True)
-        split = given.pop("liquidation_fee_split", {})
-        targets = [KeyTarget(key, f"protocol.{key}", value) for key, value in given.items()]
-        targets += [
-            KeyTarget(f"liquidation_fee_split.{k}", f"protocol.liquidation_fee_split.{k}", v) for k, v in split.items()
-        ]
-        return targets
-    if isinstance(proposal, LpWindow):
-        # The schedule takes effect at the next epoch boundary: its keys name the next epoch's schedule (the
-        # pending one after the execution); the caps hold at once.
-        return [
-            KeyTarget("epoch_length", "lp.next_epoch.epoch_length", proposal.epoch_length),
-            KeyTarget("deposit_window", "lp.next_epoch.deposit_window", proposal.deposit_window),
-            KeyTarget("withdraw_window", "lp.next_epoch.withdrawal_window", proposal.withdraw_window),
-            KeyTarget("deposit_cap_per_account", "lp.deposit_cap_per_account", proposal.deposit_cap_per_account),
-            KeyTarget("deposit_cap_total", "lp.deposit_cap_total", proposal.deposit_cap_total),
-        ]
-    if isinstance(proposal, ReferralConfig):
-        targets = [KeyTarget("tiers (count)", "referral.tier_count", len(proposal.tiers), derived=True)]
-        for i, tier in enumerate(proposal.tiers):
-            prefix = f"referral.tiers[{i}]"
-            targets += [
-                KeyTarget(f"tiers[{i}].name", f"{prefix}.name", tier.name),
-                KeyTarget(f"tiers[{i}].referrer_share", f"{prefix}.referrer_share", tier.referrer_share),
-                KeyTarget(f"tiers[{i}].referee_discount", f"{prefix}.referee_discount", tier.referee_discount),
-                KeyTarget(f"tiers[{i}].discount_days", f"{prefix}.discount_days", tier.discount_days),
-            ]
-        targets += [
-            KeyTarget("builder_fee_share", "referral.builder_fee_share", proposal.builder_fee_share),
-            KeyTarget(
-                "tiers + builder_fee_share (referral share of the fee split)",
-                "protocol.referral_fee_share",
-                referral_share(proposal),
-                derived=True,
-            ),
-        ]
-        return targets
-    return []
-
-
 def check_state(proposal: Proposal, before: State, after: State, new_implementations: dict[str, str]) -> CheckResult:
     changes = diff(before, after)
     changed_paths = {path for path, _, _ in changes}
-    targets = key_targets(proposal, new_implementations)
+    targets = kind_of(proposal).key_targets(proposal, new_implementations)
     claimed = {t.path for t in targets}
     rows, fails, warns = [], [], []
     for t in sorted(targets, key=lambda t: t.key):
@@ -449,27 +139,16 @@ def check_state(proposal: Proposal, before: State, after: State, new_implementat
                 }
             )
     n_changed = len(changes)
-    if fails:
-        return CheckResult(
-            2,
-            "fail",
-            "; ".join(fails[:2]) + (" ..." if len(fails) > 2 else ""),
-            "the execution does not do what the file says: fix the file or report the encoder",
-            rows=rows,
-        )
-    if warns:
-        return CheckResult(
-            2,
-            "warn",
-            "; ".join(warns[:3]) + (" ..." if len(warns) > 3 else ""),
-            "drop the keys that change nothing, or check that the file says what you meant",
-            rows=rows,
-        )
-    return CheckResult(
+    return graded(
         2,
-        "pass",
         f"{len(targets)} key(s) of the file each changed the state they name; "
         f"{n_changed} value(s) changed in all, none without a key",
+        fail=(joined(fails, 2), "the execution does not do what the file says: fix the file or report the encoder")
+        if fails
+        else None,
+        warn=(joined(warns, 3), "drop the keys that change nothing, or check that the file says what you meant")
+        if warns
+        else None,
         rows=rows,
     )
 
@@ -500,7 +179,7 @@ def check_storage(
     `gas_accounts`: the sender and the block's coinbase (balance and nonce only)."""
     pre, post = trace.get("pre", {}), trace.get("post", {})
     names = NamespaceMap()
-    expected = EXPECTED_NAMESPACES.get(kind, set())
+    expected = BY_KIND[kind].NAMESPACES if kind in BY_KIND else set()
     rows, fails, warns, touched = [], [], [], set()
     for raw_address in sorted(set(pre) | set(post), key=str.lower):
         address = to_checksum_address(raw_address)
@@ -576,26 +255,23 @@ def check_storage(
         "Governor and timelock slots are accepted as bookkeeping without naming each one.",
     ]
     namespaces = ", ".join(sorted(names.ids[n] for n in touched if n)) or "none"
-    if fails:
-        return CheckResult(
-            3,
-            "fail",
+    return graded(
+        3,
+        f"only the expected contracts changed; namespaces written: {namespaces}",
+        fail=(
             "; ".join(sorted(set(fails))[:2]),
             "something outside the proposal's scope changed: find out why before voting",
-            rows=rows,
-            notes=notes,
         )
-    if warns:
-        return CheckResult(
-            3,
-            "warn",
+        if fails
+        else None,
+        warn=(
             f"{len(warns)} changed slot(s) could not be attributed; namespaces written: {namespaces}",
             "read the unattributed slots in the report",
-            rows=rows,
-            notes=notes,
         )
-    return CheckResult(
-        3, "pass", f"only the expected contracts changed; namespaces written: {namespaces}", rows=rows, notes=notes
+        if warns
+        else None,
+        rows=rows,
+        notes=notes,
     )
 
 
@@ -606,7 +282,8 @@ def storage_keys(proposal: Proposal, market_ids: dict[str, bytes], extra: list[b
     for ticker, market_id in market_ids.items():
         keys[key32(market_id)] = ticker
         keys[key32(ticker.encode())] = f'"{ticker}"'
-    own = market_id_of(proposal)
+    module = kind_of(proposal)
+    own = module.market_id(proposal) if hasattr(module, "market_id") else None
     if own is not None:
         keys.setdefault(key32(own), proposal.market.ticker)
         keys.setdefault(key32(proposal.market.ticker.encode()), f'"{proposal.market.ticker}"')
@@ -626,13 +303,6 @@ EVENT_SOURCES = (
     "MtsosOracle",
     "AlphaPrecompileEmulator",
 )
-EXPECTED_EVENTS = {
-    "market-listing": ["MarketListed"],
-    "market-update": [],  # MarketParamsUpdated and/or MarketStatusSet, by the file's keys
-    "upgrade": ["ModuleSet"],
-    "lp-window": ["EpochScheduleSet", "DepositCapsSet"],
-    "referral-config": ["BuilderFeeShareSet", "ReferralTierSet"],
-}
 
 
 def event_table() -> dict[bytes, dict]:
@@ -676,33 +346,24 @@ def decode_logs(logs: list, names: dict[str, str]) -> list[dict]:
 def check_events(proposal: Proposal, receipt: dict, names: dict[str, str]) -> CheckResult:
     rows = decode_logs(receipt["logs"], names)
     events = [r["event"] for r in rows]
-    expected = list(EXPECTED_EVENTS.get(proposal.kind, []))
-    if isinstance(proposal, MarketUpdate):
-        changes = proposal.market.model_dump(exclude={"ticker", "status"}, exclude_none=True)
-        if changes or proposal.oracle is not None:
-            expected.append("MarketParamsUpdated")
-        if proposal.market.status is not None:
-            expected.append("MarketStatusSet")
+    expected = expected_events(proposal)
     expected += ["CallExecuted", "ProposalExecuted"]
     missing = [e for e in expected if e not in events]
     unknown = [e for e in events if e.startswith("unknown") or e.endswith("(does not decode)")]
-    if missing:
-        return CheckResult(
-            4,
-            "fail",
+    return graded(
+        4,
+        f"{len(rows)} event(s), all decoded; " + ", ".join(sorted(set(events))),
+        fail=(
             f"expected event(s) missing: {', '.join(missing)}",
             "the execution did not do what the file asks: read the events below",
-            rows=rows,
         )
-    if unknown:
-        return CheckResult(
-            4,
-            "warn",
-            f"{len(unknown)} event(s) no ABI of the deployment decodes",
-            "find out which contract emits them",
-            rows=rows,
-        )
-    return CheckResult(4, "pass", f"{len(rows)} event(s), all decoded; " + ", ".join(sorted(set(events))), rows=rows)
+        if missing
+        else None,
+        warn=(f"{len(unknown)} event(s) no ABI of the deployment decodes", "find out which contract emits them")
+        if unknown
+        else None,
+        rows=rows,
+    )
 
 
 # ---------------------------------------------------------------- 5. roles
@@ -711,20 +372,17 @@ def check_events(proposal: Proposal, receipt: dict, names: dict[str, str]) -> Ch
 def check_roles(before: State, after: State) -> CheckResult:
     changes = diff(before, after)
     rows = [{"role": path, "before": old.shown(), "after": new.shown()} for path, old, new in changes]
-    if changes:
-        return CheckResult(
-            5,
-            "fail",
-            f"{len(changes)} role or ownership change(s): "
-            + "; ".join(f"{p} {o.shown()} -> {n.shown()}" for p, o, n in changes[:2]),
-            "no proposal kind of this version changes roles: treat it as an attack until explained",
-            rows=rows,
-        )
-    return CheckResult(
+    changed = f"{len(changes)} role or ownership change(s): " + "; ".join(
+        f"{p} {o.shown()} -> {n.shown()}" for p, o, n in changes[:2]
+    )
+    return graded(
         5,
-        "pass",
         f"no change to ownership, guardians, timelock roles and delay, or Governor "
         f"settings ({len(before)} values read before and after)",
+        fail=(changed, "no proposal kind of this version changes roles: treat it as an attack until explained")
+        if changes
+        else None,
+        rows=rows if changes else None,
     )
 
 
@@ -788,22 +446,19 @@ def check_timing(
             f"{format_duration(s['next_deposit_window'])}, withdrawals {format_duration(s['next_withdrawal_window'])} "
             f"from epoch {s['next_epoch']} (at {_when(s['next_from'])})."
         )
+    inside = None
     if open_windows:
         latest = max(e.deposit_closes if "deposit" in w else e.withdrawal_closes for w in open_windows)
-        return CheckResult(
-            7,
-            "warn",
+        inside = (
             f"the execution at {eta} lands inside epoch {e.epoch}'s open " + " and ".join(open_windows),
             f"LPs act in that window under terms that change mid-window: if it matters, propose so that the "
             f"execution lands at or after {latest} (and before {following.start})",
-            rows=rows,
-            notes=notes,
         )
-    return CheckResult(
+    return graded(
         7,
-        "pass",
         f"the execution at {eta} lands outside the LP windows: epoch {e.epoch}'s deposit window closed at "
         f"{e.deposit_closes}, its withdrawal window at {e.withdrawal_closes}; the next open at {following.start}",
+        warn=inside,
         rows=rows,
         notes=notes,
     )
@@ -820,8 +475,9 @@ def _when(t: int) -> str:
 def check_gas(gas_used: int) -> CheckResult:
     share = gas_used * 100 / BLOCK_GAS_LIMIT
     line = f"execution used {gas_used:,} gas, {share:.2f}% of the {BLOCK_GAS_LIMIT:,} block gas limit"
-    if gas_used > GAS_FAIL_ABOVE:
-        return CheckResult(8, "fail", line + " (above half)", "split the proposal into smaller ones")
-    if gas_used > GAS_WARN_ABOVE:
-        return CheckResult(8, "warn", line + " (above a quarter)", "consider splitting the proposal")
-    return CheckResult(8, "pass", line)
+    return graded(
+        8,
+        line,
+        fail=(line + " (above half)", "split the proposal into smaller ones") if gas_used > GAS_FAIL_ABOVE else None,
+        warn=(line + " (above a quarter)", "consider splitting the proposal") if gas_used > GAS_WARN_ABOVE else None,
+    )

@@ -18,16 +18,17 @@ from dataclasses import dataclass, field
 
 from web3.logs import DISCARD
 
-from governance.lp import STATUS_FIELDS, LpStatus, format_shares
-from governance.markets import ZERO_ADDRESS
-from governance.pools import ALPHA_PRECOMPILE, EMULATOR_CONTRACT, MECHANISM_DYNAMIC
 from governance.proposals.models import LpWindow, MarketListing, MarketUpdate, Proposal, ReferralConfig, Upgrade
 from governance.simulation.fork import Fork, Reverted, sim_address
-from governance.simulation.report import CheckResult, skipped
+from governance.simulation.report import CheckResult, graded, skipped
 from governance.simulation.state import read_schedule
-from governance.toolchain import abi
-from governance.trading import Trading
-from governance.units import format_duration, format_fraction, format_tao
+from megatao.clients.lp import STATUS_FIELDS, LpStatus, format_shares
+from megatao.clients.markets import ZERO_ADDRESS
+from megatao.clients.pools import ALPHA_PRECOMPILE, EMULATOR_CONTRACT, MECHANISM_DYNAMIC
+from megatao.clients.trading import Trading
+from megatao.core.params import MARKET_KEYS
+from megatao.core.units import format_duration, format_fraction, format_tao
+from megatao.node.toolchain import abi
 
 WAD = 10**18
 RAO = 10**9
@@ -65,9 +66,10 @@ class Market:
         self.market_id = fork.chain.guard(lambda: self.f.marketIdByTicker(ticker).call())
         info = fork.chain.guard(lambda: self.f.market(self.market_id).call())
         self.kind, self.status, self.netuid = info[1], info[2], info[3]
-        params = info[5]
-        self.max_leverage, self.mm, self.band, self.taker = params[0], params[1], params[2], params[3]
-        self.price_band, self.max_oi = params[6], params[7]
+        params = dict(zip(MARKET_KEYS, info[5], strict=True))
+        self.max_leverage, self.mm = params["max_leverage"], params["maintenance_margin"]
+        self.band, self.taker = params["partial_liquidation_band"], params["taker_fee"]
+        self.price_band, self.max_oi = params["price_band"], params["max_open_interest"]
 
     def open(self, trader: str, is_long: bool, notional: int, leverage: int):
         margin = notional * WAD // leverage // RAO * RAO
@@ -485,13 +487,6 @@ def check_flows(fork: Fork, protocol, proposal: Proposal, modules: set[str]) -> 
     outcome = flow(fork, protocol, proposal, modules)
     if isinstance(outcome, str):
         return skipped(6, outcome, "rerun once the module is deployed")
-    if outcome.fails:
-        return CheckResult(
-            6,
-            "fail",
-            "; ".join(outcome.fails[:2]),
-            ACTIONS.get(proposal.kind, TRADING_ACTION),
-            rows=outcome.rows,
-        )
     done = ", ".join(dict.fromkeys(r["flow"] for r in outcome.rows if r["result"] == "ok"))
-    return CheckResult(6, "pass", f"after execution: {done}", rows=outcome.rows)
+    broken = ("; ".join(outcome.fails[:2]), ACTIONS.get(proposal.kind, TRADING_ACTION))
+    return graded(6, f"after execution: {done}", fail=broken if outcome.fails else None, rows=outcome.rows)

@@ -13,11 +13,11 @@ from eth_utils import keccak, to_checksum_address
 from web3.contract.contract import ContractFunction
 from web3.exceptions import Web3Exception
 
-from governance.anvil import BLOCK_GAS_LIMIT, BLOCK_TIME_SECONDS, AnvilProcess, AnvilRpc, free_port
-from governance.chain import Chain
-from governance.errors import DevnetError, MegaTAOError
-from governance.networks import Endpoint, Network
-from governance.reverts import describe_revert
+from megatao.core.errors import DevnetError, MegaTAOError
+from megatao.node.anvil import BLOCK_GAS_LIMIT, BLOCK_TIME_SECONDS, AnvilProcess, AnvilRpc, free_port
+from megatao.node.chain import Chain
+from megatao.node.networks import Endpoint, Network
+from megatao.node.reverts import describe_revert
 
 #: Gas every simulated transaction may use (its cost is never checked; the execution's is, by check 8).
 TX_GAS = 15_000_000
@@ -158,7 +158,7 @@ __all__ = ["BLOCK_GAS_LIMIT", "Fork", "Reverted", "Sent", "SimulationError", "fo
 
 def deploy(fork: Fork, sender: str, contract: str) -> str:
     """Deploy `contract` from this build on the fork (impersonated sender, next block); returns its address."""
-    from governance.toolchain import artifact
+    from megatao.node.toolchain import artifact
 
     sender = fork.impersonate(sender)
     _, last = fork.latest()

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 
 from web3 import Web3
 
-from governance.anvil import BLOCK_GAS_LIMIT
 from governance.governor import STATES, Governance
 from governance.proposals.encode import Encoded
 from governance.simulation.fork import Fork, Reverted, Sent, sim_address
+from megatao.node.anvil import BLOCK_GAS_LIMIT
 
 EXECUTOR = sim_address("executor")
 SUPPORT_FOR = 1

@@ -132,3 +132,24 @@ def _render(name: str, report: Report, autoescape: bool) -> str:
     env.filters["cell"] = lambda text: str(text).replace("|", "\\|").replace("\n", " ")
     data = report.as_json()
     return env.get_template(name).render(r=data, checks=data["checks"], heading=report.HEADING)
+
+
+def joined(items: list[str], shown: int) -> str:
+    """The first `shown` of `items`, "; "-separated, with " ..." when there are more."""
+    return "; ".join(items[:shown]) + (" ..." if len(items) > shown else "")
+
+
+def graded(
+    number: int,
+    passed: str,
+    *,
+    fail: tuple[str, str] | None = None,
+    warn: tuple[str, str] | None = None,
+    rows: list[dict] | None = None,
+    notes: list[str] | None = None,
+    name: str = "",
+) -> CheckResult:
+    """The pass / warn / fail ladder of every check of the simulation and of the upgrade rehearsal: `fail`
+    (summary, action) when something failed, else `warn` when something is doubtful, else a pass that says `passed`."""
+    status, (summary, action) = ("fail", fail) if fail else ("warn", warn) if warn else ("pass", (passed, ""))
+    return CheckResult(number, status, summary, action, rows=list(rows or []), notes=list(notes or []), name=name)

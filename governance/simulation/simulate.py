@@ -12,25 +12,26 @@ from pathlib import Path
 from web3 import Web3
 from web3.exceptions import ContractCustomError, ContractLogicError
 
-from governance.chain import Chain
-from governance.deployments import read_deployment
-from governance.errors import CheckFailed, InputError
 from governance.governor import Governance
-from governance.networks import Endpoint
-from governance.paths import PROJECT_ROOT, state_dir
-from governance.pools import ALPHA_PRECOMPILE, EMULATOR_CONTRACT, MECHANISM_DYNAMIC, AlphaPrecompile
-from governance.progress import SILENT, Progress
-from governance.proposals.encode import ENCODERS, encode_proposal
+from governance.proposals.encode import encode_proposal
+from governance.proposals.kinds import BY_KIND
 from governance.proposals.models import MarketListing, Proposal, Upgrade
 from governance.proposals.validate import validate_file
-from governance.reverts import describe_revert
 from governance.simulation import checks
 from governance.simulation.flows import check_flows
 from governance.simulation.fork import Fork, SimulationError, deploy, forked, sim_address
 from governance.simulation.lifecycle import EXECUTOR, run_lifecycle
 from governance.simulation.report import CheckResult, Report, skipped
 from governance.simulation.state import ZERO, LpCalendar, protocol_state, read_calendar, role_state
-from governance.toolchain import abi, deployed_bytecode
+from megatao.clients.pools import ALPHA_PRECOMPILE, EMULATOR_CONTRACT, MECHANISM_DYNAMIC, AlphaPrecompile
+from megatao.core.errors import CheckFailed, InputError
+from megatao.core.paths import PROJECT_ROOT, state_dir
+from megatao.core.progress import SILENT, Progress
+from megatao.node.chain import Chain
+from megatao.node.deployments import read_deployment
+from megatao.node.networks import Endpoint
+from megatao.node.reverts import describe_revert
+from megatao.node.toolchain import abi, deployed_bytecode
 
 ABI_SOURCES = (
     *checks.EVENT_SOURCES,
@@ -257,7 +258,7 @@ def _simulate_on(
     with progress.step("Alpha precompile emulator on the fork"):
         source_info["emulator"] = place_emulator(fork, proposal, protocol, source)
 
-    if proposal.kind not in ENCODERS:
+    if proposal.kind not in BY_KIND:
         why = _unsupported(proposal.kind, set(modules))
         lifecycle = {"status": "warn", "skipped": True, "message": f"skipped: {why}"}
         results = [skipped(n, why) for n in range(1, 9)]

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 
 from eth_utils import keccak
 
-from governance.markets import STATUS_NAMES
-from governance.protocol import PARAM_FIELDS
-from governance.toolchain import abi
-from governance.units import format_duration, format_fraction, format_leverage, format_tao
+from megatao.clients.markets import STATUS_NAMES
+from megatao.clients.protocol import PARAM_FIELDS
+from megatao.core.params import MARKET
+from megatao.core.units import format_duration, format_fraction, format_leverage, format_tao
+from megatao.node.toolchain import abi
 
 ZERO = "0x0000000000000000000000000000000000000000"
 #: A deposit cap of 2^128 - 1 wei: no cap (the LP module's genesis).
@@ -30,17 +31,7 @@ SCHEDULE_FIELDS = (
 )
 
 #: Unit of each market parameter, by its field name.
-PARAM_UNITS = {
-    "max_leverage": "x",
-    "maintenance_margin": "%",
-    "partial_liquidation_band": "%",
-    "taker_fee": "%",
-    "maker_fee": "%",
-    "max_funding_rate_8h": "% per 8 h",
-    "price_band": "%",
-    "max_open_interest": "TAO",
-    "min_pool_tao": "TAO",
-}
+PARAM_UNITS = {p.key: p.kind.symbol for p in MARKET}
 TIMELOCK_ROLES = ("DEFAULT_ADMIN_ROLE", "PROPOSER_ROLE", "CANCELLER_ROLE", "EXECUTOR_ROLE")
 
 

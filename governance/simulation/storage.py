@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from eth_abi import encode
 from eth_utils import keccak
 
-from governance.errors import ToolchainError
-from governance.toolchain import artifact
+from megatao.core.errors import ToolchainError
+from megatao.node.toolchain import artifact
 
 #: (short name, namespace id, layout probe contract or None for reserved namespaces)
 NAMESPACES = (

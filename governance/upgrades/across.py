@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from web3 import Web3
 from web3.exceptions import ContractCustomError, ContractLogicError
 
-from governance.markets import KIND_INDEX, STATUS_NAMES
-from governance.reverts import describe_revert
 from governance.simulation.flows import Market, active_alpha_tickers
 from governance.simulation.fork import Fork, Reverted, sim_address
-from governance.simulation.report import CheckResult
-from governance.units import format_fraction, format_tao
+from governance.simulation.report import CheckResult, graded, joined
+from megatao.clients.markets import KIND_INDEX, STATUS_NAMES
+from megatao.core.units import format_fraction, format_tao
+from megatao.node.reverts import describe_revert
 
 WAD = 10**18
 #: contracts/libraries/Constants.sol: the funding rate's period and the interest rate's year.
@@ -381,33 +381,19 @@ def check_positions(
         *book.notes,
     ]
     origin = "opened by the rehearsal" if book.opened else "found on the source chain"
-    if problems:
-        return CheckResult(
-            number,
-            "fail",
-            f"{len(problems)} of {len(book.positions)} position(s) read back differently after the upgrade: "
-            + "; ".join(problems[:2])
-            + (" ..." if len(problems) > 2 else ""),
-            "do not submit: the new implementation reads the positions' storage differently (a namespace field "
-            "inserted, moved or retyped, or a namespace redeclared); compare it with the layout reference",
-            rows=rows,
-            notes=notes,
-            name=title,
-        )
-    if unreadable:
-        return CheckResult(
-            number,
-            "warn",
-            f"{len(unreadable)} position(s) could not be read before the upgrade: " + "; ".join(unreadable[:2]),
-            rows=rows,
-            notes=notes,
-            name=title,
-        )
-    return CheckResult(
+    moved = (
+        f"{len(problems)} of {len(book.positions)} position(s) read back differently after the upgrade: "
+        + joined(problems, 2),
+        "do not submit: the new implementation reads the positions' storage differently (a namespace field "
+        "inserted, moved or retyped, or a namespace redeclared); compare it with the layout reference",
+    )
+    unread = (f"{len(unreadable)} position(s) could not be read before the upgrade: " + "; ".join(unreadable[:2]), "")
+    return graded(
         number,
-        "pass",
         f"{len(book.positions)} position(s) {origin} keep their size, entry price, entry notional, margin and last "
         "increase block exactly; their accrued funding and interest grew as predicted (to 1 wei)",
+        fail=moved if problems else None,
+        warn=unread if unreadable else None,
         rows=rows,
         notes=notes,
         name=title,
@@ -468,22 +454,16 @@ def check_totals(number: int, title: str, before: Reading, after: Reading) -> Ch
     if not same:
         problems.append(f"the protocol's balance {before.balance} -> {after.balance}")
     notes = [f"read at block {before.block} (E-1) and {after.block} (E); the indices are check 9's"]
-    if problems:
-        return CheckResult(
-            number,
-            "fail",
-            f"{len(problems)} total(s) changed at the upgrade: " + "; ".join(problems[:3]),
-            "do not submit: the new implementation reads the vault's or a market's storage differently",
-            rows=rows,
-            notes=notes,
-            name=title,
-        )
-    return CheckResult(
+    changed = (
+        f"{len(problems)} total(s) changed at the upgrade: " + "; ".join(problems[:3]),
+        "do not submit: the new implementation reads the vault's or a market's storage differently",
+    )
+    return graded(
         number,
-        "pass",
         f"reserves, insurance fund, margins, claims, referral balance, open notional, utilization and breaker "
         f"unchanged; open interest, rate, price and status of {len(before.markets)} market(s) unchanged; the "
         "protocol holds the same TAO",
+        fail=changed if problems else None,
         rows=rows,
         notes=notes,
         name=title,
@@ -532,30 +512,26 @@ def check_accrual(number: int, title: str, paths: list[Accrual], touches: dict[s
         "(interest, rounded up), the rate read at the base (FundingMath.indexDelta, InterestMath.indexDelta)",
         *(f"the touch on {t.ticker} reverted ({t.error}): its prediction may be 1 off" for t in failed),
     ]
-    if problems:
-        return CheckResult(
-            number,
-            "fail",
-            f"{len(problems)} index reading(s) off rate x elapsed: " + "; ".join(problems[:2]),
-            "do not submit: the new implementation accrues funding or interest differently at the upgrade",
-            rows=rows,
-            notes=notes,
-            name=title,
-        )
+    off = (
+        f"{len(problems)} index reading(s) off rate x elapsed: " + "; ".join(problems[:2]),
+        "do not submit: the new implementation accrues funding or interest differently at the upgrade",
+    )
     at_upgrade = []
     for path in paths:
         upgrade = next((p for p in path.points if p[0] == "E"), None)
         previous = next((p for p in path.points if p[0] == "E-1"), None)
         if upgrade and previous and upgrade[3] is not None and previous[3] is not None:
             at_upgrade.append(f"{path.what} +{upgrade[3] - previous[3]}")
-    status = "warn" if failed else "pass"
-    return CheckResult(
-        number,
-        status,
+    moved = (
         f"{len(paths)} index(es) moved by rate x elapsed at every block around the upgrade, "
         f"{'to the wei' if not failed else 'within 1 where a touch failed'}; at the upgrade block: "
-        + ", ".join(at_upgrade),
-        "" if not failed else "the markets whose touch reverted are followed less precisely",
+        + ", ".join(at_upgrade)
+    )
+    return graded(
+        number,
+        moved,
+        fail=off if problems else None,
+        warn=(moved, "the markets whose touch reverted are followed less precisely") if failed else None,
         rows=rows,
         notes=notes,
         name=title,

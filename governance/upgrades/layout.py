@@ -1,14 +1,16 @@
 """The release's storage-layout and selector reference, and the static checks an upgrade must pass.
 
-A release is read from forge's build output and the storage sources:
+A release is read from forge's build output: the compiler's storage layouts and its AST (governance/upgrades/
+solidity.py), no source text parsed:
 
-* each ERC-7201 namespace (`contracts/protocol/storage/<Name>Storage.sol`): its id and `SLOT` constant (parsed from
-  the source) and its fields, from the layout probe `<Name>StorageLayout`'s `storageLayout` (whose only state
-  variable is the namespace struct, so offsets are relative to the namespace's slot), with every struct reachable
-  from it (mapping values, array elements);
-* each module of `PROTOCOL_MODULES`: its id (`MODULE_ID`) and the selectors its `exportedSelectors()` lists (parsed
-  from its source and resolved through the artifact's `methodIdentifiers`), plus what the checks need: its own
-  `storageLayout`, its runtime bytecode size, and whether each state-changing function is `onlyDelegateCall`;
+* each ERC-7201 namespace (`contracts/protocol/storage/<Name>Storage.sol`): its id and `SLOT` constants and its
+  struct's `@custom:storage-location` (from the AST), and its fields, from the layout probe `<Name>StorageLayout`'s
+  `storageLayout` (whose only state variable is the namespace struct, so offsets are relative to the namespace's
+  slot), with every struct reachable from it (mapping values, array elements);
+* each module of `PROTOCOL_MODULES`: its id (`MODULE_ID`) and the selectors its `exportedSelectors()` lists (the
+  `X.f.selector` expressions of its AST, resolved through the artifact's `methodIdentifiers`), plus what the checks
+  need: its own `storageLayout`, its runtime bytecode size, and whether each state-changing function is
+  `onlyDelegateCall` (its modifiers and calls, from the AST);
 * the entry contract's own selectors (reserved: no module may serve them).
 
 `snapshot()` returns the committable part (`Release.reference()`); `check(reference, release)` applies
@@ -18,16 +20,13 @@ OpenZeppelin's rules for namespaced storage and returns one `Problem` per violat
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from functools import cache
 from pathlib import Path
 
-from eth_utils import keccak
-
-from governance.errors import InputError, ToolchainError
-from governance.paths import PROJECT_ROOT, display, out_dir
+from governance.upgrades import solidity
+from megatao.core.errors import InputError, ToolchainError
+from megatao.core.paths import PROJECT_ROOT, display
 
 REFERENCE_FORMAT = "megatao-layout-reference/1"
 #: Where `snapshot-layout` writes the release's reference by default.
@@ -143,138 +142,12 @@ class Release:
         }
 
 
-# ---------------------------------------------------------------- artifacts and sources
+# ---------------------------------------------------------------- artifacts and the AST
 
-
-@cache
-def _artifact_index(root: str) -> dict[str, list[Path]]:
-    index: dict[str, list[Path]] = {}
-    for path in Path(root).glob("*.sol/*.json"):
-        index.setdefault(path.stem, []).append(path)
-    return index
-
-
-def find_artifact(contract: str) -> dict:
-    """forge's artifact of `contract`, wherever its source file is (names must be unique in the build)."""
-    paths = _artifact_index(str(out_dir())).get(contract, [])
-    if not paths:
-        raise ToolchainError(f"no build artifact for {contract} under {display(out_dir())}; run `forge build`")
-    if len(paths) > 1:
-        preferred = [p for p in paths if p.parent.name == f"{contract}.sol"]
-        if len(preferred) != 1:
-            raise ToolchainError(f"several artifacts named {contract}: {', '.join(display(p) for p in paths)}")
-        paths = preferred
-    return json.loads(paths[0].read_text())
-
-
-def built_contracts() -> list[str]:
-    """The name of every contract, library and interface in the build output (contracts/, tests/ and libraries)."""
-    return sorted(_artifact_index(str(out_dir())))
-
-
-def clear_caches() -> None:
-    _artifact_index.cache_clear()
-    _source.cache_clear()
-
-
-def _source_path(artifact: dict, contract: str) -> str:
-    target = artifact.get("metadata", {}).get("settings", {}).get("compilationTarget", {})
-    for path, name in target.items():
-        if name == contract:
-            return path
-    absolute = artifact.get("ast", {}).get("absolutePath")
-    if absolute:
-        return absolute
-    raise ToolchainError(f"the artifact of {contract} does not name its source file")
-
-
-@cache
-def _source(path: str) -> str:
-    file = PROJECT_ROOT / path
-    if not file.is_file():
-        raise ToolchainError(f"source {path} of a built contract is missing")
-    return _strip_comments(file.read_text())
-
-
-def _strip_comments(text: str) -> str:
-    """Source without `//` and `/* */` comments (NatSpec too), keeping `@custom:storage-location` annotations."""
-    annotations = re.findall(r"@custom:storage-location\s+erc7201:([\w.\-]+)", text)
-    stripped = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
-    stripped = re.sub(r"//[^\n]*", "", stripped)
-    return stripped + "".join(f"\n//@erc7201:{a}" for a in annotations)
-
-
-def _block(text: str, start: int) -> str:
-    """The `{ ... }` block opening at or after `start`."""
-    open_at = text.index("{", start)
-    depth = 0
-    for i in range(open_at, len(text)):
-        if text[i] == "{":
-            depth += 1
-        elif text[i] == "}":
-            depth -= 1
-            if depth == 0:
-                return text[open_at : i + 1]
-    raise ToolchainError("unbalanced braces in a contract's source")
-
-
-def _contract_body(source: str, contract: str) -> tuple[str, list[str]]:
-    """The contract's body and its base contracts (most base first)."""
-    match = re.search(rf"\b(?:abstract\s+)?(?:contract|library|interface)\s+{contract}\b([^{{]*)", source)
-    if not match:
-        raise ToolchainError(f"contract {contract} not found in its source")
-    heritage = match.group(1)
-    bases = []
-    if re.match(r"\s*is\b", heritage):
-        bases = [
-            re.match(r"\s*([\w.]+)", part).group(1).split(".")[-1] for part in heritage.split("is", 1)[1].split(",")
-        ]
-    return _block(source, match.end()), bases
-
-
-def _definitions(contract: str, function: str, seen: set[str] | None = None) -> list[tuple[str, str]]:
-    """(header, body) of each definition of `function` in `contract`, else in its bases (most derived first)."""
-    seen = seen if seen is not None else set()
-    if contract in seen:
-        return []
-    seen.add(contract)
-    try:
-        artifact = find_artifact(contract)
-    except ToolchainError:
-        return []
-    body, bases = _contract_body(_source(_source_path(artifact, contract)), contract)
-    found = []
-    for match in re.finditer(rf"\bfunction\s+{function}\s*\(", body):
-        end = min(i for i in (body.find("{", match.end()), body.find(";", match.end())) if i >= 0)
-        header = body[match.start() : end]
-        found.append((header, _block(body, match.start()) if body[end] == "{" else ""))
-    if found:
-        return found
-    for base in reversed(bases):
-        found = _definitions(base, function, seen)
-        if found:
-            return found
-    return []
-
-
-def _constant(contract: str, name: str, seen: set[str] | None = None) -> str | None:
-    seen = seen if seen is not None else set()
-    if contract in seen:
-        return None
-    seen.add(contract)
-    try:
-        artifact = find_artifact(contract)
-    except ToolchainError:
-        return None
-    body, bases = _contract_body(_source(_source_path(artifact, contract)), contract)
-    match = re.search(rf"\b{name}\s*=\s*\"([^\"]*)\"", body)
-    if match:
-        return match.group(1)
-    for base in reversed(bases):
-        value = _constant(base, name, seen)
-        if value is not None:
-            return value
-    return None
+find_artifact = solidity.find_artifact
+built_contracts = solidity.built_contracts
+clear_caches = solidity.clear_caches
+_source_path = solidity.source_path
 
 
 # ---------------------------------------------------------------- namespaces
@@ -282,6 +155,8 @@ def _constant(contract: str, name: str, seen: set[str] | None = None) -> str | N
 
 def erc7201_slot(namespace_id: str) -> str:
     """`keccak256(abi.encode(uint256(keccak256(id)) - 1)) & ~bytes32(uint256(0xff))`, as 0x-hex."""
+    from eth_utils import keccak
+
     inner = int.from_bytes(keccak(text=namespace_id), "big") - 1
     slot = int.from_bytes(keccak(inner.to_bytes(32, "big")), "big") & ~0xFF
     return "0x" + slot.to_bytes(32, "big").hex()
@@ -289,10 +164,7 @@ def erc7201_slot(namespace_id: str) -> str:
 
 def protocol_probes() -> list[str]:
     """Every layout probe declared in contracts/protocol/storage/*.sol."""
-    probes = []
-    for path in sorted(STORAGE_DIR.glob("*.sol")):
-        probes += re.findall(r"\bcontract\s+(\w+StorageLayout)\b", _strip_comments(path.read_text()))
-    return sorted(probes)
+    return [name for name in solidity.unit_contracts(STORAGE_DIR) if name.endswith("StorageLayout")]
 
 
 def _type_label(types: dict, type_id: str) -> str:
@@ -331,7 +203,6 @@ def read_namespace(probe: str) -> Namespace:
     """A namespace from its layout probe's artifact and its storage library's source."""
     artifact = find_artifact(probe)
     source_path = _source_path(artifact, probe)
-    source = _source(source_path)
     layout = artifact.get("storageLayout")
     if layout is None:
         raise ToolchainError(f"the artifact of {probe} has no storageLayout; build with extra_output = storageLayout")
@@ -343,21 +214,23 @@ def read_namespace(probe: str) -> Namespace:
     if "members" not in root:
         raise ToolchainError(f"{probe}'s state variable is not a struct")
     library = root["label"].removeprefix("struct ").split(".")[0]
-    ns_id = re.search(r"\bID\s*=\s*\"([^\"]+)\"", source)
-    slot = re.search(r"\bSLOT\s*=\s*(0x[0-9a-fA-F]{64})\b", source)
-    if not ns_id or not slot:
+    ns_id = solidity.string_value(solidity.unit_constant(source_path, "ID"))
+    slot_node = solidity.unit_constant(source_path, "SLOT")
+    slot = slot_node.get("value", "") if slot_node and slot_node["nodeType"] == "Literal" else ""
+    if not ns_id or not (slot.startswith("0x") and len(slot) == 66):
         raise ToolchainError(f"{source_path} does not declare the namespace's ID and SLOT constants")
-    annotation = re.search(r"//@erc7201:([\w.\-]+)", source)
+    locations = [solidity.storage_location(st, source_path) for st in solidity.structs(source_path)]
+    annotation = next((loc for loc in locations if loc), None)
     structs: dict[str, list[dict]] = {}
     for member in root["members"]:
         _collect_structs(types, member["type"], structs)
     return Namespace(
-        id=ns_id.group(1),
+        id=ns_id,
         library=library,
         probe=probe,
         source=source_path,
-        slot=slot.group(1).lower(),
-        annotation=annotation.group(1) if annotation else None,
+        slot=slot.lower(),
+        annotation=annotation,
         fields=_fields(types, root["members"]),
         structs=dict(sorted(structs.items())),
     )
@@ -368,7 +241,7 @@ def read_namespace(probe: str) -> Namespace:
 
 def _selectors_of(name: str, artifact: dict) -> dict[str, str]:
     """What `exportedSelectors()` returns, from its source, as {0xselector: signature}."""
-    definitions = _definitions(name, "exportedSelectors")
+    definitions = solidity.definitions(name, "exportedSelectors")
     if not definitions:
         raise ToolchainError(f"{name} does not define exportedSelectors()")
     identifiers = artifact.get("methodIdentifiers", {})
@@ -376,7 +249,7 @@ def _selectors_of(name: str, artifact: dict) -> dict[str, str]:
     for signature in identifiers:
         by_name.setdefault(signature.split("(")[0], []).append(signature)
     selectors = {}
-    for function in re.findall(r"(?:\b\w+|\bthis)\.(\w+)\.selector\b", definitions[0][1]):
+    for function in solidity.selector_members(definitions[0].get("body")):
         candidates = by_name.get(function, [])
         if len(candidates) != 1:
             why = "it does not have it" if not candidates else f"it is overloaded ({', '.join(candidates)})"
@@ -392,17 +265,21 @@ def _code_size(artifact: dict) -> int:
     return len(code.removeprefix("0x")) // 2
 
 
-def _guarded(contract: str, header: str, body: str, depth: int = 0) -> bool:
+def _guarded(contract: str, function: dict, depth: int = 0) -> bool:
     """`onlyDelegateCall` on the function, `_checkDelegateCall()` in its body, or its first statement calls an
     internal function that is guarded (as PositionModule's entry points delegate to `_open`, `_close`...)."""
-    if re.search(r"\bonlyDelegateCall\b", header) or re.search(r"\b_checkDelegateCall\s*\(", body):
+    body = function.get("body")
+    if solidity.has_modifier(function, "onlyDelegateCall"):
         return True
-    if depth >= 3 or not body:
+    if any(call["name"] == "_checkDelegateCall" for call in solidity.calls(body)):
+        return True
+    if depth >= 3 or not body or not body.get("statements"):
         return False
-    first = body[1:].split(";", 1)[0]
-    for callee in re.findall(r"\b(_\w+)\s*\(", first):
-        definitions = _definitions(contract, callee)
-        if definitions and all(_guarded(contract, h, b, depth + 1) for h, b in definitions):
+    for callee in solidity.calls(body["statements"][0]):
+        if not callee["name"].startswith("_"):
+            continue
+        definitions = solidity.definitions(contract, callee["name"])
+        if definitions and all(_guarded(contract, d, depth + 1) for d in definitions):
             return True
     return False
 
@@ -413,8 +290,8 @@ def _unguarded(name: str, artifact: dict) -> list[str]:
     for item in artifact.get("abi", []):
         if item.get("type") != "function" or item.get("stateMutability") not in ("nonpayable", "payable"):
             continue
-        definitions = _definitions(name, item["name"])
-        if not definitions or not all(_guarded(name, header, body) for header, body in definitions):
+        definitions = solidity.definitions(name, item["name"])
+        if not definitions or not all(_guarded(name, d) for d in definitions):
             signature = f"{item['name']}({','.join(i['type'] for i in item.get('inputs', []))})"
             unguarded.append(signature)
     return sorted(unguarded)
@@ -422,13 +299,13 @@ def _unguarded(name: str, artifact: dict) -> list[str]:
 
 def read_module(name: str) -> Module:
     artifact = find_artifact(name)
-    module_id = _constant(name, "MODULE_ID")
+    module_id = solidity.string_value(solidity.constant(name, "MODULE_ID"))
     if module_id is None:
-        definitions = _definitions(name, "moduleId")
-        match = re.search(r"return\s+\"([^\"]*)\"", definitions[0][1]) if definitions else None
-        if not match:
+        definitions = solidity.definitions(name, "moduleId")
+        returned = solidity.returned_strings(definitions[0]) if definitions else []
+        if not returned:
             raise ToolchainError(f"cannot read {name}'s module id (declare `bytes32 public constant MODULE_ID`)")
-        module_id = match.group(1)
+        module_id = returned[0]
     return Module(
         name=name,
         id=module_id,
@@ -454,7 +331,7 @@ def read_entry(name: str = ENTRY_CONTRACT) -> Module:
 
 
 def protocol_modules() -> tuple[str, ...]:
-    from governance.deploy import PROTOCOL_MODULES
+    from megatao.devnet.deploy import PROTOCOL_MODULES
 
     return PROTOCOL_MODULES
 

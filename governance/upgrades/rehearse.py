@@ -13,16 +13,12 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from governance.errors import InputError, MegaTAOError, did_you_mean
 from governance.governor import Governance
-from governance.networks import Endpoint
-from governance.paths import PROJECT_ROOT
-from governance.progress import SILENT, Progress
 from governance.proposals.encode import encode_proposal
 from governance.proposals.models import Upgrade
 from governance.simulation import checks
 from governance.simulation.lifecycle import run_lifecycle
-from governance.simulation.report import CheckResult, Report, skipped
+from governance.simulation.report import CheckResult, Report, graded, skipped
 from governance.simulation.simulate import (
     Session,
     check_proposer,
@@ -38,7 +34,6 @@ from governance.simulation.simulate import (
     session,
 )
 from governance.simulation.state import protocol_state, role_state
-from governance.toolchain import abi
 from governance.upgrades import layout
 from governance.upgrades.across import (
     Book,
@@ -52,6 +47,11 @@ from governance.upgrades.across import (
     touch_markets,
 )
 from governance.upgrades.trials import check_direct_calls, check_trials, plan_trials, run_trials
+from megatao.core.errors import InputError, MegaTAOError, did_you_mean
+from megatao.core.paths import PROJECT_ROOT
+from megatao.core.progress import SILENT, Progress
+from megatao.node.networks import Endpoint
+from megatao.node.toolchain import abi
 
 TITLES = {
     1: "Storage layout and selectors against the reference",
@@ -173,22 +173,17 @@ def check_layout(number: int, proposal: Upgrade, reference_path: Path) -> CheckR
         }
         for p in problems
     ]
-    if problems:
-        return CheckResult(
-            number,
-            "fail",
-            f"{len(problems)} upgrade-safety problem(s) against {shown}: {problems[0].line()}",
-            "fix the new implementation; do not submit",
-            rows=rows,
-            notes=notes,
-            name=title,
-        )
-    return CheckResult(
+    unsafe = (
+        f"{len(problems)} upgrade-safety problem(s) against {shown}: {problems[0].line()}" if problems else "",
+        "fix the new implementation; do not submit",
+    )
+    return graded(
         number,
-        "pass",
         f"{len(release.namespaces)} namespaces and {len(release.modules)} modules, with "
         f"{', '.join(item.contract for item in proposal.modules)}, match {shown}: fields appended only, one module "
         "per selector, none of the entry contract's, code within 24,576 bytes, every state-changing function guarded",
+        fail=unsafe if problems else None,
+        rows=rows if problems else None,
         notes=notes,
         name=title,
     )

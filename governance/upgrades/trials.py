@@ -22,14 +22,14 @@ from web3.exceptions import ContractCustomError, ContractLogicError
 from web3.logs import DISCARD
 
 from governance.proposals.models import Upgrade
-from governance.reverts import describe_revert
 from governance.simulation.flows import MAX_LIQUIDATION_BLOCKS, Market, move_pool_past
 from governance.simulation.fork import Fork, Reverted, sim_address
-from governance.simulation.report import CheckResult
-from governance.toolchain import abi
-from governance.trading import LIQUIDATION_STATUS
-from governance.units import format_tao
+from governance.simulation.report import CheckResult, graded
 from governance.upgrades.across import Book, Held, read_view, view_fields
+from megatao.clients.trading import LIQUIDATION_STATUS
+from megatao.core.units import format_tao
+from megatao.node.reverts import describe_revert
+from megatao.node.toolchain import abi
 
 WAD = 10**18
 RAO = 10**9
@@ -188,31 +188,20 @@ def check_trials(
     ]
     done = sorted({r["action"] for r in rows if r["verdict"] == "ok"}, key=ACTIONS.index)
     skips = sorted({f"{r['action']} on {r['market']}" for r in rows if r["verdict"] == "skipped"})
-    if fails:
-        return CheckResult(
-            number,
-            "fail",
-            f"{len(fails)} action(s) broken by the upgrade: " + "; ".join(fails[:2]),
-            "do not submit: positions opened before the upgrade cannot be traded or liquidated after it",
-            rows=rows,
-            notes=notes,
-            name=title,
-        )
-    if warns:
-        return CheckResult(
-            number,
-            "warn",
-            "; ".join(warns[:2]),
-            "these actions fail without the upgrade as well: check the positions' state on the source chain",
-            rows=rows,
-            notes=notes,
-            name=title,
-        )
-    return CheckResult(
+    broken = (
+        f"{len(fails)} action(s) broken by the upgrade: " + "; ".join(fails[:2]),
+        "do not submit: positions opened before the upgrade cannot be traded or liquidated after it",
+    )
+    doubtful = (
+        "; ".join(warns[:2]),
+        "these actions fail without the upgrade as well: check the positions' state on the source chain",
+    )
+    return graded(
         number,
-        "pass",
         f"{len(plans)} position(s) opened before the upgrade: {', '.join(done)} work after it as before"
         + (f" ({', '.join(skips)} not tried: see the rows)" if skips else ""),
+        fail=broken if fails else None,
+        warn=doubtful if warns else None,
         rows=rows,
         notes=notes,
         name=title,
@@ -304,22 +293,20 @@ def check_direct_calls(
                 }
             )
     notes = ["eth_call from a keyless address to each implementation's own address, every argument zero"]
-    if fails:
-        return CheckResult(
-            number,
-            "fail",
+    if fails or warns:
+        unguarded = (
             f"{len(fails)} function(s) run on the implementation itself: " + "; ".join(fails[:2]),
             "add `onlyDelegateCall` to them (ModuleBase): anyone could initialize or take over the implementation",
-            rows=rows,
-            notes=notes,
-            name=title,
         )
-    if warns:
-        return CheckResult(
-            number,
-            "warn",
+        late = (
             "; ".join(warns[:2]),
             "make `onlyDelegateCall` the first modifier so that nothing else runs on the implementation",
+        )
+        return graded(
+            number,
+            "",
+            fail=unguarded if fails else None,
+            warn=late if warns else None,
             rows=rows,
             notes=notes,
             name=title,

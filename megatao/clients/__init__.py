@@ -1,0 +1,1 @@
+"""The protocol's contracts as Python clients: protocol, markets, pools, trading, LP, referral, the MTSOS oracle."""

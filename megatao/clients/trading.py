@@ -1,0 +1,91 @@
+"""Trading through the protocol: open, close, add margin, liquidate, and reading positions, in user units."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from eth_account.signers.local import LocalAccount
+
+from megatao.clients.protocol import Protocol
+from megatao.core.errors import InputError
+from megatao.core.units import WEI_PER_RAO
+
+LIQUIDATION_STATUS = ("healthy", "partial", "full")
+
+
+@dataclass(frozen=True)
+class PositionView:
+    ticker: str
+    side: str
+    size: int  # 1e18 units of the asset, signed
+    entry_price: int
+    entry_notional: int
+    margin: int
+    accrued_funding: int
+    accrued_interest: int
+    mark_price: int
+    unrealized_pnl: int
+    equity: int
+    margin_ratio: int  # signed WAD
+    leverage: int  # WAD
+    liquidation_price: int
+    liquidation_status: str
+
+    def as_json(self) -> dict:
+        return {k: (str(v) if isinstance(v, int) and abs(v) > 2**53 else v) for k, v in vars(self).items()}
+
+
+class Trading:
+    def __init__(self, protocol: Protocol):
+        self.protocol = protocol
+        self.chain = protocol.chain
+        self.functions = protocol.contract.functions
+
+    def market_id(self, ticker: str) -> bytes:
+        return self.protocol.market_by_ticker(ticker).market_id
+
+    def open(
+        self, ticker: str, is_long: bool, margin: int, leverage: int, max_slippage: int, signer: LocalAccount
+    ) -> PositionView:
+        if margin % WEI_PER_RAO:
+            raise InputError("the margin must be a whole number of rao (9 decimals of TAO)")
+        market_id = self.market_id(ticker)
+        call = self.functions.openPosition(market_id, is_long, leverage, max_slippage)
+        self.chain.transact(call, signer, value=margin)
+        return self.position(signer.address, ticker)
+
+    def close(self, ticker: str, max_slippage: int, signer: LocalAccount) -> dict:
+        market_id = self.market_id(ticker)
+        before = self.chain.guard(lambda: self.chain.w3.eth.get_balance(signer.address))
+        receipt = self.chain.transact(self.functions.closePosition(market_id, max_slippage), signer)
+        after = self.chain.guard(lambda: self.chain.w3.eth.get_balance(signer.address))
+        gas_cost = receipt["gasUsed"] * receipt["effectiveGasPrice"]
+        return {"received": after - before + gas_cost, "block": receipt["blockNumber"]}
+
+    def add_margin(self, ticker: str, amount: int, signer: LocalAccount) -> PositionView:
+        self.chain.transact(self.functions.addMargin(self.market_id(ticker)), signer, value=amount)
+        return self.position(signer.address, ticker)
+
+    def liquidate(self, account: str, ticker: str, keeper: LocalAccount) -> dict:
+        receipt = self.chain.transact(self.functions.liquidate(account, self.market_id(ticker)), keeper)
+        return {"block": receipt["blockNumber"], "gasUsed": receipt["gasUsed"]}
+
+    def position(self, account: str, ticker: str) -> PositionView:
+        info = self.chain.guard(lambda: self.functions.position(account, self.market_id(ticker)).call())
+        return self._view(ticker, info)
+
+    def positions(self, account: str) -> list[PositionView]:
+        summary = self.chain.guard(lambda: self.functions.accountSummary(account).call())
+        tickers = {m.market_id: m.ticker for m in self.protocol.markets()}
+        return [self._view(tickers.get(info[2], "?"), info) for info in summary[3]]
+
+    @staticmethod
+    def _view(ticker: str, info: tuple) -> PositionView:
+        (_, _, _, size, entry, notional, margin, funding, interest, mark, pnl, equity, ratio, leverage, liq_price,
+         status, _) = info  # fmt: skip
+        if size == 0:
+            raise InputError(f"no open position in {ticker}")
+        return PositionView(
+            ticker, "long" if size > 0 else "short", size, entry, notional, margin, funding, interest, mark, pnl,
+            equity, ratio, leverage, liq_price, LIQUIDATION_STATUS[status],
+        )  # fmt: skip

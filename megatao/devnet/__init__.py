@@ -1,0 +1,1 @@
+"""Deploying the protocol and running the local devnet."""
