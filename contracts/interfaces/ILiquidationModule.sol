@@ -5,20 +5,6 @@ import {MarketId} from "../types/MarketId.sol";
 import {MarginMath} from "../libraries/math/MarginMath.sol";
 import {ILiquidationErrors} from "../libraries/errors/LiquidationErrors.sol";
 
-/// @notice The risk parameters (docs/protocol.md section 5). Amounts wei, factors WAD.
-struct RiskParams {
-    /// @dev A position's min margin (0.1 TAO at genesis), from the min keeper fee to 10 TAO.
-    uint256 minMargin;
-    /// @dev A liquidation pays its keeper at least this (0.01 TAO at genesis), from the insurance fund when the fee
-    ///      share is smaller; 0..1 TAO.
-    uint256 minKeeperFee;
-    /// @dev Cap on the traders' unrealized profit per market, WAD of the reserves (30%): above it, anyone may
-    ///      auto-deleverage. 1%..90%.
-    uint256 maxPnlFactor;
-    /// @dev Cap on a position's realized profit, WAD multiple of the margin closed (9x). 1x..18x.
-    uint256 maxProfitMultiple;
-}
-
 /// @title Liquidations, auto-deleveraging and the closing of settled markets (docs/protocol.md sections 3a and 5).
 /// @notice Anyone liquidates a position that is under water at both the spot and the reference price: its margin ratio
 ///         (on its entry notional) at the better of the two for it is below MM + band. Pushing spot alone can never
@@ -116,9 +102,20 @@ interface ILiquidationModule is ILiquidationErrors {
     /// @notice Sets the liquidation fee's split; the shares sum to 100%. Owner only.
     function setLiquidationFeeSplit(uint256 keeperShare, uint256 insuranceShare, uint256 vaultShare) external;
 
-    /// @notice The risk parameters.
-    function riskParams() external view returns (RiskParams memory);
+    /// @notice The risk parameters (docs/protocol.md section 5). Amounts wei, factors WAD.
+    /// @return minMargin A position's min margin (0.1 TAO at genesis).
+    /// @return minKeeperFee What a liquidation pays its keeper at least (0.01 TAO), from the insurance fund when the
+    ///         fee share is smaller.
+    /// @return maxPnlFactor The cap on the traders' unrealized profit per market, of the reserves (30%): above it,
+    ///         anyone may auto-deleverage.
+    /// @return maxProfitMultiple The cap on a position's realized profit, multiple of the margin closed (9x).
+    function riskParams()
+        external
+        view
+        returns (uint256 minMargin, uint256 minKeeperFee, uint256 maxPnlFactor, uint256 maxProfitMultiple);
 
-    /// @notice Sets the risk parameters, each within its bounds (see `RiskParams`). Owner only.
-    function setRiskParams(RiskParams calldata params) external;
+    /// @notice Sets the risk parameters. Owner only. Bounds: min keeper fee 0..1 TAO; min margin from the min keeper
+    ///         fee to 10 TAO; max PnL factor 1%..90%; max profit multiple 1x..18x.
+    function setRiskParams(uint256 minMargin, uint256 minKeeperFee, uint256 maxPnlFactor, uint256 maxProfitMultiple)
+        external;
 }

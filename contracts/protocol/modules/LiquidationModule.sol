@@ -6,7 +6,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {MarketId, MarketStatus} from "../../types/MarketId.sol";
-import {ILiquidationModule, RiskParams} from "../../interfaces/ILiquidationModule.sol";
+import {ILiquidationModule} from "../../interfaces/ILiquidationModule.sol";
 import {IPositionModule} from "../../interfaces/IPositionModule.sol";
 import {Constants} from "../../libraries/Constants.sol";
 import {LiquidationMath} from "../../libraries/math/LiquidationMath.sol";
@@ -274,30 +274,37 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
     }
 
     /// @inheritdoc ILiquidationModule
-    function riskParams() external view onlyDelegateCall returns (RiskParams memory r) {
+    function riskParams()
+        external
+        view
+        onlyDelegateCall
+        returns (uint256 minMargin, uint256 minKeeperFee, uint256 maxPnlFactor, uint256 maxProfitMultiple)
+    {
         VaultStorage.RiskParams storage risk = VaultStorage.load().risk;
-        (r.minMargin, r.minKeeperFee, r.maxPnlFactor, r.maxProfitMultiple) =
-            (risk.minMargin, risk.minKeeperFee, risk.maxPnlFactor, risk.maxProfitMultiple);
+        return (risk.minMargin, risk.minKeeperFee, risk.maxPnlFactor, risk.maxProfitMultiple);
     }
 
     /// @inheritdoc ILiquidationModule
-    function setRiskParams(RiskParams calldata r) external onlyDelegateCall onlyOwner {
-        _checkBound("minKeeperFee", r.minKeeperFee, 0, Constants.MAX_MIN_KEEPER_FEE);
-        _checkBound("minMargin", r.minMargin, r.minKeeperFee, Constants.MAX_MIN_MARGIN);
-        _checkBound("maxPnlFactor", r.maxPnlFactor, Constants.MIN_MAX_PNL_FACTOR, Constants.MAX_MAX_PNL_FACTOR);
+    function setRiskParams(uint256 minMargin, uint256 minKeeperFee, uint256 maxPnlFactor, uint256 maxProfitMultiple)
+        external
+        onlyDelegateCall
+        onlyOwner
+    {
+        _checkBound("minKeeperFee", minKeeperFee, 0, Constants.MAX_MIN_KEEPER_FEE);
+        _checkBound("minMargin", minMargin, minKeeperFee, Constants.MAX_MIN_MARGIN);
+        _checkBound("maxPnlFactor", maxPnlFactor, Constants.MIN_MAX_PNL_FACTOR, Constants.MAX_MAX_PNL_FACTOR);
         _checkBound(
             "maxProfitMultiple",
-            r.maxProfitMultiple,
+            maxProfitMultiple,
             Constants.MIN_MAX_PROFIT_MULTIPLE,
             Constants.MAX_MAX_PROFIT_MULTIPLE
         );
-        VaultStorage.RiskParams storage risk = VaultStorage.load().risk;
         // Each at most 18e18 (checked above), below 2^64.
-        // forge-lint: disable-start(unsafe-typecast)
-        (risk.minMargin, risk.minKeeperFee, risk.maxPnlFactor, risk.maxProfitMultiple) =
-            (uint64(r.minMargin), uint64(r.minKeeperFee), uint64(r.maxPnlFactor), uint64(r.maxProfitMultiple));
-        // forge-lint: disable-end(unsafe-typecast)
-        emit RiskParamsSet(r.minMargin, r.minKeeperFee, r.maxPnlFactor, r.maxProfitMultiple);
+        // forge-lint: disable-next-line(unsafe-typecast)
+        VaultStorage.load().risk = VaultStorage.RiskParams(
+            uint64(minMargin), uint64(minKeeperFee), uint64(maxPnlFactor), uint64(maxProfitMultiple)
+        );
+        emit RiskParamsSet(minMargin, minKeeperFee, maxPnlFactor, maxProfitMultiple);
     }
 
     // ---------------------------------------------------------------- internals
