@@ -41,9 +41,15 @@ def market_json(m: MarketView) -> dict:
         "listedAt": m.listed_at,
         "params": m.params,
         "price": m.price,
+        "referencePrice": m.reference_price,
+        "movingPrice": m.moving_price,
+        "divergence": m.divergence,
+        "priceBroken": m.price_broken,
         "poolTao": m.pool_tao,
         "belowLiquidityThreshold": m.below_liquidity_threshold,
         "openInterest": {"long": m.long_open_interest, "short": m.short_open_interest},
+        "depthCap": m.depth_cap,
+        "traderProfit": {"now": m.trader_profit, "cap": m.trader_profit_cap},
         "fundingRate8h": m.funding_rate_8h,
         "reduceOnly": m.reduce_only,
     }
@@ -83,7 +89,17 @@ def list_markets(network: str | None, rpc_url: str | None, as_json: bool) -> Non
         return
     columns = [p.column for p in MARKET if p.column]
     params = Table("ticker", "netuid", "status", *columns, title=f"{len(markets)} markets: parameters")
-    live = Table("ticker", "price (TAO)", "pool (TAO)", "OI long (TAO)", "OI short (TAO)", "funding/8h", title="live")
+    live = Table(
+        "ticker",
+        "spot (TAO)",
+        "reference (TAO)",
+        "diverge",
+        "pool (TAO)",
+        "OI long (TAO)",
+        "OI short (TAO)",
+        "funding/8h",
+        title="live (open interest at the reference price)",
+    )
     for m in markets:
         p = m.params
         alpha = m.kind == "alpha"
@@ -95,7 +111,9 @@ def list_markets(network: str | None, rpc_url: str | None, as_json: bool) -> Non
         )
         live.add_row(
             m.ticker,
-            _price(m.price),
+            "failing" if m.price_broken else _price(m.price),
+            _price(m.reference_price),
+            f"{m.divergence * 100 / 10**18:.2f}%",
             f"{m.pool_tao / 10**18:,.0f}" if alpha else "-",
             f"{m.long_open_interest / 10**18:,.4f}",
             f"{m.short_open_interest / 10**18:,.4f}",
@@ -110,8 +128,9 @@ def list_markets(network: str | None, rpc_url: str | None, as_json: bool) -> Non
 @network_options
 @json_option
 def show(ticker: str, network: str | None, rpc_url: str | None, as_json: bool) -> None:
-    """One market: its id, parameters, status and live oracle price; for an index market (MTSOS) also the spot, the
-    EMA, the gap between them and the age of the oracle's last update."""
+    """One market: its id, parameters, status, and its prices: the spot, the reference price trades use beside it
+    (the time-weighted EMA), the chain's own moving price and the divergence between spot and reference; for an index
+    market (MTSOS) the oracle's EMA, the sum of alpha prices now, their gap and the age of the last update."""
     protocol = _protocol(network, rpc_url)
     m = protocol.market_by_ticker(ticker)
     index = _index_state(protocol, m) if m.kind == "index" else None
@@ -122,21 +141,29 @@ def show(ticker: str, network: str | None, rpc_url: str | None, as_json: bool) -
     rows = [
         ("market id", "0x" + m.market_id.hex()),
         ("kind", f"alpha, subnet {m.netuid}" if m.kind == "alpha" else "index"),
-        ("status", m.status),
-        ("price", f"{_price(m.price)} TAO"),
+        ("status", m.status + (" (reduce-only now)" if m.reduce_only and m.status == "active" else "")),
+        ("spot", "failing: no opens, closes at the reference price" if m.price_broken else f"{_price(m.price)} TAO"),
+        ("reference price", f"{_price(m.reference_price)} TAO, the time-weighted EMA fills are priced against"),
+        ("moving price", f"{_price(m.moving_price)} TAO, the chain's own EMA (getMovingAlphaPrice), for reference"),
+        ("divergence", f"{m.divergence * 100 / 10**18:.4f}% (opens need at most {_pct(p['divergence_limit'])})"),
         (
             "pool TAO",
             format_tao(m.pool_tao) + (" (below threshold: reduce-only)" if m.below_liquidity_threshold else ""),
         ),
         *display_rows(MARKET, p),
-        ("open interest", f"long {format_tao(m.long_open_interest)}, short {format_tao(m.short_open_interest)}"),
+        (
+            "open interest",
+            f"long {format_tao(m.long_open_interest)}, short {format_tao(m.short_open_interest)} at the reference"
+            + (f" (depth cap {format_tao(m.depth_cap)} a side)" if m.depth_cap else ""),
+        ),
+        ("traders' profit", f"{format_tao(m.trader_profit)} (auto-deleveraging above {format_tao(m.trader_profit_cap)})"),
         (
             "funding rate",
             f"{m.funding_rate_8h * 100 / 10**18:+.4f}% per 8h ({'longs' if m.funding_rate_8h >= 0 else 'shorts'} pay)",
         ),
     ]
     if index:
-        rows[3:4] = [
+        rows[3:7] = [
             ("price (EMA)", f"{_price(index['ema'])} TAO, the 7-day time-weighted EMA the market trades at"),
             ("spot", f"{_price(index['spot'])} TAO, the sum of alpha prices now"),
             ("gap", f"{index['gapPercent']:+.4f}% (spot against EMA)"),
@@ -149,14 +176,31 @@ def show(ticker: str, network: str | None, rpc_url: str | None, as_json: bool) -
         out.print(f"{key:>20}  {value}")
 
 
-@market.command("update-price", epilog=example("megatao market update-price CHUTES --account devnet:0"))
+@market.command("poke", epilog=example("megatao market poke CHUTES --account devnet:0"))
 @click.argument("ticker")
 @account_option
 @network_options
-def update_price(ticker: str, account: str, password_file, network, rpc_url) -> None:
-    """Have the oracle take TICKER's price now (anyone, as keepers do): it moves at most one price band per block."""
+def poke(ticker: str, account: str, password_file, network, rpc_url) -> None:
+    """Update TICKER's reference price for this block (anyone, as keepers do): it weighs the reading the last block
+    that touched the market held, never the one this transaction sees."""
     protocol = _protocol(network, rpc_url)
     m = protocol.market_by_ticker(ticker)
-    price, clamped = protocol.update_price(m.market_id, signer_for(account, password_file))
-    note = " (clamped by the price band: the spot is further away)" if clamped else ""
-    out.print(f"{m.ticker}: the oracle accepted {_price(price)} TAO{note}")
+    reference = protocol.poke(m.market_id, signer_for(account, password_file))
+    out.print(f"{m.ticker}: reference price {_price(reference)} TAO (spot {_price(m.price)} TAO)")
+
+
+@market.command("settle", epilog=example("megatao market settle CHUTES --account devnet:0"))
+@click.argument("ticker")
+@account_option
+@network_options
+def settle(ticker: str, account: str, password_file, network, rpc_url) -> None:
+    """Settle TICKER once its price source has failed for the settle-after time (anyone; governance at any time):
+    its positions then close at the last good reference price, with no fee (`megatao trade close`)."""
+    protocol = _protocol(network, rpc_url)
+    m = protocol.market_by_ticker(ticker)
+    price = protocol.settle(m.market_id, signer_for(account, password_file))
+    out.print(f"{m.ticker} settled at {_price(price)} TAO: its positions close at it with no fee")
+
+
+def _pct(wad: int) -> str:
+    return f"{wad * 100 / 10**18:g}%"

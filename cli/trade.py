@@ -24,7 +24,7 @@ def _trading(network: str | None, rpc_url: str | None):
 def _print_position(p) -> None:
     out.print(
         f"{p.ticker} {p.side}: size {abs(p.size) / 10**18:,.4f}, entry {p.entry_price / 10**18:.9f}, "
-        f"mark {p.mark_price / 10**18:.9f}, margin {format_tao(p.margin)}, PnL {format_tao(p.unrealized_pnl)}, "
+        f"mark {p.mark_price / 10**18:.9f} (spot {p.spot_price / 10**18:.9f}), margin {format_tao(p.margin)}, PnL {format_tao(p.unrealized_pnl)}, "
         f"MR {p.margin_ratio * 100 / 10**18:.2f}%, "
         f"liquidation at {p.liquidation_price / 10**18:.9f} ({p.liquidation_status})"
     )
@@ -35,39 +35,97 @@ def trade() -> None:
     """Trade on the protocol: positions with TAO margin, isolated per market."""
 
 
+def _bounds_options(command):
+    """--max-slippage, --acceptable-price and --deadline: the bounds of a fill."""
+    command = click.option(
+        "--deadline",
+        default="5m",
+        show_default=True,
+        help="How long the trade may wait for its block, from the latest block's time (e.g. 90s, 5m).",
+    )(command)
+    command = click.option(
+        "--acceptable-price",
+        default=None,
+        help="The worst average price accepted, impact included, in TAO per unit (overrides --max-slippage).",
+    )(command)
+    return click.option(
+        "--max-slippage",
+        default="1%",
+        show_default=True,
+        help="The acceptable price as a distance from the reference price (the one fills are priced against).",
+    )(command)
+
+
+def _bounds(trading, ticker: str, buy: bool, max_slippage: str, acceptable_price: str | None, deadline: str):
+    """(acceptable price, deadline, reference price) from the options; the acceptable price against the reference
+    price unless given."""
+    from megatao.core.units import parse_duration, parse_price
+
+    reference, acceptable = trading.bounds(ticker, buy, parse_fraction(max_slippage, "--max-slippage"))
+    if acceptable_price is not None:
+        acceptable = parse_price(acceptable_price, "--acceptable-price")
+    return acceptable, trading.deadline(parse_duration(deadline, "--deadline")), reference
+
+
+def _print_bounds(reference: int, acceptable: int, buy: bool) -> None:
+    bound = "at most" if buy else "at least"
+    out.print(
+        f"reference price {reference / 10**18:.9f} TAO; acceptable price {bound} {acceptable / 10**18:.9f} TAO",
+        style="dim",
+    )
+
+
 @trade.command(epilog=example("megatao trade open CHUTES long --margin 5 --leverage 2x --account devnet:3"))
 @click.argument("ticker")
 @click.argument("side", type=SIDE)
 @click.option("--margin", required=True, help="TAO sent as margin, e.g. 5 or '5 TAO' (the open fee comes out of it).")
 @click.option("--leverage", required=True, help="e.g. 2x: notional = margin x leverage.")
-@click.option("--max-slippage", default="1%", show_default=True, help="Worst slippage accepted.")
+@_bounds_options
 @account_option
 @network_options
 @json_option
-def open(ticker, side, margin, leverage, max_slippage, account, password_file, network, rpc_url, as_json) -> None:  # noqa: A001
-    """Open a position on TICKER."""
-    position = _trading(network, rpc_url).open(
+def open(  # noqa: A001
+    ticker, side, margin, leverage, max_slippage, acceptable_price, deadline, account, password_file, network, rpc_url,
+    as_json,
+) -> None:  # fmt: skip
+    """Open a position on TICKER. It fills at the worse of spot and reference price for you plus the skew impact,
+    and reverts instead of filling worse than the acceptable price (--max-slippage from the reference price)."""
+    trading = _trading(network, rpc_url)
+    buy = side.lower() == "long"
+    acceptable, until, reference = _bounds(trading, ticker, buy, max_slippage, acceptable_price, deadline)
+    if not as_json:
+        _print_bounds(reference, acceptable, buy)
+    position = trading.open(
         ticker,
-        side.lower() == "long",
+        buy,
         parse_tao(margin, "--margin"),
         parse_leverage(leverage, "--leverage"),
-        parse_fraction(max_slippage, "--max-slippage"),
+        acceptable,
+        until,
         signer_for(account, password_file),
     )
-    print_json(position.as_json()) if as_json else _print_position(position)
+    if as_json:
+        print_json(position.as_json() | {"referencePrice": str(reference), "acceptablePrice": str(acceptable)})
+    else:
+        _print_position(position)
 
 
 @trade.command(epilog=example("megatao trade close CHUTES --account devnet:3"))
 @click.argument("ticker")
-@click.option("--max-slippage", default="1%", show_default=True, help="Worst slippage accepted.")
+@_bounds_options
 @account_option
 @network_options
 @json_option
-def close(ticker, max_slippage, account, password_file, network, rpc_url, as_json) -> None:
-    """Close your position on TICKER; its equity less the fee is paid back to you."""
-    result = _trading(network, rpc_url).close(
-        ticker, parse_fraction(max_slippage, "--max-slippage"), signer_for(account, password_file)
-    )
+def close(ticker, max_slippage, acceptable_price, deadline, account, password_file, network, rpc_url, as_json) -> None:
+    """Close your position on TICKER; its equity less the fee is paid back to you. In a settled market it closes at
+    the settlement price with no fee."""
+    trading = _trading(network, rpc_url)
+    signer = signer_for(account, password_file)
+    buy = trading.position(signer.address, ticker).side == "short"
+    acceptable, until, reference = _bounds(trading, ticker, buy, max_slippage, acceptable_price, deadline)
+    if not as_json:
+        _print_bounds(reference, acceptable, buy)
+    result = trading.close(ticker, acceptable, until, signer)
     if as_json:
         print_json({**result, "received": str(result["received"])})
     else:
@@ -96,6 +154,20 @@ def liquidate(owner, ticker, account, password_file, network, rpc_url) -> None:
     """Liquidate ACCOUNT's position on TICKER (anyone; the keeper earns a share of the fee)."""
     result = _trading(network, rpc_url).liquidate(owner, ticker, signer_for(account, password_file))
     out.print(f"liquidated {owner}'s {ticker.upper()} position in block {result['block']} (gas {result['gasUsed']:,})")
+
+
+@trade.command(
+    "adl", epilog=example("megatao trade adl 0x90F79bf6EB2c4f870365E785982E1f101E93b906 CHUTES --account devnet:0")
+)
+@click.argument("owner", metavar="ACCOUNT")
+@click.argument("ticker")
+@account_option
+@network_options
+def adl(owner, ticker, account, password_file, network, rpc_url) -> None:
+    """Auto-deleverage ACCOUNT's position on TICKER (anyone) while the traders' profit there is over its cap: it
+    closes just enough of a position at least as profitable as its side's average, at the reference, with no fee."""
+    result = _trading(network, rpc_url).auto_deleverage(owner, ticker, signer_for(account, password_file))
+    out.print(f"auto-deleveraged {owner}'s {ticker.upper()} position in block {result['block']}")
 
 
 @trade.command(epilog=example("megatao trade positions 0x90F79bf6EB2c4f870365E785982E1f101E93b906"))

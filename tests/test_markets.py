@@ -131,7 +131,7 @@ def test_reverts_are_reported_with_their_custom_error(shared_devnet):
     with pytest.raises(TransactionError, match=f"OwnableUnauthorizedAccount\\({deployer.address}\\)"):
         protocol.chain.transact(protocol.contract.functions.listMarket(chutes.listing()), deployer)
     # The timelock may, but not a market listed already.
-    timelock = read_deployment(31337)["contracts"]["TimelockController"]["address"]
+    timelock = read_deployment(31337)["contracts"]["MegaTAOTimelock"]["address"]
     with pytest.raises(ContractCustomError) as raised:
         protocol.contract.functions.listMarket(chutes.listing()).call({"from": timelock})
     described = describe_revert(raised.value.data, protocol.contract.abi)

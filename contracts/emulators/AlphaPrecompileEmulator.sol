@@ -18,6 +18,7 @@ contract AlphaPrecompileEmulator is IAlpha {
         uint16 mechanism; // Bittensor.MECHANISM_*
         uint16 feeRate; // of FEE_DENOMINATOR
         bool added; // listed in `netuids()`, so counted by `getSumAlphaPrice`
+        bool off; // a copy of `disabled` in the slot a call reads anyway (see `whenEnabled`)
         uint256 movingPrice; // x 1e18, as returned
     }
 
@@ -50,36 +51,41 @@ contract AlphaPrecompileEmulator is IAlpha {
     event FeeRateSet(uint16 indexed netuid, uint16 feeRate);
     event DisabledSet(bool disabled);
 
-    modifier whenEnabled() {
-        if (disabled) revert PrecompileDisabled();
+    /// @dev Reverts while switched off. A pool's calls read the copy of the switch in the pool's own slot, which
+    ///      they read anyway, so that the emulator does not charge a storage read the native precompile does not
+    ///      have; a netuid never set reads the switch itself.
+    modifier whenEnabled(uint16 netuid) {
+        Pool storage pool = _pools[netuid];
+        if (pool.added ? pool.off : disabled) revert PrecompileDisabled();
         _;
     }
 
     // ---------------------------------------------------------------- precompile interface
 
     /// @inheritdoc IAlpha
-    function getAlphaPrice(uint16 netuid) external view whenEnabled returns (uint256) {
+    function getAlphaPrice(uint16 netuid) external view whenEnabled(netuid) returns (uint256) {
         return _truncate(_exactPrice(netuid));
     }
 
     /// @inheritdoc IAlpha
-    function getMovingAlphaPrice(uint16 netuid) external view whenEnabled returns (uint256) {
+    function getMovingAlphaPrice(uint16 netuid) external view whenEnabled(netuid) returns (uint256) {
         if (_isFixedAtOne(netuid)) return Bittensor.PRICE_SCALE;
         return _pools[netuid].movingPrice;
     }
 
     /// @inheritdoc IAlpha
-    function getTaoInPool(uint16 netuid) external view whenEnabled returns (uint64) {
+    function getTaoInPool(uint16 netuid) external view whenEnabled(netuid) returns (uint64) {
         return _pools[netuid].taoIn;
     }
 
     /// @inheritdoc IAlpha
-    function getAlphaInPool(uint16 netuid) external view whenEnabled returns (uint64) {
+    function getAlphaInPool(uint16 netuid) external view whenEnabled(netuid) returns (uint64) {
         return _pools[netuid].alphaIn;
     }
 
     /// @inheritdoc IAlpha
-    function getSumAlphaPrice() external view whenEnabled returns (uint256 sum) {
+    function getSumAlphaPrice() external view returns (uint256 sum) {
+        if (disabled) revert PrecompileDisabled();
         uint256 count = _netuids.length;
         for (uint256 i; i < count; ++i) {
             uint16 netuid = _netuids[i];
@@ -91,21 +97,21 @@ contract AlphaPrecompileEmulator is IAlpha {
     }
 
     /// @inheritdoc IAlpha
-    function simSwapTaoForAlpha(uint16 netuid, uint64 tao) external view whenEnabled returns (uint256) {
+    function simSwapTaoForAlpha(uint16 netuid, uint64 tao) external view whenEnabled(netuid) returns (uint256) {
         Pool storage pool = _pools[netuid];
         if (_isFixedAtOne(netuid)) return tao;
         return _constantProductOut(tao, pool.taoIn, pool.alphaIn, pool.feeRate);
     }
 
     /// @inheritdoc IAlpha
-    function simSwapAlphaForTao(uint16 netuid, uint64 alpha) external view whenEnabled returns (uint256) {
+    function simSwapAlphaForTao(uint16 netuid, uint64 alpha) external view whenEnabled(netuid) returns (uint256) {
         Pool storage pool = _pools[netuid];
         if (_isFixedAtOne(netuid)) return alpha;
         return _constantProductOut(alpha, pool.alphaIn, pool.taoIn, pool.feeRate);
     }
 
     /// @inheritdoc IAlpha
-    function getSubnetMechanism(uint16 netuid) external view whenEnabled returns (uint16) {
+    function getSubnetMechanism(uint16 netuid) external view whenEnabled(netuid) returns (uint16) {
         return _pools[netuid].mechanism;
     }
 
@@ -118,6 +124,7 @@ contract AlphaPrecompileEmulator is IAlpha {
         Pool storage pool = _pools[netuid];
         if (!pool.added) {
             pool.added = true;
+            pool.off = disabled;
             pool.feeRate = DEFAULT_FEE_RATE;
             _netuids.push(netuid);
         }
@@ -151,6 +158,10 @@ contract AlphaPrecompileEmulator is IAlpha {
     /// @notice Switches the precompile off (every call reverts) or back on, as the chain's administrators can.
     function setDisabled(bool disabled_) external {
         disabled = disabled_;
+        uint256 count = _netuids.length;
+        for (uint256 i; i < count; ++i) {
+            _pools[_netuids[i]].off = disabled_;
+        }
         emit DisabledSet(disabled_);
     }
 

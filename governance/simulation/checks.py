@@ -298,10 +298,11 @@ def storage_keys(proposal: Proposal, market_ids: dict[str, bytes], extra: list[b
 EVENT_SOURCES = (
     "IMegaTAOProtocol",
     "MegaTAOGovernor",
-    "TimelockController",
+    "MegaTAOTimelock",
     "MegaTAOToken",
     "MtsosOracle",
     "AlphaPrecompileEmulator",
+    "SubnetPrecompileEmulator",
 )
 
 

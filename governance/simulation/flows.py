@@ -4,10 +4,11 @@ One flow set per kind, registered in FLOWS; a kind whose module the deployment l
 reason (a warning, never a pass). Trading flows (listing, update, upgrade):
 - open and close a small long and a small short;
 - one long left open alone for 8 hours: funding accrues (the long side pays);
-- the pool crashes 5% below that long's liquidation price in one block, a keeper updates the oracle every block
-  and liquidates as soon as the protocol allows; the liquidation must come within MAX_LIQUIDATION_BLOCKS blocks,
-  and at every block the protocol's liquidation status must agree with the position's margin ratio and the
-  market's (new) maintenance margin and partial band.
+- the pool crashes 5% below that long's liquidation price in one block and stays there, a keeper pokes the market
+  once a minute (the reference price follows the pool) and liquidates as soon as the protocol allows; the
+  liquidation must come within three reference periods (`liquidation_pokes`), and at every poke the protocol's
+  liquidation status must agree with the position's margin ratio at the best of spot, reference and the block's
+  starting reference, and the market's (new) maintenance margin and partial band.
 Traders and the keeper are deterministic keyless addresses, impersonated and funded on the fork.
 """
 
@@ -32,13 +33,13 @@ from megatao.node.toolchain import abi
 
 WAD = 10**18
 RAO = 10**9
-MAX_SLIPPAGE = WAD // 20  # 5%: the flows test the market, not the slippage model
+#: Any price, any time: the flows test the market, not the trader's bounds.
+ANY_BUY_PRICE, ANY_SELL_PRICE, NO_DEADLINE = 2**256 - 1, 0, 2**64
 SMALL_NOTIONAL = 10 * WAD
 MIN_NOTIONAL = 10**14
 FUNDING_WAIT = 8 * 3600
-#: A keeper that updates the oracle every block must be able to liquidate within this many blocks (2 minutes)
-#: of the pool crossing a position's liquidation price.
-MAX_LIQUIDATION_BLOCKS = 10
+#: A keeper pokes the market this often while the pool stays past a position's liquidation price.
+POKE_INTERVAL = 60
 CRASH_BELOW_LIQUIDATION = 0.95
 STATUS = ("healthy", "partial", "full")
 
@@ -69,14 +70,44 @@ class Market:
         params = dict(zip(MARKET_KEYS, info[5], strict=True))
         self.max_leverage, self.mm = params["max_leverage"], params["maintenance_margin"]
         self.band, self.taker = params["partial_liquidation_band"], params["taker_fee"]
-        self.price_band, self.max_oi = params["price_band"], params["max_open_interest"]
+        self.reference_period, self.max_oi = params["reference_period"], params["max_open_interest"]
 
     def open(self, trader: str, is_long: bool, notional: int, leverage: int):
         margin = notional * WAD // leverage // RAO * RAO
-        return self.fork.send(trader, self.f.openPosition(self.market_id, is_long, leverage, MAX_SLIPPAGE), margin)
+        bound = ANY_BUY_PRICE if is_long else ANY_SELL_PRICE
+        return self.fork.send(
+            trader, self.f.openPosition(self.market_id, is_long, leverage, bound, NO_DEADLINE), margin
+        )
+
+    def increase(self, trader: str, is_long: bool, leverage: int, value: int):
+        bound = ANY_BUY_PRICE if is_long else ANY_SELL_PRICE
+        return self.fork.send(trader, self.f.increasePosition(self.market_id, leverage, bound, NO_DEADLINE), value)
 
     def close(self, trader: str):
-        return self.fork.send(trader, self.f.closePosition(self.market_id, MAX_SLIPPAGE))
+        p = self.position(trader)
+        bound = ANY_SELL_PRICE if p is None or p.side == "long" else ANY_BUY_PRICE
+        return self.fork.send(trader, self.f.closePosition(self.market_id, bound, NO_DEADLINE))
+
+    def liquidation_pokes(self) -> int:
+        """How many pokes, POKE_INTERVAL apart, a keeper may need: three reference periods' worth."""
+        return -(-3 * self.reference_period // POKE_INTERVAL)
+
+    def poke(self, keeper: str):
+        """A keeper's poke a minute after the last block: the reference price's update."""
+        return self.fork.send(keeper, self.f.poke(self.market_id), at=self._now() + POKE_INTERVAL)
+
+    def favourable_ratio(self, p) -> int:
+        """The position's margin ratio at the best of spot, reference and the block's starting reference for it:
+        the one the protocol's liquidation status reads."""
+        prices = self.fork.chain.guard(lambda: self.f.oraclePrices(self.market_id).call())
+        candidates = (p.spot_price, p.mark_price, prices[2])
+        best = max(candidates) if p.size > 0 else min(candidates)
+        pnl = p.size * (best - p.entry_price) // WAD
+        equity = p.margin + pnl - p.accrued_funding - p.accrued_interest
+        return equity * WAD // p.entry_notional
+
+    def _now(self) -> int:
+        return self.fork.chain.guard(lambda: self.fork.w3.eth.get_block("latest")["timestamp"])
 
     def position(self, trader: str):
         info = self.fork.chain.guard(lambda: self.f.position(trader, self.market_id).call())
@@ -169,24 +200,20 @@ def _funding_and_liquidation(fork: Fork, market: Market, notional: int, log: Flo
         return
     liquidation_price = later.liquidation_price
     move_pool_past(fork, market, keeper, liquidation_price, is_long=True)
-    for block in range(1, MAX_LIQUIDATION_BLOCKS + 1):
+    pokes = market.liquidation_pokes()
+    for block in range(1, pokes + 1):
         try:
-            fork.send(keeper, market.f.updatePrice(market.market_id))
+            market.poke(keeper)
         except Reverted as exc:
-            log.fail("liquidation", f"updatePrice reverted: {exc.reason}")
+            log.fail("liquidation", f"poke reverted: {exc.reason}")
             return
         p = market.position(trader)
-        expected = (
-            "full"
-            if p.margin_ratio < market.mm
-            else "partial"
-            if p.margin_ratio < market.mm + market.band
-            else "healthy"
-        )
+        ratio = market.favourable_ratio(p)
+        expected = "full" if ratio < market.mm else "partial" if ratio < market.mm + market.band else "healthy"
         if p.liquidation_status != expected:
             log.fail(
                 "liquidation",
-                f"block {block}: MR {p.margin_ratio * 100 / WAD:.3f}% with MM "
+                f"poke {block}: MR {ratio * 100 / WAD:.3f}% (at the best of spot and references) with MM "
                 f"{format_fraction(market.mm)} and band {format_fraction(market.band)} should be {expected}, "
                 f"the protocol says {p.liquidation_status}",
             )
@@ -201,7 +228,7 @@ def _funding_and_liquidation(fork: Fork, market: Market, notional: int, log: Flo
         log.ok(
             "liquidation",
             f"{leverage / WAD:.2f}x long (entry {first.entry_price / WAD:.9f}, liquidation price "
-            f"{liquidation_price / WAD:.9f}) liquidated ({p.liquidation_status}) {block} block(s) after the pool "
+            f"{liquidation_price / WAD:.9f}) liquidated ({p.liquidation_status}) {block} poke(s) after the pool "
             f"fell 5% below it, at MR {p.margin_ratio * 100 / WAD:.3f}% (MM {format_fraction(market.mm)}, "
             f"band {format_fraction(market.band)})",
         )
@@ -209,9 +236,9 @@ def _funding_and_liquidation(fork: Fork, market: Market, notional: int, log: Flo
     p = market.position(trader)
     log.fail(
         "liquidation",
-        f"not liquidatable {MAX_LIQUIDATION_BLOCKS} blocks after the pool fell 5% below the "
-        f"liquidation price: the oracle is at {p.mark_price / WAD:.9f}, MR {p.margin_ratio * 100 / WAD:.2f}%; "
-        f"a price band of {format_fraction(market.price_band)} lets the oracle follow too slowly",
+        f"not liquidatable {pokes} pokes ({format_duration(pokes * POKE_INTERVAL)}) after the pool fell 5% below the "
+        f"liquidation price: the reference is at {p.mark_price / WAD:.9f}, MR {p.margin_ratio * 100 / WAD:.2f}%; "
+        f"a reference period of {format_duration(market.reference_period)} lets it follow too slowly",
     )
 
 
@@ -401,7 +428,9 @@ def _referral(fork: Fork, protocol, proposal: ReferralConfig, modules) -> FlowLo
         rewards_before = _rewards(fork, f, referrer)
         try:
             sent = fork.send(
-                referee, f.openPositionWithBuilder(market.market_id, True, leverage, MAX_SLIPPAGE, builder), value
+                referee,
+                f.openPositionWithBuilder(market.market_id, True, leverage, ANY_BUY_PRICE, NO_DEADLINE, builder),
+                value,
             )
         except Reverted as exc:
             log.fail(flow, f"the referee's open reverted: {exc.reason}")

@@ -227,7 +227,7 @@ def execution_checks(
             {Web3.to_checksum_address(protocol.address): "MegaTAO"},
             {
                 Web3.to_checksum_address(gov.address): "MegaTAOGovernor",
-                Web3.to_checksum_address(gov.timelock_address): "TimelockController",
+                Web3.to_checksum_address(gov.timelock_address): "MegaTAOTimelock",
             },
             {EXECUTOR: "executor (transaction sender)", Web3.to_checksum_address(coinbase): "block coinbase"},
             keys,

@@ -11,7 +11,7 @@ from eth_utils import keccak
 
 from megatao.clients.markets import STATUS_NAMES
 from megatao.clients.protocol import PARAM_FIELDS
-from megatao.core.params import MARKET
+from megatao.core.params import MARKET, PROTOCOL
 from megatao.core.units import format_duration, format_fraction, format_leverage, format_tao
 from megatao.node.toolchain import abi
 
@@ -32,6 +32,7 @@ SCHEDULE_FIELDS = (
 
 #: Unit of each market parameter, by its field name.
 PARAM_UNITS = {p.key: p.kind.symbol for p in MARKET}
+PROTOCOL_UNITS = {p.key: p.kind.symbol for p in PROTOCOL}
 TIMELOCK_ROLES = ("DEFAULT_ADMIN_ROLE", "PROPOSER_ROLE", "CANCELLER_ROLE", "EXECUTOR_ROLE")
 
 
@@ -99,6 +100,13 @@ def protocol_state(protocol) -> State:
     account_cap, total_cap = guard(lambda: f.collateralCaps().call())
     state["protocol.collateral_cap_per_account"] = Value(account_cap, "TAO")
     state["protocol.collateral_cap_total"] = Value(total_cap, "TAO")
+    risk = guard(lambda: f.riskParams().call())
+    for key, value in zip(("min_margin", "min_keeper_fee", "max_pnl_factor", "max_profit_multiple"), risk, strict=True):
+        state[f"protocol.{key}"] = Value(value, PROTOCOL_UNITS[key])
+    settle_after, index_max_age = guard(lambda: f.oracleParams().call())
+    state["protocol.settle_after"] = Value(settle_after, "duration")
+    state["protocol.index_max_age"] = Value(index_max_age, "duration")
+    state["protocol.max_pause"] = Value(guard(lambda: f.maxPause().call()), "duration")
     state["protocol.opens_paused"] = Value(guard(lambda: f.opensPaused().call()), "")
     names = []
     for module_id in guard(lambda: f.moduleIds().call()):
@@ -168,7 +176,7 @@ def role_state(gov, accounts: list[str]) -> State:
         "megatao.pendingOwner": Value(guard(lambda: f.pendingOwner().call()), "address"),
         "megatao.guardian": Value(guard(lambda: f.guardian().call()), "address"),
     }
-    timelock = gov.chain.contract(gov.timelock_address, abi("TimelockController")).functions
+    timelock = gov.chain.contract(gov.timelock_address, abi("MegaTAOTimelock")).functions
     state["timelock.minDelay"] = Value(guard(lambda: timelock.getMinDelay().call()), "s")
     for role in TIMELOCK_ROLES:
         role_id = bytes(32) if role == "DEFAULT_ADMIN_ROLE" else keccak(text=role)

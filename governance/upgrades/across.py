@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from web3 import Web3
 from web3.exceptions import ContractCustomError, ContractLogicError
 
-from governance.simulation.flows import Market, active_alpha_tickers
+from governance.simulation.flows import ANY_BUY_PRICE, NO_DEADLINE, Market, active_alpha_tickers
 from governance.simulation.fork import Fork, Reverted, sim_address
 from governance.simulation.report import CheckResult, graded, joined
 from megatao.clients.markets import KIND_INDEX, STATUS_NAMES
@@ -35,7 +35,7 @@ MAX_POSITIONS = 200
 OWN_POSITIONS = (("long", True, 10 * WAD), ("short", False, 5 * WAD))
 OWN_LEVERAGE = 2 * WAD
 #: The open that accrues a market's indices just before the execution: 1 TAO of notional at 1x, 5% slippage at most.
-TOUCH_NOTIONAL, TOUCH_LEVERAGE, TOUCH_SLIPPAGE = WAD, WAD, WAD // 20
+TOUCH_NOTIONAL, TOUCH_LEVERAGE = WAD, WAD
 #: `position()` fields a position keeps exactly across an upgrade (names from IPositionViewModule.PositionInfo).
 KEPT = ("size", "entryPrice", "entryNotional", "margin", "lastIncreaseBlock")
 #: `vaultTotals()` and `marketTradingState()` fields that move with time alone (check 9 reads them).
@@ -174,7 +174,7 @@ def touch_markets(fork: Fork, protocol, book: Book, eta: int) -> dict[str, Touch
         try:
             sent = fork.send(
                 sim_address(f"rehearsal.touch.{ticker}"),
-                market.f.openPosition(market.market_id, True, TOUCH_LEVERAGE, TOUCH_SLIPPAGE),
+                market.f.openPosition(market.market_id, True, TOUCH_LEVERAGE, ANY_BUY_PRICE, NO_DEADLINE),
                 TOUCH_NOTIONAL,
                 at=eta - 12 * (len(tickers) + 1 - i),
             )

@@ -22,7 +22,7 @@ from web3.exceptions import ContractCustomError, ContractLogicError
 from web3.logs import DISCARD
 
 from governance.proposals.models import Upgrade
-from governance.simulation.flows import MAX_LIQUIDATION_BLOCKS, Market, move_pool_past
+from governance.simulation.flows import Market, move_pool_past
 from governance.simulation.fork import Fork, Reverted, sim_address
 from governance.simulation.report import CheckResult, graded
 from governance.upgrades.across import Book, Held, read_view, view_fields
@@ -36,7 +36,6 @@ RAO = 10**9
 #: Positions tried: the first of each (market, side), at most this many.
 MAX_TRIALS = 6
 #: The trials test that an action works, not its price.
-TRIAL_SLIPPAGE = WAD // 5
 ACTIONS = ("increase", "close", "liquidate")
 KEEPER = sim_address("rehearsal.keeper")
 PROBE = sim_address("rehearsal.probe")
@@ -100,8 +99,7 @@ def _event(market: Market, name: str, receipt: dict) -> dict | None:
 def _increase(fork: Fork, market: Market, plan: Plan) -> Outcome:
     value = max(plan.margin // 10, WAD // 100) // RAO * RAO
     leverage = min(2 * WAD, market.max_leverage)
-    call = market.f.increasePosition(market.market_id, leverage, TRIAL_SLIPPAGE)
-    sent = fork.send(plan.held.account, call, value)
+    sent = market.increase(plan.held.account, plan.size > 0, leverage, value)
     event = _event(market, "PositionIncreased", sent.receipt)
     if event is None:
         return Outcome(False, "increasePosition emitted no PositionIncreased")
@@ -112,7 +110,7 @@ def _increase(fork: Fork, market: Market, plan: Plan) -> Outcome:
 
 
 def _close(fork: Fork, market: Market, plan: Plan) -> Outcome:
-    sent = fork.send(plan.held.account, market.f.closePosition(market.market_id, TRIAL_SLIPPAGE))
+    sent = market.close(plan.held.account)
     event = _event(market, "PositionDecreased", sent.receipt)
     if event is None or event["newSize"] != 0:
         return Outcome(False, "closePosition left the position open")
@@ -131,16 +129,17 @@ def _liquidate(fork: Fork, market: Market, plan: Plan) -> Outcome:
     if status() == "healthy":
         price = move_pool_past(fork, market, KEEPER, plan.liquidation_price, held.side == "long")
         moved = f"the pool moved to {price / WAD:.9f} (liquidation price {plan.liquidation_price / WAD:.9f}), "
-    for block in range(1, MAX_LIQUIDATION_BLOCKS + 1):
-        fork.send(KEEPER, f.updatePrice(market.market_id))
+    pokes = market.liquidation_pokes()
+    for block in range(1, pokes + 1):
+        market.poke(KEEPER)
         now = status()
         if now == "healthy":
             continue
         sent = fork.send(KEEPER, f.liquidate(held.account, held.market_id))
         if _event(market, "PositionLiquidated", sent.receipt) is None:
             return Outcome(False, "liquidate emitted no PositionLiquidated")
-        return Outcome(True, f"{moved}liquidated ({now}) after {block} oracle update(s)")
-    return Outcome(False, f"{moved}still healthy after {MAX_LIQUIDATION_BLOCKS} oracle updates")
+        return Outcome(True, f"{moved}liquidated ({now}) after {block} poke(s)")
+    return Outcome(False, f"{moved}still healthy after {pokes} pokes")
 
 
 TRIALS = {"increase": _increase, "close": _close, "liquidate": _liquidate}

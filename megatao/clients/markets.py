@@ -19,7 +19,7 @@ from megatao.core.source import read_source
 
 KIND_ALPHA = 0
 KIND_INDEX = 1
-STATUS_NAMES = {0: "none", 1: "active", 2: "reduce-only", 3: "delisted"}
+STATUS_NAMES = {0: "none", 1: "active", 2: "reduce-only", 3: "delisted", 4: "settled"}
 #: The fields of the registry's `MarketParams` struct, in order, by the names proposals and this module use.
 PARAM_KEYS = params.MARKET_KEYS
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
@@ -59,6 +59,7 @@ class IndexMarket(MarketParameters):  # type: ignore[misc,valid-type]
     ticker: str = Field(pattern=r"^[A-Z0-9]{2,12}$", description="2-12 upper-case letters or digits")
     oracle: Literal["mtsos-ema"] = Field(description="The index oracle the market reads")
     min_pool_tao: Literal[0] = Field(default=0, description="Index markets have no liquidity threshold")
+    oi_depth_ratio: Literal[0] = Field(default=0, description="Index markets have no pool, so no depth cap")
 
     @property
     def market_id(self) -> bytes:
@@ -112,7 +113,8 @@ def load_genesis(path: Path | None = None) -> Genesis:
             f"{display(path)}: unknown key '{sorted(unknown)[0]}' (expected version, defaults, markets, index_markets)"
         )
     defaults = data.get("defaults") or {}
-    index_defaults = {k: v for k, v in defaults.items() if k != "min_pool_tao"}
+    alpha_only = {p.key for p in params.MARKET if p.alpha_only}
+    index_defaults = {k: v for k, v in defaults.items() if k not in alpha_only}
     alpha = _validated(path, "markets", AlphaMarket, defaults, data.get("markets"))
     index = _validated(path, "index_markets", IndexMarket, index_defaults, data.get("index_markets"))
     for field in ("ticker", "netuid"):

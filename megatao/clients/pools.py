@@ -21,6 +21,9 @@ from megatao.node.toolchain import abi
 
 ALPHA_PRECOMPILE = "0x0000000000000000000000000000000000000808"
 EMULATOR_CONTRACT = "AlphaPrecompileEmulator"
+#: The subnet precompile, whose `getNetworkRegistrationBlock` tells a re-registered netuid (emulated the same way).
+SUBNET_PRECOMPILE = "0x0000000000000000000000000000000000000803"
+SUBNET_EMULATOR_CONTRACT = "SubnetPrecompileEmulator"
 RAO_PER_UNIT = 10**9
 MECHANISM_DYNAMIC = 1
 

@@ -26,14 +26,55 @@ class MarketView:
     netuid: int
     status: str
     listed_at: int
-    params: dict[str, int]  # PARAM_FIELDS -> on-chain value (WAD or wei)
-    price: int  # the live oracle price, TAO x 1e18
-    pool_tao: int  # wei; 0 for an index market
+    params: dict[str, int]  # PARAM_FIELDS -> on-chain value (WAD, wei or seconds)
+    price: int  # the spot now, TAO x 1e18 (the reference when the source fails)
+    reference_price: int  # the reference price a trade now would use (the mark)
+    moving_price: int  # the chain's own EMA (getMovingAlphaPrice), shown beside; 0 for an index market
+    divergence: int  # |spot - reference| / reference, WAD
+    price_broken: bool  # the price source fails: no opens, closes at the reference
+    pool_tao: int  # the depth reading, wei; 0 for an index market
     below_liquidity_threshold: bool
-    long_open_interest: int = 0  # wei of entry notional
+    long_open_interest: int = 0  # wei at the reference price
     short_open_interest: int = 0
     funding_rate_8h: int = 0  # signed WAD per 8 hours; longs pay when positive
-    reduce_only: bool = False  # accepts only closes now (status, circuit breaker or thin pool)
+    reduce_only: bool = False  # accepts only closes now (status, circuit breaker, failing source or thin pool)
+    depth_cap: int = 0  # wei per side; 0 for an index market
+    trader_profit: int = 0  # the traders' unrealized profit, wei, and its cap (above it: auto-deleveraging)
+    trader_profit_cap: int = 0
+
+
+#: `oraclePrices(marketId)`'s fields, in order.
+ORACLE_PRICE_FIELDS = (
+    "spot",
+    "reference_price",
+    "block_start_reference_price",
+    "stored_reference_price",
+    "updated_at",
+    "held_spot",
+    "moving_price",
+    "divergence",
+    "pool_tao",
+    "broken",
+    "failing_since",
+)
+#: `marketTradingState(marketId)`'s fields, in order.
+TRADING_STATE_FIELDS = (
+    "long_open_interest",
+    "short_open_interest",
+    "long_entry_notional",
+    "short_entry_notional",
+    "funding_rate_8h",
+    "funding_index",
+    "spot_price",
+    "reference_price",
+    "price_broken",
+    "status",
+    "reduce_only",
+    "below_liquidity_threshold",
+    "depth_cap",
+    "trader_profit",
+    "trader_profit_cap",
+)
 
 
 class Protocol:
@@ -56,7 +97,8 @@ class Protocol:
 
         def read() -> MarketView:
             ticker, kind, status, netuid, listed_at, params = functions.market(market_id).call()
-            trading = functions.marketTradingState(market_id).call()
+            trading = dict(zip(TRADING_STATE_FIELDS, functions.marketTradingState(market_id).call(), strict=True))
+            prices = self.oracle_prices(market_id)
             return MarketView(
                 market_id=market_id,
                 ticker=ticker,
@@ -65,23 +107,41 @@ class Protocol:
                 status=STATUS_NAMES[status],
                 listed_at=listed_at,
                 params=dict(zip(PARAM_FIELDS, params, strict=True)),
-                price=functions.spotPrice(market_id).call(),
-                pool_tao=functions.poolTaoReserve(market_id).call(),
-                below_liquidity_threshold=functions.isBelowLiquidityThreshold(market_id).call(),
-                long_open_interest=trading[0],
-                short_open_interest=trading[1],
-                funding_rate_8h=trading[2],
-                reduce_only=trading[7],
+                price=prices["spot"] if not prices["broken"] and prices["spot"] else prices["reference_price"],
+                reference_price=prices["reference_price"],
+                moving_price=prices["moving_price"],
+                divergence=prices["divergence"],
+                price_broken=prices["broken"],
+                pool_tao=prices["pool_tao"],
+                below_liquidity_threshold=trading["below_liquidity_threshold"],
+                long_open_interest=trading["long_open_interest"],
+                short_open_interest=trading["short_open_interest"],
+                funding_rate_8h=trading["funding_rate_8h"],
+                reduce_only=trading["reduce_only"],
+                depth_cap=trading["depth_cap"],
+                trader_profit=trading["trader_profit"],
+                trader_profit_cap=trading["trader_profit_cap"],
             )
 
         return self.chain.guard(read)
 
-    def update_price(self, market_id: bytes, sender) -> tuple[int, bool]:
-        """Send `updatePrice`; returns the price the oracle accepted and whether the band clamped it."""
-        self.chain.transact(self.contract.functions.updatePrice(market_id), sender)
-        price, _block = self.chain.guard(lambda: self.contract.functions.lastPrice(market_id).call())
-        spot = self.chain.guard(lambda: self.contract.functions.spotPrice(market_id).call())
-        return price, price != spot
+    def oracle_prices(self, market_id: bytes) -> dict:
+        """`oraclePrices`: what a trade now would see (spot, reference, the block's starting reference, the held
+        reading, the chain's moving price, divergence, depth, failure), by ORACLE_PRICE_FIELDS."""
+        raw = self.chain.guard(lambda: self.contract.functions.oraclePrices(market_id).call())
+        return dict(zip(ORACLE_PRICE_FIELDS, raw, strict=True))
+
+    def poke(self, market_id: bytes, sender) -> int:
+        """Send `poke`: the reference price's update for this block; returns the reference after it."""
+        self.chain.transact(self.contract.functions.poke(market_id), sender)
+        price, _updated_at = self.chain.guard(lambda: self.contract.functions.referencePrice(market_id).call())
+        return price
+
+    def settle(self, market_id: bytes, sender) -> int:
+        """Send `settleMarket`; returns the settlement price."""
+        self.chain.transact(self.contract.functions.settleMarket(market_id), sender)
+        price, _updated_at = self.chain.guard(lambda: self.contract.functions.referencePrice(market_id).call())
+        return price
 
     def protocol_params(self) -> dict[str, int]:
         """The protocol-wide parameters, by the keys of a protocol-params proposal."""
@@ -92,6 +152,8 @@ class Protocol:
             fee, keeper, insurance, vault = f.liquidationParams().call()
             increase, breaker = f.utilizationLimits().call()
             account_cap, global_cap = f.collateralCaps().call()
+            min_margin, min_keeper_fee, max_pnl_factor, max_profit_multiple = f.riskParams().call()
+            settle_after, index_max_age = f.oracleParams().call()
             return {
                 "insurance_fee_share": insurance_share,
                 "liquidation_fee": fee,
@@ -102,6 +164,13 @@ class Protocol:
                 "circuit_breaker_utilization": breaker,
                 "collateral_cap_per_account": account_cap,
                 "collateral_cap_total": global_cap,
+                "min_margin": min_margin,
+                "min_keeper_fee": min_keeper_fee,
+                "max_pnl_factor": max_pnl_factor,
+                "max_profit_multiple": max_profit_multiple,
+                "settle_after": settle_after,
+                "index_max_age": index_max_age,
+                "max_pause": f.maxPause().call(),
             }
 
         return self.chain.guard(read)

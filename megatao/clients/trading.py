@@ -8,7 +8,7 @@ from eth_account.signers.local import LocalAccount
 
 from megatao.clients.protocol import Protocol
 from megatao.core.errors import InputError
-from megatao.core.units import WEI_PER_RAO
+from megatao.core.units import WAD, WEI_PER_RAO
 
 LIQUIDATION_STATUS = ("healthy", "partial", "full")
 
@@ -23,7 +23,8 @@ class PositionView:
     margin: int
     accrued_funding: int
     accrued_interest: int
-    mark_price: int
+    mark_price: int  # the reference price a trade now would use
+    spot_price: int
     unrealized_pnl: int
     equity: int
     margin_ratio: int  # signed WAD
@@ -44,23 +45,53 @@ class Trading:
     def market_id(self, ticker: str) -> bytes:
         return self.protocol.market_by_ticker(ticker).market_id
 
+    def bounds(self, ticker: str, buy: bool, max_slippage: int) -> tuple[int, int]:
+        """The reference price a trade now would use, and the acceptable price `max_slippage` (WAD) away from it
+        against the trader: above it for a buy (opening a long, closing a short), below it for a sell."""
+        prices = self.protocol.oracle_prices(self.market_id(ticker))
+        reference = prices["reference_price"]
+        if buy:
+            return reference, reference * (WAD + max_slippage) // WAD
+        return reference, reference * (WAD - max_slippage) // WAD
+
+    def deadline(self, seconds: int) -> int:
+        """The latest block's time plus `seconds`: the last moment the trade may execute."""
+        return self.chain.guard(lambda: self.chain.w3.eth.get_block("latest")["timestamp"]) + seconds
+
     def open(
-        self, ticker: str, is_long: bool, margin: int, leverage: int, max_slippage: int, signer: LocalAccount
+        self,
+        ticker: str,
+        is_long: bool,
+        margin: int,
+        leverage: int,
+        acceptable_price: int,
+        deadline: int,
+        signer: LocalAccount,
     ) -> PositionView:
         if margin % WEI_PER_RAO:
             raise InputError("the margin must be a whole number of rao (9 decimals of TAO)")
         market_id = self.market_id(ticker)
-        call = self.functions.openPosition(market_id, is_long, leverage, max_slippage)
+        call = self.functions.openPosition(market_id, is_long, leverage, acceptable_price, deadline)
         self.chain.transact(call, signer, value=margin)
         return self.position(signer.address, ticker)
 
-    def close(self, ticker: str, max_slippage: int, signer: LocalAccount) -> dict:
-        market_id = self.market_id(ticker)
+    def close(self, ticker: str, acceptable_price: int, deadline: int, signer: LocalAccount) -> dict:
+        """Close the signer's position; in a settled market, at the settlement price with no fee (the bounds do
+        not apply)."""
+        market = self.protocol.market_by_ticker(ticker)
+        if market.status == "settled":
+            call = self.functions.closeSettledPosition(signer.address, market.market_id)
+        else:
+            call = self.functions.closePosition(market.market_id, acceptable_price, deadline)
         before = self.chain.guard(lambda: self.chain.w3.eth.get_balance(signer.address))
-        receipt = self.chain.transact(self.functions.closePosition(market_id, max_slippage), signer)
+        receipt = self.chain.transact(call, signer)
         after = self.chain.guard(lambda: self.chain.w3.eth.get_balance(signer.address))
         gas_cost = receipt["gasUsed"] * receipt["effectiveGasPrice"]
         return {"received": after - before + gas_cost, "block": receipt["blockNumber"]}
+
+    def auto_deleverage(self, account: str, ticker: str, keeper: LocalAccount) -> dict:
+        receipt = self.chain.transact(self.functions.autoDeleverage(account, self.market_id(ticker)), keeper)
+        return {"block": receipt["blockNumber"], "gasUsed": receipt["gasUsed"]}
 
     def add_margin(self, ticker: str, amount: int, signer: LocalAccount) -> PositionView:
         self.chain.transact(self.functions.addMargin(self.market_id(ticker)), signer, value=amount)
@@ -81,11 +112,11 @@ class Trading:
 
     @staticmethod
     def _view(ticker: str, info: tuple) -> PositionView:
-        (_, _, _, size, entry, notional, margin, funding, interest, mark, pnl, equity, ratio, leverage, liq_price,
-         status, _) = info  # fmt: skip
+        (_, _, _, size, entry, notional, margin, funding, interest, mark, spot, pnl, equity, ratio, leverage,
+         liq_price, status, _) = info  # fmt: skip
         if size == 0:
             raise InputError(f"no open position in {ticker}")
         return PositionView(
-            ticker, "long" if size > 0 else "short", size, entry, notional, margin, funding, interest, mark, pnl,
-            equity, ratio, leverage, liq_price, LIQUIDATION_STATUS[status],
+            ticker, "long" if size > 0 else "short", size, entry, notional, margin, funding, interest, mark, spot,
+            pnl, equity, ratio, leverage, liq_price, LIQUIDATION_STATUS[status],
         )  # fmt: skip

@@ -101,16 +101,32 @@ MARKET: tuple[Param, ...] = (
     Param("max_funding_rate_8h", _MP + "maxFundingRate8h", "fraction-8h", "Max funding rate per 8 hours, 0..2%.",
           "max funding per 8h", (0, 2 * WAD // 100), (None, _b("MAX_MAX_FUNDING_RATE_8H")), "FUNDING-BOUNDS",
           column="max fund/8h"),
-    Param("price_band", _MP + "priceBand", "fraction", "Max oracle move per price update, 1%..50%.", "price band",
-          (WAD // 100, WAD // 2), (_b("MIN_PRICE_BAND"), _b("MAX_PRICE_BAND")), "PRICE-BAND-BOUNDS",
-          column="px band"),
     Param("max_open_interest", _MP + "maxOpenInterestPerSide", "tao",
-          "Max open interest per side (TAO notional), above 0.", "max OI per side",
-          (1, 2**128 - 1), (_b("MIN_MAX_OPEN_INTEREST"), _b("MAX_MAX_OPEN_INTEREST")), column="max OI (TAO)"),
+          "Max open interest per side (TAO notional at the reference price), above 0.", "max OI per side",
+          (1, 2**96 - 1), (_b("MIN_MAX_OPEN_INTEREST"), _b("MAX_MAX_OPEN_INTEREST")), column="max OI (TAO)"),
     Param("min_pool_tao", _MP + "liquidityThreshold", "tao",
           "The liquidity threshold: below this pool TAO reserve the market accepts only closes (alpha markets).",
-          "liquidity threshold", (1, 2**128 - 1), (_b("MIN_LIQUIDITY_THRESHOLD"), _b("MAX_LIQUIDITY_THRESHOLD")),
+          "liquidity threshold", (1, 2**96 - 1), (_b("MIN_LIQUIDITY_THRESHOLD"), _b("MAX_LIQUIDITY_THRESHOLD")),
           place="oracle", column="min pool (TAO)", alpha_only=True),
+    Param("reference_period", _MP + "referencePeriod", "duration",
+          "Period P of the reference price, the time-weighted EMA that fills and margin checks read beside the spot "
+          "(alpha markets; an index market's reference is its oracle's EMA), 60 s..1 day.", "reference period",
+          (60, 86_400), (_b("MIN_REFERENCE_PERIOD"), _b("MAX_REFERENCE_PERIOD")), "REFERENCE-PERIOD-BOUNDS",
+          column="ref period"),
+    Param("divergence_limit", _MP + "divergenceLimit", "fraction",
+          "Opens are refused while the spot stands further than this from the reference price, 0.5%..25%.",
+          "divergence limit", (WAD // 200, WAD // 4), (_b("MIN_DIVERGENCE_LIMIT"), _b("MAX_DIVERGENCE_LIMIT")),
+          "DIVERGENCE-LIMIT-BOUNDS", column="diverge"),
+    Param("oi_depth_ratio", _MP + "oiDepthRatio", "fraction",
+          "Depth cap: open interest per side at most this share of the pool's TAO reserve (alpha markets), "
+          "0.1%..50%.", "depth cap (of pool TAO)", (WAD // 1000, WAD // 2),
+          (_b("MIN_OI_DEPTH_RATIO"), _b("MAX_OI_DEPTH_RATIO")), "OI-DEPTH-RATIO-BOUNDS", column="depth cap",
+          alpha_only=True),
+    Param("depth_factor", _MP + "depthFactor", "leverage",
+          "Skew impact depth factor: a fill moving the skew from s0 to s1 pays max(0, s1^2 - s0^2) / 2D, D being the "
+          "pool's TAO reserve (the vault's reserves for an index market) times this, 0.1..100.", "depth factor",
+          (WAD // 10, 100 * WAD), (_b("MIN_DEPTH_FACTOR"), _b("MAX_DEPTH_FACTOR")), "DEPTH-FACTOR-BOUNDS",
+          column="depth x"),
 )  # fmt: skip
 
 #: The protocol-wide parameters of a protocol-params proposal (dotted keys are nested in the file).
@@ -138,6 +154,28 @@ PROTOCOL: tuple[Param, ...] = (
           (WAD, 2**96 - 1), (_c("MIN_COLLATERAL_CAP"), _c("MAX_COLLATERAL_CAP"))),
     Param("collateral_cap_total", "setCollateralCaps.globalCap", "tao", "Most margin all traders together may hold.",
           "collateral cap in total", (WAD, 2**96 - 1), (_c("MIN_COLLATERAL_CAP"), _c("MAX_COLLATERAL_CAP"))),
+    Param("min_margin", "setRiskParams.minMargin", "tao",
+          "A position's min margin, from the min keeper fee to 10 TAO.", "min margin per position",
+          (0, 10 * WAD), (None, _c("MAX_MIN_MARGIN"))),
+    Param("min_keeper_fee", "setRiskParams.minKeeperFee", "tao",
+          "A liquidation pays its keeper at least this, from the insurance fund when the fee share is smaller, "
+          "0..1 TAO.", "min keeper fee", (0, WAD), (None, _c("MAX_MIN_KEEPER_FEE"))),
+    Param("max_pnl_factor", "setRiskParams.maxPnlFactor", "fraction",
+          "Cap on the traders' unrealized profit per market, of the vault's reserves: above it anyone may "
+          "auto-deleverage, 1%..90%.", "max PnL factor", (WAD // 100, 9 * WAD // 10),
+          (_c("MIN_MAX_PNL_FACTOR"), _c("MAX_MAX_PNL_FACTOR"))),
+    Param("max_profit_multiple", "setRiskParams.maxProfitMultiple", "leverage",
+          "Cap on a position's realized profit, as a multiple of the margin closed, 1x..18x.", "max profit multiple",
+          (WAD, 18 * WAD), (_c("MIN_MAX_PROFIT_MULTIPLE"), _c("MAX_MAX_PROFIT_MULTIPLE"))),
+    Param("settle_after", "setOracleParams.settleAfter", "duration",
+          "After its price source has failed this long, anyone may settle a market, 10 minutes..7 days.",
+          "settle after failing", (600, 7 * 86_400), (_c("MIN_SETTLE_AFTER"), _c("MAX_SETTLE_AFTER"))),
+    Param("index_max_age", "setOracleParams.indexMaxAge", "duration",
+          "An index market accepts no opens while its oracle's last update is older than this, 1 minute..1 day.",
+          "index max age", (60, 86_400), (_c("MIN_INDEX_MAX_AGE"), _c("MAX_INDEX_MAX_AGE"))),
+    Param("max_pause", "setMaxPause.newMaxPause", "duration",
+          "A pause of opens lapses by itself after this long unless governance renews it, 1 hour..30 days.",
+          "max pause", (3_600, 30 * 86_400), (_c("MIN_MAX_PAUSE"), _c("MAX_MAX_PAUSE"))),
 )  # fmt: skip
 
 #: The LP epochs, windows and caps of an lp-window proposal.

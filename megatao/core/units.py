@@ -92,6 +92,20 @@ def parse_fraction(text: str | int | float, what: str = "fraction") -> int:
     return int(wad)
 
 
+def parse_price(text: str | int | float, what: str = "price") -> int:
+    """TAO per unit x 1e18 (the chain's price scale) of a price written as a decimal such as 0.0412 or '0.0412 TAO'."""
+    raw = str(text).strip()
+    if raw.upper().endswith("TAO"):
+        raw = raw[:-3].strip()
+    value = _decimal(raw, what, "a price: write TAO per unit such as 0.0412")
+    if value <= 0:
+        raise InputError(f"{what} '{text}' must be above zero")
+    wad = value * WAD
+    if wad != wad.to_integral_value():
+        raise InputError(f"{what} '{text}' has more precision than 18 decimals")
+    return int(wad)
+
+
 def parse_leverage(text: str | int | float, what: str = "leverage") -> int:
     """WAD (1e18 = 1x) of a leverage written as 3, 2.5 or '3x'."""
     raw = str(text).strip().lower()

@@ -70,7 +70,9 @@ library OracleLogic {
         bool ok;
         uint256 poolWei;
         (ok, p.spot, poolWei) = readAlphaNow(m.netuid);
-        if (ok && first) ok = _sameRegistration(s, m.netuid);
+        // A subnet deregistered and registered again under the netuid starts a new pool, whose price stands far from
+        // the reference: the registration is read when the spot diverges, so a normal update pays nothing for it.
+        if (ok && first && _diverges(p.spot, st.ref, m)) ok = _sameRegistration(s, m.netuid);
         if (!ok) return _fail(marketId, s, st.ref, st.poolWhole * Constants.WAD);
         p.poolTao = Math.min(poolWei, st.poolWhole * Constants.WAD);
         if (first) {
@@ -139,7 +141,7 @@ library OracleLogic {
         bool readable;
         (readable, r.spot, poolWei) = readAlphaNow(m.netuid);
         r.poolTao = Math.min(poolWei, uint256(s.poolTao) * Constants.WAD);
-        r.broken = !readable || !_sameRegistration(s, m.netuid);
+        r.broken = !readable || (_diverges(r.spot, r.storedReferencePrice, m) && !_sameRegistration(s, m.netuid));
         if (!r.broken && r.updatedAt != block.timestamp) {
             uint256 period = m.referencePeriod;
             r.referencePrice = TimeWeightedEma.next(
@@ -260,6 +262,13 @@ library OracleLogic {
     function _isStale(uint256 updatedAt) private view returns (bool) {
         (, uint256 maxAge) = params();
         return block.timestamp > updatedAt + maxAge;
+    }
+
+    /// @dev Whether `spot` stands beyond the market's divergence limit from `ref`; the limit's slot is read only past
+    ///      the smallest limit governance may set.
+    function _diverges(uint256 spot, uint256 ref, MarketStorage.Market storage m) private view returns (bool) {
+        uint256 gap = divergence(spot, ref);
+        return gap > Constants.MIN_DIVERGENCE_LIMIT && gap > m.divergenceLimit;
     }
 
     /// @dev Whether the subnet is still the one listed (its registration block unchanged). A subnet precompile that

@@ -66,6 +66,7 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
         uint256 toKeeper;
         uint256 toInsurance;
         uint256 toVault;
+        uint256 minKeeperFee;
     }
 
     /// @inheritdoc ModuleBase
@@ -123,7 +124,7 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
         FeeStorage.Layout storage fees = FeeStorage.load();
         l.feeRate = fees.liquidationFee;
         l.keeperShare = fees.liquidationKeeperShare;
-        l.insuranceShare = fees.liquidationInsuranceShare;
+        (l.insuranceShare, l.minKeeperFee) = (fees.liquidationInsuranceShare, fees.minKeeperFee);
         if (l.funding != 0 || l.interest != 0) {
             emit IPositionModule.PositionSettled(l.positionId, l.funding, l.interest);
         }
@@ -281,7 +282,7 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
         returns (uint256 minMargin, uint256 minKeeperFee, uint256 maxPnlFactor, uint256 maxProfitMultiple)
     {
         VaultStorage.RiskParams storage risk = VaultStorage.load().risk;
-        return (risk.minMargin, risk.minKeeperFee, risk.maxPnlFactor, risk.maxProfitMultiple);
+        return (risk.minMargin, FeeStorage.load().minKeeperFee, risk.maxPnlFactor, risk.maxProfitMultiple);
     }
 
     /// @inheritdoc ILiquidationModule
@@ -301,9 +302,9 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
         );
         // Each at most 18e18 (checked above), below 2^64.
         // forge-lint: disable-next-line(unsafe-typecast)
-        VaultStorage.load().risk = VaultStorage.RiskParams(
-            uint64(minMargin), uint64(minKeeperFee), uint64(maxPnlFactor), uint64(maxProfitMultiple)
-        );
+        VaultStorage.load().risk =
+            VaultStorage.RiskParams(uint64(minMargin), uint64(maxPnlFactor), uint64(maxProfitMultiple));
+        FeeStorage.load().minKeeperFee = uint64(minKeeperFee);
         emit RiskParamsSet(minMargin, minKeeperFee, maxPnlFactor, maxProfitMultiple);
     }
 
@@ -427,7 +428,7 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
     function _finish(Liquidation memory l, address keeper, address account, uint256 toTrader) private {
         VaultLogic.bookLiquidationFee(l.toInsurance, l.toVault);
         emit LiquidationFeeBooked(l.positionId, l.toKeeper, l.toInsurance, l.toVault);
-        uint256 floor = VaultStorage.load().risk.minKeeperFee;
+        uint256 floor = l.minKeeperFee;
         if (l.toKeeper < floor) {
             uint256 topUp = VaultLogic.takeFromInsurance(floor - l.toKeeper);
             if (topUp != 0) {

@@ -80,10 +80,10 @@ contract VaultModule is IVaultModule, ModuleBase, ReentrancyGuardTransient {
         v.globalCollateralCap = uint96(Constants.MAX_COLLATERAL_CAP);
         v.risk = VaultStorage.RiskParams({
             minMargin: uint64(Constants.GENESIS_MIN_MARGIN),
-            minKeeperFee: uint64(Constants.GENESIS_MIN_KEEPER_FEE),
             maxPnlFactor: uint64(Constants.GENESIS_MAX_PNL_FACTOR),
             maxProfitMultiple: uint64(Constants.GENESIS_MAX_PROFIT_MULTIPLE)
         });
+        f.minKeeperFee = uint64(Constants.GENESIS_MIN_KEEPER_FEE);
         emit VaultInitialized(VERSION);
         emit TradingFeeSplitSet(
             Constants.GENESIS_TRADING_FEE_INSURANCE_SHARE, Constants.GENESIS_TRADING_FEE_REFERRAL_SHARE

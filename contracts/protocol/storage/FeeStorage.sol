@@ -14,9 +14,11 @@ library FeeStorage {
         uint64 tradingReferralShare;
         uint64 liquidationFee;
         uint64 liquidationKeeperShare;
-        /// @dev Slot 1 (gov): the rest of the liquidation-fee split; the three shares sum to 100%.
+        /// @dev Slot 1 (gov), read by every liquidation: the rest of the liquidation-fee split (the three shares sum to
+        ///      100%) and the least a liquidation pays its keeper, wei (the insurance fund tops the fee share up to it).
         uint64 liquidationInsuranceShare;
         uint64 liquidationVaultShare;
+        uint64 minKeeperFee;
     }
 
     /// @dev The namespace id.

@@ -40,12 +40,11 @@ library VaultStorage {
         RiskParams risk;
     }
 
-    /// @dev The risk parameters: a position's min margin and a liquidation's min keeper payment (wei), the cap on the
-    ///      traders' unrealized profit per market (WAD of the reserves) and on a position's realized profit (WAD
-    ///      multiple of its margin).
+    /// @dev The risk parameters: a position's min margin (wei), the cap on the traders' unrealized profit per market
+    ///      (WAD of the reserves) and on a position's realized profit (WAD multiple of its margin). The min keeper fee,
+    ///      which liquidations read beside the fee split, is `FeeStorage.minKeeperFee`.
     struct RiskParams {
         uint64 minMargin;
-        uint64 minKeeperFee;
         uint64 maxPnlFactor;
         uint64 maxProfitMultiple;
     }

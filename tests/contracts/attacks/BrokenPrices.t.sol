@@ -14,6 +14,7 @@ import {IMarketErrors} from "../../../contracts/libraries/errors/MarketErrors.so
 import {ILiquidationErrors} from "../../../contracts/libraries/errors/LiquidationErrors.sol";
 import {PositionInfo} from "../../../contracts/interfaces/IPositionViewModule.sol";
 import {MarketId, MarketStatus} from "../../../contracts/types/MarketId.sol";
+import {OraclePrices} from "../../../contracts/interfaces/IOracleModule.sol";
 
 contract BrokenPricesTest is AttackFixture {
     MarketId internal lium;
@@ -73,8 +74,11 @@ contract BrokenPricesTest is AttackFixture {
         _assertSolvent();
     }
 
+    /// A new subnet registered under netuid 64 starts a pool of its own, priced far from the market's reference: the
+    /// divergence makes the update read the registration block, and the market fails.
     function test_reRegisteredSubnet_settledByAnyoneAfterSettleAfter() public {
-        subnets.setNetworkRegistrationBlock(CHUTES, uint64(block.number)); // a new subnet under netuid 64
+        subnets.setNetworkRegistrationBlock(CHUTES, uint64(block.number));
+        alpha.setPool(CHUTES, 1_000e9, 1_000_000e9, Bittensor.MECHANISM_DYNAMIC); // the new subnet's pool: 0.001
         _nextBlock(12);
         protocol.poke(chutes);
         (uint256 settlementPrice,) = protocol.referencePrice(chutes);
@@ -107,6 +111,20 @@ contract BrokenPricesTest is AttackFixture {
         protocol.closeSettledPosition(bob, chutes);
         assertEq(protocol.activeMarkets().length, 0, "out of the LP valuation");
         _assertSolvent();
+    }
+
+    /// Within the divergence limit the registration is not read (a normal update pays nothing for it): a subnet
+    /// re-registered at the same price level trades on until its price leaves the limit or governance settles it.
+    function test_reRegisteredSubnetAtTheSamePrice_isReadOnlyOnDivergence() public {
+        subnets.setNetworkRegistrationBlock(CHUTES, uint64(block.number));
+        _nextBlock(12);
+        protocol.poke(chutes);
+        OraclePrices memory p = protocol.oraclePrices(chutes);
+        assertFalse(p.broken);
+        _setChutesPrice(CHUTES_PRICE * 2);
+        _nextBlock(12);
+        protocol.poke(chutes);
+        assertTrue(protocol.oraclePrices(chutes).broken, "read once the price diverged");
     }
 
     function test_RevertWhen_closingSettledPositionOfAnActiveMarket() public {

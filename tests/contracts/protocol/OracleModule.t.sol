@@ -261,6 +261,7 @@ contract OracleModuleTest is ProtocolFixture {
     function test_poke_aReRegisteredSubnetFails() public {
         _nextBlock(12);
         subnets.setNetworkRegistrationBlock(CHUTES, uint64(block.number)); // deregistered and registered again
+        _setSpot(0.004e18); // its new pool, far from the reference
         protocol.poke(chutes);
         assertTrue(protocol.oraclePrices(chutes).broken, "a new subnet under the old netuid");
         assertEq(_ref(chutes), CHUTES_PRICE, "the last good reference stands");
