@@ -5,7 +5,7 @@ import {MarketId} from "../types/MarketId.sol";
 import {MarginMath} from "../libraries/math/MarginMath.sol";
 import {ILiquidationErrors} from "../libraries/errors/LiquidationErrors.sol";
 
-/// @title Liquidations, auto-deleveraging and the closing of settled markets (docs/protocol.md sections 3a and 5).
+/// @title Liquidations and auto-deleveraging (docs/protocol.md section 5).
 /// @notice Anyone liquidates a position that is under water at both the spot and the reference price: its margin ratio
 ///         (on its entry notional) at the better of the two for it is below MM + band. Pushing spot alone can never
 ///         liquidate anyone. The position closes at the reference price (the mark), with no slippage, impact or
@@ -48,18 +48,6 @@ interface ILiquidationModule is ILiquidationErrors {
         uint256 payout
     );
 
-    /// @notice A position of settled market `marketId` closed at the settlement `price`, realizing `realizedPnl` and
-    ///         paying `payout` to the trader, with no fee.
-    event SettledPositionClosed(
-        bytes32 indexed positionId,
-        address indexed account,
-        MarketId indexed marketId,
-        int256 size,
-        uint256 price,
-        int256 realizedPnl,
-        uint256 payout
-    );
-
     /// @notice New risk parameters.
     event RiskParamsSet(uint256 minMargin, uint256 minKeeperFee, uint256 maxPnlFactor, uint256 maxProfitMultiple);
 
@@ -81,11 +69,6 @@ interface ILiquidationModule is ILiquidationErrors {
     ///         profitable first); its profit is capped at the max profit multiple of the margin closed.
     /// @return sizeClosed The size closed, signed like the position.
     function autoDeleverage(address account, MarketId marketId) external returns (int256 sizeClosed);
-
-    /// @notice Closes `account`'s position in settled market `marketId` at the settlement price, with no fee; funding
-    ///         and interest stop at the settlement. Anyone; the equity goes to the trader (credited if the transfer
-    ///         fails), bad debt to the insurance fund then the vault.
-    function closeSettledPosition(address account, MarketId marketId) external;
 
     /// @notice Where `account`'s position in `marketId` stands now (`None` also when there is no position).
     function liquidationStatus(address account, MarketId marketId) external view returns (MarginMath.LiquidationStatus);

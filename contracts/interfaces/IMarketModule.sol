@@ -80,6 +80,18 @@ interface IMarketModule is IMarketErrors {
     ///         `closeSettledPosition`, with no fee.
     event MarketSettledAt(MarketId indexed marketId, uint256 price, address by);
 
+    /// @notice A position of settled market `marketId` closed at the settlement `price`, realizing `realizedPnl` and
+    ///         paying `payout` to the trader, with no fee.
+    event SettledPositionClosed(
+        bytes32 indexed positionId,
+        address indexed account,
+        MarketId indexed marketId,
+        int256 size,
+        uint256 price,
+        int256 realizedPnl,
+        uint256 payout
+    );
+
     /// @notice Lists a market. Owner only.
     /// @dev Checks, each with its own error: the ticker's format (`InvalidTicker`); the netuid for the kind (root
     ///      excluded: `InvalidNetuid`) and the index oracle for the kind (`InvalidIndexOracle`); every parameter
@@ -103,9 +115,14 @@ interface IMarketModule is IMarketErrors {
     ///         failed for `settleAfter` consecutive seconds. Its reference price is updated first if the source works,
     ///         then frozen as the settlement price; funding and interest accrue to now and stop; the status becomes
     ///         `Settled` for good. Its positions then close at that price, with no fee, through
-    ///         `ILiquidationModule.closeSettledPosition`; the LPs' equity values them at it.
+    ///         `closeSettledPosition`; the LPs' equity values them at it.
     /// @return price The settlement price.
     function settleMarket(MarketId marketId) external returns (uint256 price);
+
+    /// @notice Closes `account`'s position in settled market `marketId` at the settlement price, with no fee; funding
+    ///         and interest stop at the settlement. Anyone; the equity goes to the trader (credited if the transfer
+    ///         fails), bad debt to the insurance fund then the vault.
+    function closeSettledPosition(address account, MarketId marketId) external;
 
     /// @notice Everything about a listed market. Reverts `MarketNotListed` otherwise.
     function market(MarketId marketId) external view returns (MarketInfo memory);

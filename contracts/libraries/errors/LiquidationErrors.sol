@@ -26,9 +26,6 @@ interface ILiquidationErrors {
         uint256 sideNotional
     );
 
-    /// @notice `marketId` is not settled: its positions close through the position module.
-    error MarketNotSettled(MarketId marketId);
-
     /// @notice A risk parameter outside its bounds: `parameter` names it, `value` is the one given.
     error RiskParamOutOfBounds(bytes32 parameter, uint256 value, uint256 min, uint256 max);
 

@@ -78,4 +78,7 @@ interface IMarketErrors {
     /// @notice Market `marketId` is settled: its positions close through `closeSettledPosition` at the settlement
     ///         price.
     error MarketSettled(MarketId marketId);
+
+    /// @notice `marketId` is not settled: its positions close through the position module.
+    error MarketNotSettled(MarketId marketId);
 }

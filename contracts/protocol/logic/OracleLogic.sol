@@ -140,7 +140,8 @@ library OracleLogic {
         uint256 poolWei;
         bool readable;
         (readable, r.spot, poolWei) = readAlphaNow(m.netuid);
-        r.poolTao = Math.min(poolWei, uint256(s.poolTao) * Constants.WAD);
+        // An unreadable pool keeps the last good depth, as a trade measures it (`_fail`).
+        r.poolTao = readable ? Math.min(poolWei, uint256(s.poolTao) * Constants.WAD) : uint256(s.poolTao) * Constants.WAD;
         r.broken = !readable || (_diverges(r.spot, r.storedReferencePrice, m) && !_sameRegistration(s, m.netuid));
         if (!r.broken && r.updatedAt != block.timestamp) {
             uint256 period = m.referencePeriod;

@@ -61,6 +61,14 @@ library PositionLogic {
         return PositionMath.notional(p.size, p.entryPrice);
     }
 
+    /// @notice The notional a position's margin ratio is measured on (docs/protocol.md section 5): its entry notional,
+    ///         and for a short the larger of that and its size at the mark, so that a pump does not leave it
+    ///         under-margined.
+    function marginNotional(int256 size, uint256 entryNotional_, uint256 mark) internal pure returns (uint256) {
+        if (size >= 0) return entryNotional_;
+        return Math.max(entryNotional_, PositionMath.notional(size, mark));
+    }
+
     /// @notice Counts a new position in its account (at most 50).
     function addToAccount(address account) internal {
         MarginStorage.Account storage a = MarginStorage.load().accounts[account];
@@ -176,7 +184,8 @@ library PositionLogic {
         r.spotPrice = prices.broken || prices.spot == 0 ? r.markPrice : prices.spot;
         r.unrealizedPnl = PositionMath.pnl(size, r.entryPrice, r.markPrice);
         r.equity = MarginMath.equity(r.margin, r.unrealizedPnl, r.accruedFunding, r.accruedInterest);
-        r.marginRatio = MarginMath.marginRatio(r.equity, r.entryNotional);
+        uint256 notional = marginNotional(size, r.entryNotional, r.markPrice);
+        r.marginRatio = MarginMath.marginRatio(r.equity, notional);
         uint256 mm = m.maintenanceMargin;
         uint256 start = prices.blockStartReferencePrice;
         uint256 best = size > 0
@@ -186,13 +195,20 @@ library PositionLogic {
             r.margin, PositionMath.pnl(size, r.entryPrice, best), r.accruedFunding, r.accruedInterest
         );
         r.liquidationStatus =
-            MarginMath.status(MarginMath.marginRatio(bestEquity, r.entryNotional), mm, m.partialLiquidationBand);
+            MarginMath.status(MarginMath.marginRatio(bestEquity, notional), mm, m.partialLiquidationBand);
         int256 net = r.margin.toInt256() - r.accruedFunding - r.accruedInterest.toInt256();
         if (net > 0) {
             // Net > 0 in this branch.
             // forge-lint: disable-next-line(unsafe-typecast)
             r.leverage = PositionMath.leverage(r.entryNotional, uint256(net));
-            r.liquidationPrice = MarginMath.liquidationPrice(r.entryPrice, r.leverage, mm, size > 0);
+            // A short's margin ratio counts its notional at the mark once above entry: its liquidation price is
+            // where that ratio reaches MM (below the published formula's, which counts the entry notional).
+            r.liquidationPrice = size > 0
+                ? MarginMath.liquidationPrice(r.entryPrice, r.leverage, mm, true)
+                : Math.min(
+                    MarginMath.liquidationPrice(r.entryPrice, r.leverage, mm, false),
+                    MarginMath.liquidationPriceAtMark(size, r.entryPrice, net, mm)
+                );
         } else {
             r.leverage = type(uint256).max;
             r.liquidationPrice = size > 0 ? type(uint256).max : 0;

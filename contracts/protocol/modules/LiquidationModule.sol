@@ -39,7 +39,7 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
     /// @notice This module's id in the entry contract's registry.
     bytes32 public constant MODULE_ID = "liquidation";
 
-    /// @dev An auto-deleveraging's or a settled close's figures (memory, against stack depth).
+    /// @dev An auto-deleveraging's figures (memory, against stack depth).
     struct Exit {
         bytes32 positionId;
         int256 size;
@@ -67,6 +67,8 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
         uint256 toInsurance;
         uint256 toVault;
         uint256 minKeeperFee;
+        /// @dev What its margin ratio is measured on (`PositionLogic.marginNotional`).
+        uint256 marginNotional;
     }
 
     /// @inheritdoc ModuleBase
@@ -76,16 +78,15 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
 
     /// @inheritdoc ModuleBase
     function exportedSelectors() external pure virtual override returns (bytes4[] memory selectors) {
-        selectors = new bytes4[](9);
+        selectors = new bytes4[](8);
         selectors[0] = ILiquidationModule.liquidate.selector;
         selectors[1] = ILiquidationModule.liquidationStatus.selector;
         selectors[2] = ILiquidationModule.liquidationParams.selector;
         selectors[3] = ILiquidationModule.setLiquidationFee.selector;
         selectors[4] = ILiquidationModule.setLiquidationFeeSplit.selector;
         selectors[5] = ILiquidationModule.autoDeleverage.selector;
-        selectors[6] = ILiquidationModule.closeSettledPosition.selector;
-        selectors[7] = ILiquidationModule.riskParams.selector;
-        selectors[8] = ILiquidationModule.setRiskParams.selector;
+        selectors[6] = ILiquidationModule.riskParams.selector;
+        selectors[7] = ILiquidationModule.setRiskParams.selector;
     }
 
     /// @inheritdoc ILiquidationModule
@@ -107,6 +108,7 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
         // Both outcomes (partial and full) settle the funding.
         LpLogic.settleFunding(marketId, l.size > 0, l.funding);
         uint256 price = c.prices.ref;
+        l.marginNotional = PositionLogic.marginNotional(l.size, l.notional, price);
         l.equity = MarginMath.equity(l.margin, PositionMath.pnl(l.size, p.entryPrice, price), l.funding, l.interest);
         // Liquidatable only when under water at both prices: the status at the better one for the trader.
         int256 best = MarginMath.marginRatio(
@@ -116,7 +118,7 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
                 l.funding,
                 l.interest
             ),
-            l.notional
+            l.marginNotional
         );
         MarginMath.LiquidationStatus status =
             MarginMath.status(best, c.params.maintenanceMargin, c.params.partialLiquidationBand);
@@ -133,7 +135,7 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
             uint256 closeAbs = LiquidationMath.partialCloseSize(
                 l.sizeAbs,
                 l.equity,
-                l.notional,
+                l.marginNotional,
                 uint256(c.params.maintenanceMargin) + c.params.partialLiquidationBand
                     + Constants.PARTIAL_LIQUIDATION_TARGET_BUFFER,
                 l.feeRate
@@ -189,35 +191,6 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
         emit AutoDeleveraged(e.positionId, account, marketId, msg.sender, sizeClosed, e.price, e.pnl, e.payout);
         VaultLogic.updateCircuitBreaker();
         VaultLogic.payOut(account, e.payout, VaultLogic.TRADER_PAYOUT_GAS);
-    }
-
-    /// @inheritdoc ILiquidationModule
-    function closeSettledPosition(address account, MarketId marketId) external onlyDelegateCall nonReentrant {
-        MarketStorage.Market storage m = MarketStorage.listed(marketId);
-        if (m.status != MarketStatus.Settled) revert MarketNotSettled(marketId);
-        Exit memory e;
-        PositionStorage.Position storage p;
-        (e.positionId, p) = PositionLogic.existing(account, marketId);
-        TradingLogic.Context memory c = TradingLogic.settled(marketId);
-        e.price = c.prices.ref;
-        e.size = p.size;
-        uint256 margin = p.margin;
-        e.notional = PositionLogic.entryNotional(p);
-        (int256 funding, uint256 interest) =
-            AccrualLogic.owed(p, e.notional, FundingStorage.load().markets[marketId].index, c.interestIndex);
-        LpLogic.settleFunding(marketId, e.size > 0, funding);
-        if (funding != 0 || interest != 0) emit IPositionModule.PositionSettled(e.positionId, funding, interest);
-        e.pnl = TradingLogic.capProfit(PositionMath.pnl(e.size, p.entryPrice, e.price), margin);
-
-        PositionLogic.removeFromAccount(account);
-        PositionLogic.setMargin(account, p, margin, 0);
-        delete PositionStorage.load().positions[e.positionId];
-        TradingLogic.updateOpenInterest(c, e.size > 0, e.notional, 0, SignedMath.abs(e.size), 0);
-        (e.payout,) =
-            VaultLogic.exit(e.positionId, margin, margin.toInt256() + e.pnl - funding - interest.toInt256());
-        emit SettledPositionClosed(e.positionId, account, marketId, e.size, e.price, e.pnl, e.payout);
-        VaultLogic.updateCircuitBreaker();
-        VaultLogic.payOut(account, e.payout, msg.sender == account ? VaultLogic.ALL_GAS : VaultLogic.TRADER_PAYOUT_GAS);
     }
 
     /// @inheritdoc ILiquidationModule

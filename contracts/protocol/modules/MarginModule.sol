@@ -68,7 +68,7 @@ contract MarginModule is IMarginModule, ModuleBase, ReentrancyGuardTransient {
             msg.sender,
             marketId,
             newMargin.toInt256() + (pnl < 0 ? pnl : int256(0)),
-            notional,
+            PositionLogic.marginNotional(p.size, notional, c.prices.ref),
             Math.max(initialMargin, uint256(c.params.maintenanceMargin) + c.params.partialLiquidationBand)
         );
 

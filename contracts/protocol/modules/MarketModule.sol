@@ -2,6 +2,15 @@
 pragma solidity 0.8.30;
 
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
+import {IPositionModule} from "../../interfaces/IPositionModule.sol";
+import {PositionMath} from "../../libraries/math/PositionMath.sol";
+import {PositionStorage} from "../storage/PositionStorage.sol";
+import {AccrualLogic} from "../logic/AccrualLogic.sol";
+import {LpLogic} from "../logic/LpLogic.sol";
+import {PositionLogic} from "../logic/PositionLogic.sol";
+import {VaultLogic} from "../logic/VaultLogic.sol";
 import {MarketId, MarketIdLibrary, MarketKind, MarketStatus} from "../../types/MarketId.sol";
 import {IMarketModule, MarketParams, MarketListing, MarketInfo} from "../../interfaces/IMarketModule.sol";
 import {IIndexOracle} from "../../interfaces/IOracleModule.sol";
@@ -18,6 +27,8 @@ import {ModuleBase} from "./ModuleBase.sol";
 
 /// @title The market registry module, on the `megatao.storage.market` namespace.
 contract MarketModule is IMarketModule, ModuleBase, ReentrancyGuardTransient {
+    using SafeCast for uint256;
+
     /// @notice This module's id in the entry contract's registry.
     bytes32 public constant MODULE_ID = "market";
 
@@ -28,7 +39,7 @@ contract MarketModule is IMarketModule, ModuleBase, ReentrancyGuardTransient {
 
     /// @inheritdoc ModuleBase
     function exportedSelectors() external pure virtual override returns (bytes4[] memory selectors) {
-        selectors = new bytes4[](9);
+        selectors = new bytes4[](10);
         selectors[0] = IMarketModule.listMarket.selector;
         selectors[1] = IMarketModule.updateMarketParams.selector;
         selectors[2] = IMarketModule.setMarketStatus.selector;
@@ -38,6 +49,7 @@ contract MarketModule is IMarketModule, ModuleBase, ReentrancyGuardTransient {
         selectors[6] = IMarketModule.marketIds.selector;
         selectors[7] = IMarketModule.marketIdByTicker.selector;
         selectors[8] = IMarketModule.settleMarket.selector;
+        selectors[9] = IMarketModule.closeSettledPosition.selector;
     }
 
     // ---------------------------------------------------------------- governance
@@ -123,6 +135,44 @@ contract MarketModule is IMarketModule, ModuleBase, ReentrancyGuardTransient {
         price = s.referencePrice;
         emit MarketStatusSet(marketId, previous, MarketStatus.Settled);
         emit MarketSettledAt(marketId, price, msg.sender);
+    }
+
+    /// @inheritdoc IMarketModule
+    function closeSettledPosition(address account, MarketId marketId) external onlyDelegateCall nonReentrant {
+        MarketStorage.Market storage m = MarketStorage.listed(marketId);
+        if (m.status != MarketStatus.Settled) revert MarketNotSettled(marketId);
+        (bytes32 id, PositionStorage.Position storage p) = PositionLogic.existing(account, marketId);
+        TradingLogic.Context memory c = TradingLogic.settled(marketId);
+        int256 size = p.size;
+        uint256 margin = p.margin;
+        uint256 notional = PositionLogic.entryNotional(p);
+        (int256 pnl, int256 equity) = _settledEquity(id, p, c, notional);
+
+        PositionLogic.removeFromAccount(account);
+        PositionLogic.setMargin(account, p, margin, 0);
+        delete PositionStorage.load().positions[id];
+        TradingLogic.updateOpenInterest(c, size > 0, notional, 0, SignedMath.abs(size), 0);
+        (uint256 payout,) = VaultLogic.exit(id, margin, equity);
+        emit SettledPositionClosed(id, account, marketId, size, c.prices.ref, pnl, payout);
+        VaultLogic.updateCircuitBreaker();
+        VaultLogic.payOut(account, payout, msg.sender == account ? VaultLogic.ALL_GAS : VaultLogic.TRADER_PAYOUT_GAS);
+    }
+
+    /// @dev A settled market's position's PnL at the settlement price (capped) and its equity, its funding (at the
+    ///      frozen index) and interest (to the settlement's index) settled.
+    function _settledEquity(
+        bytes32 id,
+        PositionStorage.Position storage p,
+        TradingLogic.Context memory c,
+        uint256 notional
+    ) private returns (int256 pnl, int256 equity) {
+        (int256 funding, uint256 interest) =
+            AccrualLogic.owed(p, notional, FundingStorage.load().markets[c.marketId].index, c.interestIndex);
+        LpLogic.settleFunding(c.marketId, p.size > 0, funding);
+        if (funding != 0 || interest != 0) emit IPositionModule.PositionSettled(id, funding, interest);
+        uint256 margin = p.margin;
+        pnl = TradingLogic.capProfit(PositionMath.pnl(p.size, p.entryPrice, c.prices.ref), margin);
+        equity = margin.toInt256() + pnl - funding - interest.toInt256();
     }
 
     // ---------------------------------------------------------------- views

@@ -91,9 +91,7 @@ abstract contract PositionTrading is IPositionErrors, ModuleBase, ReentrancyGuar
         f.margin = _marginAfter(msg.value, f);
         uint256 notional = PositionMath.notional(f.size, f.price);
         TradingLogic.checkIncrease(c, isLong, SignedMath.abs(f.size));
-        _checkHealthy(
-            c, f.margin.toInt256() + PositionMath.pnl(f.size, f.price, TradingLogic.favourablePrice(c, isLong)), notional
-        );
+        _checkHealthy(c, f.size, f.price, f.margin, notional);
 
         PositionLogic.addToAccount(msg.sender);
         p.size = f.size.toInt112();
@@ -136,12 +134,7 @@ abstract contract PositionTrading is IPositionErrors, ModuleBase, ReentrancyGuar
         }
         g.newMargin = _marginAfter(marginBeforeFee, f);
         TradingLogic.checkIncrease(c, isLong, SignedMath.abs(f.size));
-        _checkHealthy(
-            c,
-            g.newMargin.toInt256()
-                + PositionMath.pnl(g.newSize, g.entryPrice, TradingLogic.favourablePrice(c, isLong)),
-            g.newNotional
-        );
+        _checkHealthy(c, g.newSize, g.entryPrice, g.newMargin, g.newNotional);
 
         p.size = g.newSize.toInt112();
         p.entryPrice = g.entryPrice.toUint96();
@@ -258,13 +251,21 @@ abstract contract PositionTrading is IPositionErrors, ModuleBase, ReentrancyGuar
         if (p.lastIncreaseBlock == block.number) revert SameBlockAsIncrease(msg.sender, marketId);
     }
 
-    /// @dev Reverts unless a position of `equity` on `notional` is out of the liquidation band (MR >= MM + band).
-    function _checkHealthy(TradingLogic.Context memory c, int256 equity, uint256 notional) private view {
+    /// @dev Reverts unless a position of `size` entered at `entryPrice` with `margin` (entry notional `notional`) is
+    ///      out of the liquidation band: MR >= MM + band, measured as a liquidation measures it.
+    function _checkHealthy(
+        TradingLogic.Context memory c,
+        int256 size,
+        uint256 entryPrice,
+        uint256 margin,
+        uint256 notional
+    ) private view {
+        int256 pnl = PositionMath.pnl(size, entryPrice, TradingLogic.favourablePrice(c, size > 0));
         PositionLogic.checkMarginRatio(
             msg.sender,
             c.marketId,
-            equity,
-            notional,
+            margin.toInt256() + pnl,
+            PositionLogic.marginNotional(size, notional, c.prices.ref),
             uint256(c.params.maintenanceMargin) + c.params.partialLiquidationBand
         );
     }

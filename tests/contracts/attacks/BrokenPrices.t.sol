@@ -128,7 +128,7 @@ contract BrokenPricesTest is AttackFixture {
     }
 
     function test_RevertWhen_closingSettledPositionOfAnActiveMarket() public {
-        vm.expectRevert(abi.encodeWithSelector(ILiquidationErrors.MarketNotSettled.selector, chutes));
+        vm.expectRevert(abi.encodeWithSelector(IMarketErrors.MarketNotSettled.selector, chutes));
         protocol.closeSettledPosition(alice, chutes);
     }
 

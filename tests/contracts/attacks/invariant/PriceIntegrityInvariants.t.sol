@@ -10,8 +10,8 @@ import {Bittensor} from "../../../../contracts/libraries/Bittensor.sol";
 
 /// Invariants under any sequence of pool moves, pushes within a block, trades, liquidations and auto-deleveraging
 /// (docs/protocol.md sections 3 and 5): the vault's TAO covers every trader's and LP's claim; no pool move within a
-/// block changes a margin ratio or a reference price as the protocol measures them, nor liquidates anyone healthy when
-/// the block began. Run: forge test --match-path "tests/contracts/attacks/invariant/*".
+/// block changes a margin ratio or a reference price as the protocol measures them, nor liquidates anyone healthy at the
+/// reference when the block began. Run: forge test --match-path "tests/contracts/attacks/invariant/*".
 contract PriceIntegrityInvariantsTest is TradingFixture {
     PriceIntegrityHandler internal handler;
     MarketId internal lium;
