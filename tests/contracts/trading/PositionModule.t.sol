@@ -522,6 +522,31 @@ contract PositionModuleTest is TradingFixture {
         assertGt(price, 0, "a PositionDecreased was emitted");
     }
 
+    /// PROTOCOL.md section 3a: a switched-off precompile freezes nothing. Opens and increases revert
+    /// `OraclePriceUnavailable`; a close fills at the last reference price (less the tier), and its skew impact is
+    /// measured on the last good depth reading (10,000 TAO).
+    function test_closePosition_aSwitchedOffPrecompileClosesAtTheReference() public {
+        _open(bob, chutes, false, 20e18, 2e18); // 40 TAO short
+        bytes32 id = _open(alice, chutes, true, 5e18, 2e18); // 10 TAO long: shrinks the skew
+        int256 shorts = _position(bob, chutes).size;
+        int256 longs = _position(alice, chutes).size;
+        vm.roll(block.number + 1);
+        vm.warp(block.timestamp + 12);
+        alpha.setDisabled(true);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(IPositionErrors.OraclePriceUnavailable.selector, chutes));
+        protocol.increasePosition{value: 1e18}(chutes, 2e18, ANY_BUY_PRICE, block.timestamp);
+        // Closing the long widens the shorts' skew: it pays that impact, on the last depth reading.
+        uint256 impact = _skewImpact(longs + shorts, shorts, CHUTES_PRICE, POOL_TAO);
+        assertGt(impact, 0);
+        vm.getRecordedLogs(); // drops the opens' events (no fee assertion here)
+        vm.expectEmit(address(router));
+        emit IPositionModule.PriceImpactCharged(id, impact);
+        _close(alice, chutes);
+        assertEq(_closeFillPrice(), _sellFill(CHUTES_PRICE), "at the last reference, less the tier");
+        _assertSolvent();
+    }
+
     function test_RevertWhen_closePosition_sameBlock() public {
         _open(alice, chutes, true, 10e18, 2e18);
         vm.prank(alice);
