@@ -64,14 +64,26 @@ contract LiquidationModuleTest is TradingFixture {
         assertEq(opened.margin, 5e18 - 0.0625e18 - impact, "margin after the fee and the impact");
         assertApproxEqAbs(_adverseMove(alice, mtsos), 0.0975e18, 0.001e18);
         PositionInfo memory p = _position(alice, mtsos);
-        indexOracle.setPrice(p.liquidationPrice * 1.001e18 / WAD);
-        assertTrue(protocol.liquidationStatus(alice, mtsos) != MarginMath.LiquidationStatus.Full);
-        indexOracle.setPrice(p.liquidationPrice * 0.999e18 / WAD);
-        assertTrue(protocol.liquidationStatus(alice, mtsos) == MarginMath.LiquidationStatus.Full);
+        _moveMtsosPrice(p.liquidationPrice * 1.001e18 / WAD);
+        assertTrue(protocol.liquidationStatus(alice, mtsos) != MarginMath.LiquidationStatus.Full, "not yet");
+        _moveMtsosPrice(p.liquidationPrice * 0.999e18 / WAD);
+        assertTrue(protocol.liquidationStatus(alice, mtsos) == MarginMath.LiquidationStatus.Full, "past it");
         vm.prank(keeper);
         (bool full,) = protocol.liquidate(alice, mtsos);
         assertTrue(full);
         _assertSolvent();
+    }
+
+    /// Moves the MTSOS index to `price` as a lasting move: a poke in the next block makes it the reference, and a
+    /// block after that starts at it (a position is liquidatable only when under water at the block's starting
+    /// reference too).
+    function _moveMtsosPrice(uint256 price) internal {
+        indexOracle.setPrice(price);
+        vm.roll(block.number + 1);
+        vm.warp(block.timestamp + 12);
+        protocol.poke(mtsos);
+        vm.roll(block.number + 1);
+        vm.warp(block.timestamp + 12);
     }
 
     /// The short mirror: 3x liquidates after a ~23% rise.
