@@ -353,16 +353,28 @@ contract MarketModuleTest is ProtocolFixture {
         );
     }
 
+    /// The caps are stored in 96 bits (the market's flat layout: 7.9e10 TAO, beyond the supply), so `MarketParams`'s
+    /// 128-bit fields are bounded by that size.
     function test_maxOpenInterest_bounds() public {
         MarketParams memory p = _alphaParams();
         p.maxOpenInterestPerSide = 1;
         _assertAccepted(p);
-        p.maxOpenInterestPerSide = type(uint128).max;
+        p.maxOpenInterestPerSide = type(uint96).max;
         _assertAccepted(p);
         p.maxOpenInterestPerSide = 0;
         _assertRejected(
             p,
-            abi.encodeWithSelector(IMarketErrors.MaxOpenInterestOutOfBounds.selector, 0, 1, uint256(type(uint128).max))
+            abi.encodeWithSelector(IMarketErrors.MaxOpenInterestOutOfBounds.selector, 0, 1, uint256(type(uint96).max))
+        );
+        p.maxOpenInterestPerSide = uint128(type(uint96).max) + 1;
+        _assertRejected(
+            p,
+            abi.encodeWithSelector(
+                IMarketErrors.MaxOpenInterestOutOfBounds.selector,
+                uint256(type(uint96).max) + 1,
+                1,
+                uint256(type(uint96).max)
+            )
         );
     }
 
@@ -373,8 +385,16 @@ contract MarketModuleTest is ProtocolFixture {
         p.liquidityThreshold = 0;
         _assertRejected(
             p,
+            abi.encodeWithSelector(IMarketErrors.LiquidityThresholdOutOfBounds.selector, 0, 1, uint256(type(uint96).max))
+        );
+        p.liquidityThreshold = uint128(type(uint96).max) + 1;
+        _assertRejected(
+            p,
             abi.encodeWithSelector(
-                IMarketErrors.LiquidityThresholdOutOfBounds.selector, 0, 1, uint256(type(uint128).max)
+                IMarketErrors.LiquidityThresholdOutOfBounds.selector,
+                uint256(type(uint96).max) + 1,
+                1,
+                uint256(type(uint96).max)
             )
         );
     }

@@ -47,7 +47,8 @@ contract ReferralFeesTest is ReferralFixture {
     // ---------------------------------------------------------------- the example of PROTOCOL.md section 6
 
     /// Margin 5 TAO at 2x: notional 10, fee 0.025. Base tier: discount 5% (0.00125), referrer 10% (0.0025), insurance
-    /// 10% (0.0025), the vault the rest of the 0.02375 charged (0.01875).
+    /// 10% (0.0025), the vault the rest of the 0.02375 charged (0.01875). The skew impact of the open (~0.005) also
+    /// comes out of the margin, to the vault: it is no fee, nothing of it is shared.
     function test_open_referee_routesTheFee() public {
         _bind(bob, ALICE_CODE);
         Snapshot memory s0 = _snap();
@@ -60,17 +61,19 @@ contract ReferralFeesTest is ReferralFixture {
         emit IVaultModule.TradingFeeBooked(id, 0.0025e18, 0.0025e18, 0.01875e18);
         _open(bob, chutes, true, 5e18, 2e18);
         Snapshot memory s1 = _snap();
-        assertEq(protocol.position(bob, chutes).margin, 5e18 - 0.02375e18, "charged 0.02375");
+        uint256 impact = 5e18 - 0.02375e18 - _marginAfterOpen(5e18, 2e18, true, 0.02375e18);
+        assertApproxEqAbs(impact, 0.005e18, 0.00001e18);
+        assertEq(protocol.position(bob, chutes).margin, 5e18 - 0.02375e18 - impact, "charged 0.02375 and the impact");
         assertEq(s1.referrer - s0.referrer, 0.0025e18, "referrer");
         assertEq(s1.v.insuranceFund - s0.v.insuranceFund, 0.0025e18, "insurance");
-        assertEq(s1.v.reserves - s0.v.reserves, 0.01875e18, "vault");
+        assertEq(s1.v.reserves - s0.v.reserves, 0.01875e18 + impact, "vault: its fee share and the impact");
         assertEq(s1.v.referralBalance - s0.v.referralBalance, 0.0025e18, "referral balance");
         assertEq(s1.f.tradingToReferral - s0.f.tradingToReferral, 0.0025e18);
         _assertSolvent();
     }
 
     /// A trader without a referrer, through a frontend: no discount, builder 5% (0.00125), insurance 0.0025, the vault
-    /// 0.02125.
+    /// 0.02125 (and the open's skew impact).
     function test_openWithBuilder_paysTheBuilder() public {
         Snapshot memory s0 = _snap();
         bytes32 id = keccak256(abi.encode(carol, chutes));
@@ -80,9 +83,10 @@ contract ReferralFeesTest is ReferralFixture {
         emit IVaultModule.TradingFeeBooked(id, 0.0025e18, 0.00125e18, 0.02125e18);
         _openWithBuilder(carol, chutes, true, 5e18, 2e18, frontend);
         Snapshot memory s1 = _snap();
-        assertEq(protocol.position(carol, chutes).margin, 4.975e18, "no discount");
+        uint256 margin = _marginAfterOpen(5e18, 2e18, true, 0.025e18);
+        assertEq(protocol.position(carol, chutes).margin, margin, "no discount");
         assertEq(s1.builder - s0.builder, 0.00125e18);
-        assertEq(s1.v.reserves - s0.v.reserves, 0.02125e18);
+        assertEq(s1.v.reserves - s0.v.reserves, 0.02125e18 + (4.975e18 - margin));
         _assertSolvent();
     }
 
@@ -90,8 +94,8 @@ contract ReferralFeesTest is ReferralFixture {
         _bind(bob, ALICE_CODE);
         _openWithBuilder(bob, chutes, true, 5e18, 2e18, frontend);
         vm.roll(block.number + 1);
-        PositionInfo memory p = protocol.position(bob, chutes);
-        uint256 gross = (p.entryNotional * TAKER_FEE + 1e18 - 1) / 1e18;
+        // The fee is on the close's own notional at its execution price (~9.98 TAO), not the entry notional.
+        uint256 gross = _closeFee(protocol.position(bob, chutes).size);
         Snapshot memory s0 = _snap();
         vm.prank(bob);
         protocol.closePositionWithBuilder(chutes, ANY_SELL_PRICE, block.timestamp, frontend);
@@ -183,7 +187,7 @@ contract ReferralFeesTest is ReferralFixture {
         uint256 t1 = block.timestamp;
         _open(bob, chutes, true, 5e18, 2e18);
         assertEq(protocol.referralAccount(bob).discountEndsAt, t1 + 30 days);
-        assertEq(protocol.position(bob, chutes).margin, 5e18 - 0.02375e18);
+        assertEq(protocol.position(bob, chutes).margin, _marginAfterOpen(5e18, 2e18, true, 0.02375e18));
     }
 
     /// A tier change applies to the referrer's referees at once (tiers are read at each trade).
@@ -199,7 +203,7 @@ contract ReferralFeesTest is ReferralFixture {
         uint256 before = _rewards(alice);
         _open(bob, chutes, true, 5e18, 2e18);
         assertEq(_rewards(alice) - before, 0.0075e18, "30% of 0.025");
-        assertEq(protocol.position(bob, chutes).margin, 5e18 - 0.02e18, "20% discount");
+        assertEq(protocol.position(bob, chutes).margin, _marginAfterOpen(5e18, 2e18, true, 0.02e18), "20% discount");
     }
 
     // ---------------------------------------------------------------- claims
@@ -258,7 +262,8 @@ contract ReferralFeesTest is ReferralFixture {
         if (referrerShare + discount > 0.9e18) discount = 0.9e18 - referrerShare;
         uint256 room = 0.9e18 - referrerShare - discount;
         builderShare = bound(builderShare, 0, room < 0.5e18 ? room : 0.5e18);
-        margin = bound(margin, 0.0001e18, 100e18) / 1e9 * 1e9;
+        // From 0.11 TAO: the min margin (0.1 TAO) is kept after the fee.
+        margin = bound(margin, 0.11e18, 100e18) / 1e9 * 1e9;
         leverage = bound(leverage, 1e18, 3e18);
         vm.startPrank(owner);
         protocol.setBuilderFeeShare(0);
@@ -269,15 +274,18 @@ contract ReferralFeesTest is ReferralFixture {
         address b = withBuilder ? frontend : address(0);
 
         uint256 gross = _grossFee(margin, leverage);
-        if (margin * leverage / 1e18 < 1e14) return; // below the minimum notional
         Snapshot memory s0 = _snap();
         _openWithBuilder(bob, chutes, true, margin, leverage, b);
         _checkRouted(s0, gross, referrerShare, discount, withBuilder ? builderShare : 0);
-        assertEq(protocol.position(bob, chutes).margin, margin - (gross - gross * discount / 1e18), "margin");
+        assertEq(
+            protocol.position(bob, chutes).margin,
+            _marginAfterOpen(margin, leverage, true, gross - gross * discount / 1e18),
+            "margin"
+        );
 
         vm.roll(block.number + 1);
-        PositionInfo memory p = protocol.position(bob, chutes);
-        gross = (p.entryNotional * TAKER_FEE + 1e18 - 1) / 1e18;
+        // The close's fee: on its own notional at its execution price.
+        gross = _closeFee(protocol.position(bob, chutes).size);
         s0 = _snap();
         vm.prank(bob);
         protocol.closePositionWithBuilder(chutes, ANY_SELL_PRICE, block.timestamp, b);

@@ -67,6 +67,28 @@ abstract contract ReferralFixture is TradingFixture {
         return (notional * TAKER_FEE + 1e18 - 1) / 1e18;
     }
 
+    /// @dev The taker fee on a close of `size` (either sign) on CHUTES at its listing price, below 50% utilization:
+    ///      on the close's own notional at its execution price (a long sells at the reference less 0.10%, a short
+    ///      buys at it plus 0.10%), rounded up.
+    function _closeFee(int256 size) internal pure returns (uint256) {
+        uint256 price = size > 0 ? _sellFill(CHUTES_PRICE) : _buyFill(CHUTES_PRICE);
+        return (_valueAt(size, price) * TAKER_FEE + 1e18 - 1) / 1e18;
+    }
+
+    /// @dev The margin an open of `margin` at `leverage` on an empty CHUTES book keeps after `charged` (the fee less
+    ///      the referee's discount) and the skew impact of the size it buys (long) or sells (short).
+    function _marginAfterOpen(uint256 margin, uint256 leverage, bool isLong, uint256 charged)
+        internal
+        pure
+        returns (uint256)
+    {
+        uint256 notional = margin * leverage / 1e18;
+        uint256 size = _sizeAt(notional, isLong ? _buyFill(CHUTES_PRICE) : _sellFill(CHUTES_PRICE));
+        // Test values, bounded far below the type limits.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        return margin - charged - _firstChutesImpact(int256(size));
+    }
+
     function _rewards(address who) internal view returns (uint256) {
         return protocol.referralAccount(who).rewards;
     }

@@ -8,13 +8,17 @@ import {InterestMath} from "../../../contracts/libraries/math/InterestMath.sol";
 
 /// Funding and interest through the protocol (PROTOCOL.md section 6).
 contract AccrualTest is TradingFixture {
-    /// Long OI 100 and short OI 60: 0.1875% per 8 h, longs paying; the vault keeps the imbalance.
+    /// Long OI 100 and short OI 60: 0.1875% per 8 h, longs paying; the vault keeps the imbalance. Funding is paid
+    /// on the open interest at entry (the sum of the positions' entry notionals); the caps and utilization count it
+    /// at the mark (size x reference: here 100/1.001 and 60/0.999 after the 0.10% spreads).
     function test_funding_publishedRate() public {
         _open(alice, chutes, true, 50e18, 2e18); // 100 TAO
         _open(bob, chutes, false, 30e18, 2e18); // 60 TAO
         MarketTradingState memory s = protocol.marketTradingState(chutes);
-        assertEq(s.longOpenInterest, 100e18);
-        assertEq(s.shortOpenInterest, 60e18);
+        assertEq(s.longEntryNotional, 100e18);
+        assertEq(s.shortEntryNotional, 60e18);
+        assertEq(s.longOpenInterest, _valueAt(_position(alice, chutes).size, CHUTES_PRICE), "long OI at the mark");
+        assertEq(s.shortOpenInterest, _valueAt(_position(bob, chutes).size, CHUTES_PRICE), "short OI at the mark");
         assertEq(s.fundingRate8h, 0.001875e18);
 
         vm.warp(block.timestamp + 8 hours);
@@ -45,10 +49,15 @@ contract AccrualTest is TradingFixture {
 
     /// Utilization 0.5: 5.01% a year, charged on the entry notional.
     function test_interest_publishedRateAtHalfUtilization() public {
-        _open(alice, chutes, true, 125e18, 2e18);
-        _open(bob, chutes, false, 125e18, 2e18);
+        _open(alice, chutes, true, 125.5e18, 2e18);
+        _open(bob, chutes, false, 125.5e18, 2e18);
         VaultTotals memory t = protocol.vaultTotals();
-        // Fees added ~1.1 TAO to the 1,000 TAO of reserves: u = 500 / 1,001.125.
+        // Open interest at the mark: 251/1.001 + 251/0.999 = 502.0 TAO. The fees' 90% (1.13 TAO) and the long's
+        // impact (its 250.75 TAO at the mark: 250.75^2 / 20,000 = 3.14 TAO) went to the 1,000 TAO of reserves:
+        // u = 502.0 / 1,004.27.
+        uint256 impact = _firstChutesImpact(_position(alice, chutes).size);
+        assertApproxEqAbs(impact, 3.14e18, 0.01e18);
+        assertEq(t.reserves, VAULT_FUNDS + 1.12950e18 + impact);
         assertApproxEqAbs(t.utilization, 0.5e18, 0.0006e18);
         assertEq(t.interestRatePerYear, InterestMath.annualRate(t.utilization));
         assertApproxEqAbs(t.interestRatePerYear, 0.0501e18, 0.00025e18);
@@ -59,7 +68,8 @@ contract AccrualTest is TradingFixture {
 
         vm.warp(block.timestamp + 365 days);
         PositionInfo memory p = _position(alice, chutes);
-        assertApproxEqAbs(p.accruedInterest, 250e18 * t.interestRatePerYear / 1e18, 1);
+        assertEq(p.entryNotional, 251e18);
+        assertApproxEqAbs(p.accruedInterest, 251e18 * t.interestRatePerYear / 1e18, 1);
         assertEq(protocol.vaultTotals().interestIndex, t.interestRatePerYear);
     }
 

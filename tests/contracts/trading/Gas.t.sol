@@ -37,7 +37,8 @@ contract GasScalingTest is TradingFixture {
             address other = address(uint160(0x100000 + i));
             vm.deal(other, 1e18);
             vm.prank(other);
-            large.openPosition{value: 0.01e18}(ids[1 + i % 99], i % 3 != 0, 2e18, i % 3 != 0 ? ANY_BUY_PRICE : ANY_SELL_PRICE, block.timestamp);
+            // 0.11 TAO: above the min margin (0.1 TAO) after the fee.
+            large.openPosition{value: 0.11e18}(ids[1 + i % 99], i % 3 != 0, 2e18, i % 3 != 0 ? ANY_BUY_PRICE : ANY_SELL_PRICE, block.timestamp);
         }
         vm.deal(trader, 100e18);
         vm.roll(block.number + 1);
@@ -73,8 +74,9 @@ contract GasScalingTest is TradingFixture {
             p.openPosition{value: 5e18}(chutes, i % 2 == 0, 2e18, i % 2 == 0 ? ANY_BUY_PRICE : ANY_SELL_PRICE, block.timestamp);
         }
         vm.warp(block.timestamp + 1 hours);
+        // Bob is short: an increase sells, bounded from below.
         vm.prank(bob);
-        p.increasePosition{value: 1e18}(chutes, 2e18, ANY_BUY_PRICE, block.timestamp); // accrues the market
+        p.increasePosition{value: 1e18}(chutes, 2e18, ANY_SELL_PRICE, block.timestamp); // accrues the market
     }
 
     function _call(IMegaTAOProtocol p, uint256 value, bytes memory data) internal returns (uint256) {

@@ -12,39 +12,55 @@ import {IRouterErrors} from "../../../contracts/libraries/errors/RouterErrors.so
 import {Bittensor} from "../../../contracts/libraries/Bittensor.sol";
 import {MarketParams} from "../../../contracts/interfaces/IMarketModule.sol";
 import {MarketId, MarketIdLibrary, MarketStatus} from "../../../contracts/types/MarketId.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {Vm} from "forge-std/Vm.sol";
 
 contract PositionModuleTest is TradingFixture {
     // ---------------------------------------------------------------- open
 
-    /// PROTOCOL.md section 6: margin 5 TAO at 2x, notional 10 TAO, open fee 0.025 TAO, close fee 0.025 TAO.
+    /// PROTOCOL.md section 6: margin 5 TAO at 2x, notional 10 TAO, open fee 0.025 TAO; the close fee is 0.25% of the
+    /// close's own notional at its execution price (0.025 TAO on 10 TAO: here the two 0.10% spreads leave the same
+    /// size worth 9.98 TAO, so 0.02495). The open also pays the skew impact (section 3) out of the margin sent: the
+    /// first 10 TAO long on the 10,000 TAO pool, about 10^2 / (2 x 10,000) = 0.005 TAO.
     function test_openPosition_publishedFees() public {
         bytes32 id = _open(alice, chutes, true, 5e18, 2e18);
         PositionInfo memory p = _position(alice, chutes);
         assertEq(p.positionId, id);
         assertEq(id, keccak256(abi.encode(alice, chutes)));
         assertEq(p.entryNotional, 10e18, "entry notional");
-        assertEq(p.margin, 4.975e18, "margin after the open fee");
+        uint256 impact = _firstChutesImpact(p.size);
+        assertApproxEqAbs(impact, 0.005e18, 0.00001e18, "impact ~0.005 TAO");
+        assertEq(p.margin, 5e18 - 0.025e18 - impact, "margin after the open fee and the impact");
         FeeTotals memory f = _feeTotals();
         assertEq(f.tradingToVault + f.tradingToInsurance + f.tradingToReferral, 0.025e18, "open fee");
         assertEq(f.tradingToInsurance, 0.0025e18, "10% to the insurance fund");
 
         vm.roll(block.number + 1);
         _close(alice, chutes);
+        // The close sells the size at the reference (= spot) less 0.10%; it shrinks the skew, so pays no impact.
+        uint256 closeNotional = _valueAt(p.size, _sellFill(CHUTES_PRICE));
+        uint256 closeFee = Math.mulDiv(closeNotional, 0.0025e18, WAD, Math.Rounding.Ceil);
+        assertApproxEqRel(closeFee, 0.025e18, 0.0021e18, "close fee ~0.025 less the spreads");
         f = _feeTotals();
-        assertEq(f.tradingToVault + f.tradingToInsurance + f.tradingToReferral, 0.05e18, "open + close fee");
+        assertEq(f.tradingToVault + f.tradingToInsurance + f.tradingToReferral, 0.025e18 + closeFee, "open + close fee");
         _assertSolvent();
     }
 
     function test_openPosition_storesPositionAndEmits() public {
-        uint256 price = protocol.spotPrice(chutes);
-        // 10 TAO on a 10,000 TAO pool at utilization 0: 0.10% + 0.10%.
-        uint256 fill = price * 1.002e18 / WAD;
+        // Spot and reference at the listing price; utilization 0: the 0.10% tier (no pool-size term any more).
+        assertEq(protocol.spotPrice(chutes), CHUTES_PRICE);
+        uint256 fill = _buyFill(CHUTES_PRICE);
         // Test values, bounded far below the type limits.
         // forge-lint: disable-next-line(unsafe-typecast)
-        int256 size = int256(10e18 * WAD / fill);
+        int256 size = int256(_sizeAt(10e18, fill));
+        // The skew impact of the first 10 TAO long comes out of the margin sent, to the reserves.
+        uint256 impact = _firstChutesImpact(size);
+        uint256 margin = 5e18 - 0.025e18 - impact;
         bytes32 id = keccak256(abi.encode(alice, chutes));
         vm.expectEmit(address(router));
-        emit IPositionModule.PositionOpened(id, alice, chutes, size, fill, 4.975e18, 0.025e18);
+        emit IPositionModule.PriceImpactCharged(id, impact);
+        vm.expectEmit(address(router));
+        emit IPositionModule.PositionOpened(id, alice, chutes, size, fill, margin, 0.025e18);
         _open(alice, chutes, true, 5e18, 2e18);
 
         PositionInfo memory p = _position(alice, chutes);
@@ -54,19 +70,23 @@ contract PositionModuleTest is TradingFixture {
         assertTrue(p.marketId == chutes);
         assertEq(p.lastIncreaseBlock, block.number);
         MarketTradingState memory s = protocol.marketTradingState(chutes);
-        assertEq(s.longOpenInterest, 10e18);
+        // Open interest at the mark (size x reference: 9.99 TAO), and at entry (what funding is paid on).
+        assertEq(s.longOpenInterest, _valueAt(size, CHUTES_PRICE), "long OI at the mark");
+        assertEq(s.longEntryNotional, 10e18, "long entry notional");
         assertEq(s.shortOpenInterest, 0);
         MarketId[] memory markets = protocol.accountMarkets(alice);
         assertEq(markets.length, 1);
         assertTrue(markets[0] == chutes);
         AccountSummary memory a = protocol.accountSummary(alice);
         assertEq(a.positionCount, 1);
-        assertEq(a.collateral, 4.975e18);
+        assertEq(a.collateral, margin);
         assertEq(a.positions[0].size, size);
         VaultTotals memory t = protocol.vaultTotals();
-        assertEq(t.marginsOwed, 4.975e18);
-        assertEq(t.totalOpenNotional, 10e18);
-        assertEq(t.reserves, VAULT_FUNDS + 0.0225e18);
+        assertEq(t.marginsOwed, margin);
+        // The vault's total counts each market's open interest at the mark in whole rao, rounded up.
+        assertEq(t.totalOpenNotional, Math.mulDiv(uint256(size), CHUTES_PRICE, WAD * 1e9, Math.Rounding.Ceil) * 1e9);
+        // 90% of the fee and the whole impact.
+        assertEq(t.reserves, VAULT_FUNDS + 0.0225e18 + impact);
         assertEq(t.insuranceFund, 0.0025e18);
         _assertSolvent();
     }
@@ -75,8 +95,12 @@ contract PositionModuleTest is TradingFixture {
         _open(alice, chutes, false, 5e18, 3e18);
         PositionInfo memory p = _position(alice, chutes);
         assertLt(p.size, 0);
-        assertLt(p.entryPrice, protocol.spotPrice(chutes), "a short sells below the oracle");
-        assertEq(protocol.marketTradingState(chutes).shortOpenInterest, p.entryNotional);
+        assertEq(p.entryPrice, _sellFill(CHUTES_PRICE), "a short sells 0.10% below the reference (= spot)");
+        MarketTradingState memory s = protocol.marketTradingState(chutes);
+        assertEq(s.shortEntryNotional, p.entryNotional, "entry notional: 15 TAO");
+        // At the mark the size sold at 0.03996 is worth 15/0.999 = 15.015 TAO.
+        assertEq(s.shortOpenInterest, _valueAt(p.size, CHUTES_PRICE), "OI at the mark");
+        assertGt(s.shortOpenInterest, p.entryNotional);
     }
 
     function test_openPosition_indexMarket() public {
@@ -112,8 +136,25 @@ contract PositionModuleTest is TradingFixture {
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(IPositionErrors.PositionNotionalTooSmall.selector, 0.00009e18, 1e14));
         protocol.openPosition{value: 0.00009e18}(chutes, true, 1e18, ANY_BUY_PRICE, block.timestamp);
-        // At the minimum it opens.
-        _open(alice, chutes, true, 0.0001e18, 1e18);
+    }
+
+    /// PROTOCOL.md section 5: a position keeps at least the min margin (0.1 TAO) after the open fee and the impact, so
+    /// that a liquidation's fee share mostly covers the keeper floor. The min notional (0.0001 TAO) opens no position
+    /// on its own any more.
+    function test_RevertWhen_openPosition_marginBelowMinimum() public {
+        // At the min notional: 0.0001 TAO less the fee (0.25%) and a dust of impact.
+        int256 size = int256(_sizeAt(0.0001e18, _buyFill(CHUTES_PRICE)));
+        uint256 margin = 0.0001e18 - 0.00000025e18 - _firstChutesImpact(size);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(IPositionErrors.MarginBelowMinimum.selector, margin, 0.1e18));
+        protocol.openPosition{value: 0.0001e18}(chutes, true, 1e18, ANY_BUY_PRICE, block.timestamp);
+        // 0.1 TAO sent leaves 0.1 less the fee (0.00025 at 1x): just below.
+        vm.prank(alice);
+        vm.expectPartialRevert(IPositionErrors.MarginBelowMinimum.selector);
+        protocol.openPosition{value: 0.1e18}(chutes, true, 1e18, ANY_BUY_PRICE, block.timestamp);
+        // 0.1003 TAO leaves 0.1003 - 0.00025075 - a dust of impact: above it, it opens.
+        _open(alice, chutes, true, 0.1003e18, 1e18);
+        assertGe(_position(alice, chutes).margin, 0.1e18);
     }
 
     function test_RevertWhen_openPosition_marketNotActive() public {
@@ -167,12 +208,19 @@ contract PositionModuleTest is TradingFixture {
         _open(alice, chutes, true, 1e18, 2e18);
     }
 
+    /// The per-side cap bounds open interest at the mark (size x reference): two 10 TAO longs bought at 0.10% above
+    /// the reference hold 2 x 10/1.001 = 19.98 TAO at the mark.
     function test_RevertWhen_openPosition_openInterestCap() public {
         _setMaxOi(15e18);
         _open(alice, chutes, true, 5e18, 2e18);
+        uint256 sideSize = 2 * _sizeAt(10e18, _buyFill(CHUTES_PRICE));
+        // Test values, bounded far below the type limits.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        uint256 side = _valueAt(int256(sideSize), CHUTES_PRICE);
+        assertApproxEqAbs(side, 19.98e18, 0.0001e18);
         vm.prank(bob);
         vm.expectRevert(
-            abi.encodeWithSelector(IPositionErrors.OpenInterestCapExceeded.selector, chutes, true, 20e18, 15e18)
+            abi.encodeWithSelector(IPositionErrors.OpenInterestCapExceeded.selector, chutes, true, side, 15e18)
         );
         protocol.openPosition{value: 5e18}(chutes, true, 2e18, ANY_BUY_PRICE, block.timestamp);
         // The other side has its own cap.
@@ -188,9 +236,43 @@ contract PositionModuleTest is TradingFixture {
         protocol.updateMarketParams(chutes, params);
     }
 
+    /// PROTOCOL.md section 3: open interest per side at the mark <= 5% of the pool's TAO reserve (10,000 TAO: 500).
+    function test_RevertWhen_openPosition_depthCap() public {
+        _open(alice, chutes, true, 150e18, 3e18); // 450 TAO bought: 449.55 at the mark
+        uint256 sideSize = _sizeAt(450e18, _buyFill(CHUTES_PRICE)) + _sizeAt(60e18, _buyFill(CHUTES_PRICE));
+        // Test values, bounded far below the type limits.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        uint256 side = _valueAt(int256(sideSize), CHUTES_PRICE);
+        assertEq(protocol.marketTradingState(chutes).depthCap, 500e18);
+        vm.prank(bob);
+        vm.expectRevert(abi.encodeWithSelector(IPositionErrors.DepthCapExceeded.selector, chutes, true, side, 500e18));
+        protocol.openPosition{value: 20e18}(chutes, true, 3e18, ANY_BUY_PRICE, block.timestamp);
+        // The other side has its own cap.
+        _open(bob, chutes, false, 20e18, 3e18);
+        // A deeper pool (20,000 TAO, same price) raises the cap to 1,000 TAO once a block has read it: the depth is
+        // the smaller of the reserve now and the last touched block's reading.
+        alpha.setPool(CHUTES, 2 * POOL_TAO_RAO, 2 * POOL_ALPHA, Bittensor.MECHANISM_DYNAMIC);
+        vm.roll(block.number + 1);
+        vm.warp(block.timestamp + 12);
+        protocol.poke(chutes);
+        assertEq(protocol.marketTradingState(chutes).depthCap, 1_000e18);
+        address carol = makeAddr("carol");
+        vm.deal(carol, 20e18);
+        _open(carol, chutes, true, 20e18, 3e18);
+    }
+
     function test_RevertWhen_openPosition_netExposureCap() public {
-        // Reserves ~1,000 TAO: |long - short| <= ~500 TAO.
-        _open(alice, chutes, true, 150e18, 3e18); // 450
+        // Reserves ~1,000 TAO: |long - short| <= ~500 TAO. At genesis the depth cap (5% of the 10,000 TAO pool: 500 TAO
+        // per side) binds first; at its 50% bound (5,000 TAO) the net-exposure cap does.
+        MarketParams memory params = _alphaParams();
+        params.oiDepthRatio = 0.5e18;
+        vm.prank(owner);
+        protocol.updateMarketParams(chutes, params);
+        _open(alice, chutes, true, 150e18, 3e18); // 450 (449.55 at the mark)
+        // Reserves grew by the fee's 90% and the impact (450^2 / 20,000 ~ 10.1 TAO): the cap is ~505.6 TAO, and 60
+        // more TAO of long (509.5 at the mark) is beyond it.
+        uint256 cap = protocol.vaultTotals().reserves / 2;
+        assertLt(cap, 509e18);
         vm.prank(bob);
         vm.expectPartialRevert(IPositionErrors.NetExposureCapExceeded.selector);
         protocol.openPosition{value: 20e18}(chutes, true, 3e18, ANY_BUY_PRICE, block.timestamp);
@@ -198,28 +280,44 @@ contract PositionModuleTest is TradingFixture {
         _open(bob, chutes, false, 20e18, 3e18);
     }
 
+    /// Utilization (open interest at the mark over reserves) may not exceed 80% after an increase. 400 long CHUTES +
+    /// 400 short CHUTES hold ~799.6 TAO at the mark, against reserves of ~1,009.8 (1,000 + 90% of the fees + the long's
+    /// impact, 400^2 / 20,000 = 8 TAO): an MTSOS open 1 TAO of notional beyond the headroom to 80% reverts, one 1 TAO
+    /// within it opens.
     function test_RevertWhen_openPosition_utilizationLimit() public {
-        // 400 long CHUTES + 400 short CHUTES = 80% of 1,000 TAO; one more TAO of notional is above.
         _open(alice, chutes, true, 200e18, 2e18);
         _open(bob, chutes, false, 200e18, 2e18);
+        VaultTotals memory t = protocol.vaultTotals();
+        uint256 headroom = t.reserves * 0.8e18 / WAD - t.totalOpenNotional;
+        assertGt(headroom, 2e18);
+        // Margins at 1x, rao multiples.
+        uint256 beyond = (headroom + 1e18) / 1e9 * 1e9;
+        uint256 within = (headroom - 1e18) / 1e9 * 1e9;
         address carol = makeAddr("carol");
-        vm.deal(carol, 10e18);
+        vm.deal(carol, 2 * headroom);
         vm.prank(carol);
         vm.expectPartialRevert(IPositionErrors.UtilizationLimitExceeded.selector);
-        protocol.openPosition{value: 1e18}(mtsos, true, 2e18, ANY_BUY_PRICE, block.timestamp);
+        protocol.openPosition{value: beyond}(mtsos, true, 1e18, ANY_BUY_PRICE, block.timestamp);
+        _open(carol, mtsos, true, within, 1e18);
+        assertLe(protocol.utilization(), 0.8e18);
     }
 
     function test_RevertWhen_openPosition_collateralCaps() public {
         vm.prank(owner);
         protocol.setCollateralCaps(2e18, 3e18);
+        // 3 TAO at 2x keeps 3 - 0.015 fee - the impact of 6 TAO (~0.0018).
+        uint256 kept = 2.985e18 - _firstChutesImpact(int256(_sizeAt(6e18, _buyFill(CHUTES_PRICE))));
         vm.prank(alice);
-        vm.expectRevert(
-            abi.encodeWithSelector(IPositionErrors.AccountCollateralCapExceeded.selector, alice, 2.985e18, 2e18)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IPositionErrors.AccountCollateralCapExceeded.selector, alice, kept, 2e18));
         protocol.openPosition{value: 3e18}(chutes, true, 2e18, ANY_BUY_PRICE, block.timestamp);
-        _open(alice, chutes, true, 2e18, 2e18); // 1.99 kept
+        _open(alice, chutes, true, 2e18, 2e18); // 1.99 less the impact of 4 TAO kept
+        uint256 aliceMargin = _position(alice, chutes).margin;
+        assertEq(aliceMargin, 1.99e18 - _firstChutesImpact(int256(_sizeAt(4e18, _buyFill(CHUTES_PRICE)))));
+        // Bob's short shrinks the skew: no impact, 1.99 kept.
         vm.prank(bob);
-        vm.expectRevert(abi.encodeWithSelector(IPositionErrors.GlobalCollateralCapExceeded.selector, 3.98e18, 3e18));
+        vm.expectRevert(
+            abi.encodeWithSelector(IPositionErrors.GlobalCollateralCapExceeded.selector, aliceMargin + 1.99e18, 3e18)
+        );
         protocol.openPosition{value: 2e18}(chutes, false, 2e18, ANY_SELL_PRICE, block.timestamp);
     }
 
@@ -240,16 +338,17 @@ contract PositionModuleTest is TradingFixture {
 
     function test_RevertWhen_openPosition_tooManyPositions() public {
         vm.deal(alice, 1_000e18);
+        // 0.11 TAO at 1x: above the min margin (0.1 TAO) after the fee.
         for (uint16 i; i < 50; ++i) {
             uint16 netuid = 100 + i;
             alpha.setPool(netuid, POOL_TAO_RAO, POOL_ALPHA, Bittensor.MECHANISM_DYNAMIC);
             MarketId id = _list(_alphaListing(string(abi.encodePacked("M", vm.toString(netuid))), netuid));
-            _open(alice, id, true, 0.01e18, 1e18);
+            _open(alice, id, true, 0.11e18, 1e18);
         }
         assertEq(protocol.accountMarkets(alice).length, 50);
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(IPositionErrors.TooManyPositions.selector, alice, 50));
-        protocol.openPosition{value: 0.01e18}(chutes, true, 1e18, ANY_BUY_PRICE, block.timestamp);
+        protocol.openPosition{value: 0.11e18}(chutes, true, 1e18, ANY_BUY_PRICE, block.timestamp);
     }
 
     function test_RevertWhen_openPosition_calledOnTheImplementation() public {
@@ -263,16 +362,27 @@ contract PositionModuleTest is TradingFixture {
     function test_increasePosition_averagesEntryAndChargesFee() public {
         _open(alice, chutes, true, 5e18, 2e18);
         PositionInfo memory before = _position(alice, chutes);
+        // A lasting +10% that the reference has followed (a spot alone 10% away would be beyond the divergence
+        // limit), in the next block but the same second: nothing accrues.
         vm.roll(block.number + 1);
         _setChutesPrice(0.044e18);
+        uint256 ref = protocol.spotPrice(chutes);
+        _setReference(chutes, ref);
         vm.prank(alice);
         protocol.increasePosition{value: 5e18}(chutes, 2e18, ANY_BUY_PRICE, block.timestamp);
         PositionInfo memory p = _position(alice, chutes);
-        assertGt(p.size, before.size);
+        // Test values, bounded far below the type limits.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        int256 added = int256(_sizeAt(10e18, _buyFill(ref)));
+        assertEq(p.size, before.size + added);
         assertGt(p.entryPrice, before.entryPrice);
-        assertEq(p.margin, 4.975e18 * 2, "both fees taken from the margin sent");
+        // The addition's impact: the skew (at the new reference) from the first position's size to both.
+        uint256 impact = _skewImpact(before.size, p.size, ref, POOL_TAO);
+        assertEq(p.margin, before.margin + 4.975e18 - impact, "both fees and impacts taken from the margin sent");
         assertEq(p.lastIncreaseBlock, block.number);
-        assertEq(protocol.marketTradingState(chutes).longOpenInterest, p.entryNotional);
+        MarketTradingState memory s = protocol.marketTradingState(chutes);
+        assertEq(s.longEntryNotional, p.entryNotional);
+        assertEq(s.longOpenInterest, _valueAt(p.size, ref), "OI at the mark");
         _assertSolvent();
     }
 
@@ -321,7 +431,7 @@ contract PositionModuleTest is TradingFixture {
         assertEq(p.size, before.size - before.size / 2);
         assertApproxEqAbs(p.margin, before.margin / 2, 1);
         uint256 received = alice.balance - balance;
-        // Half the margin, less half the slippage loss and a 0.25% fee on 10 TAO.
+        // Half the margin, less half the spread loss and a 0.25% fee on the ~10 TAO sold (at its execution price).
         assertApproxEqRel(received, before.margin / 2 - 0.025e18 - 0.02e18, 0.01e18);
         assertEq(received % 1e9, 0, "rao multiple");
         _assertSolvent();
@@ -377,18 +487,63 @@ contract PositionModuleTest is TradingFixture {
         _assertSolvent();
     }
 
-    function test_closePosition_worksWhenReduceOnlyClampedAndBelowThreshold() public {
+    /// Closes work whatever the market's state: delisted, opens paused, a pool below the liquidity threshold and a
+    /// -50% spot. The reference price does not follow a spot read in the same block (it weighs the reading held
+    /// from the last block that touched the market); a long sells at the lower of spot and reference, so at the
+    /// spot, less the 0.10% tier.
+    function test_closePosition_worksWhenReduceOnlyDivergedAndBelowThreshold() public {
         _open(alice, chutes, true, 10e18, 2e18);
         vm.prank(owner);
         protocol.setMarketStatus(chutes, MarketStatus.Delisted);
         vm.prank(guardianAccount);
         protocol.pauseOpens();
         vm.roll(block.number + 1);
-        // -50% and a pool below the threshold: the band clamps the price to -20%.
+        vm.warp(block.timestamp + 12);
+        // -50% and a pool below the threshold.
         alpha.setPool(CHUTES, 500e9, 25_000e9, Bittensor.MECHANISM_DYNAMIC);
+        assertTrue(protocol.marketTradingState(chutes).reduceOnly);
+        vm.getRecordedLogs(); // drops the open's events (no fee assertion here)
         _close(alice, chutes);
-        (uint256 price,) = protocol.referencePrice(chutes);
-        assertEq(price, 0.032e18, "closed at the clamped price");
+        (uint256 ref,) = protocol.referencePrice(chutes);
+        assertEq(ref, CHUTES_PRICE, "the reference weighed the held reading");
+        assertEq(_closeFillPrice(), _sellFill(0.02e18), "closed at the spot, less the tier");
+        assertEq(_position(alice, chutes).size, 0);
+        _assertSolvent();
+    }
+
+    /// The fill price of the last `PositionDecreased` recorded since the logs were last read.
+    function _closeFillPrice() internal returns (uint256 price) {
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].emitter == address(router) && logs[i].topics[0] == IPositionModule.PositionDecreased.selector) {
+                (, price) = abi.decode(logs[i].data, (int256, uint256));
+            }
+        }
+        assertGt(price, 0, "a PositionDecreased was emitted");
+    }
+
+    /// PROTOCOL.md section 3a: a switched-off precompile freezes nothing. Opens and increases revert
+    /// `OraclePriceUnavailable`; a close fills at the last reference price (less the tier), and its skew impact is
+    /// measured on the last good depth reading (10,000 TAO).
+    function test_closePosition_aSwitchedOffPrecompileClosesAtTheReference() public {
+        _open(bob, chutes, false, 20e18, 2e18); // 40 TAO short
+        bytes32 id = _open(alice, chutes, true, 5e18, 2e18); // 10 TAO long: shrinks the skew
+        int256 shorts = _position(bob, chutes).size;
+        int256 longs = _position(alice, chutes).size;
+        vm.roll(block.number + 1);
+        vm.warp(block.timestamp + 12);
+        alpha.setDisabled(true);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(IPositionErrors.OraclePriceUnavailable.selector, chutes));
+        protocol.increasePosition{value: 1e18}(chutes, 2e18, ANY_BUY_PRICE, block.timestamp);
+        // Closing the long widens the shorts' skew: it pays that impact, on the last depth reading.
+        uint256 impact = _skewImpact(longs + shorts, shorts, CHUTES_PRICE, POOL_TAO);
+        assertGt(impact, 0);
+        vm.getRecordedLogs(); // drops the opens' events (no fee assertion here)
+        vm.expectEmit(address(router));
+        emit IPositionModule.PriceImpactCharged(id, impact);
+        _close(alice, chutes);
+        assertEq(_closeFillPrice(), _sellFill(CHUTES_PRICE), "at the last reference, less the tier");
         _assertSolvent();
     }
 
@@ -451,12 +606,14 @@ contract PositionModuleTest is TradingFixture {
         vm.warp(block.timestamp + 8 hours);
         PositionInfo memory before = _position(alice, chutes);
         assertGt(before.accruedFunding + int256(before.accruedInterest), 0, "owes after 8 hours");
+        // 4.975 after the fee, less the open's impact (~0.005).
+        assertEq(before.margin, 4.975e18 - _firstChutesImpact(before.size));
         vm.expectEmit(address(router));
-        emit IMarginModule.MarginAdded(keccak256(abi.encode(alice, chutes)), 1e18, 5.975e18);
+        emit IMarginModule.MarginAdded(keccak256(abi.encode(alice, chutes)), 1e18, before.margin + 1e18);
         vm.prank(alice);
         protocol.addMargin{value: 1e18}(chutes);
         PositionInfo memory p = _position(alice, chutes);
-        assertEq(p.margin, 5.975e18, "margin + amount");
+        assertEq(p.margin, before.margin + 1e18, "margin + amount");
         assertEq(p.accruedFunding, before.accruedFunding, "funding still owed");
         assertEq(p.accruedInterest, before.accruedInterest, "interest still owed");
         assertEq(p.equity, before.equity + 1e18, "equity + amount");
@@ -466,7 +623,7 @@ contract PositionModuleTest is TradingFixture {
         vm.roll(block.number + 1);
         uint256 balance = alice.balance;
         _close(alice, chutes);
-        assertLt(alice.balance - balance, 5.975e18, "the close settles what was owed");
+        assertLt(alice.balance - balance, p.margin, "the close settles what was owed");
         _assertSolvent();
     }
 
@@ -482,12 +639,16 @@ contract PositionModuleTest is TradingFixture {
     }
 
     function test_removeMargin_paysOutAboveInitialMargin() public {
-        _open(alice, chutes, true, 10e18, 2e18); // notional 20, margin 9.95: IM at 3x is 6.67
+        // Notional 20, margin 9.95 less the impact of 20 TAO (~0.02): IM at 3x is 6.67.
+        _open(alice, chutes, true, 10e18, 2e18);
+        uint256 margin = _position(alice, chutes).margin;
+        assertEq(margin, 9.95e18 - _firstChutesImpact(_position(alice, chutes).size));
         uint256 balance = alice.balance;
         vm.prank(alice);
         protocol.removeMargin(chutes, 3e18);
         assertEq(alice.balance - balance, 3e18);
-        assertEq(_position(alice, chutes).margin, 6.95e18);
+        // 6.93 less the 0.02 unrealized spread loss stays above 6.67; 0.5 more would not.
+        assertEq(_position(alice, chutes).margin, margin - 3e18);
         vm.prank(alice);
         vm.expectPartialRevert(IPositionErrors.MarginRatioTooLow.selector);
         protocol.removeMargin(chutes, 0.5e18);
@@ -496,10 +657,13 @@ contract PositionModuleTest is TradingFixture {
 
     function test_RevertWhen_removeMargin_invalidAmount() public {
         _open(alice, chutes, true, 10e18, 2e18);
+        // 9.95 after the fee, less the open's impact.
+        uint256 margin = _position(alice, chutes).margin;
+        assertEq(margin, 9.95e18 - _firstChutesImpact(_position(alice, chutes).size));
         vm.startPrank(alice);
-        vm.expectRevert(abi.encodeWithSelector(IPositionErrors.InvalidMarginAmount.selector, 0, 9.95e18));
+        vm.expectRevert(abi.encodeWithSelector(IPositionErrors.InvalidMarginAmount.selector, 0, margin));
         protocol.removeMargin(chutes, 0);
-        vm.expectRevert(abi.encodeWithSelector(IPositionErrors.InvalidMarginAmount.selector, 20e18, 9.95e18));
+        vm.expectRevert(abi.encodeWithSelector(IPositionErrors.InvalidMarginAmount.selector, 20e18, margin));
         protocol.removeMargin(chutes, 20e18);
         vm.expectRevert(abi.encodeWithSelector(IPositionErrors.ValueNotRaoMultiple.selector, 1));
         protocol.removeMargin(chutes, 1);

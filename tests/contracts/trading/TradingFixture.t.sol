@@ -11,6 +11,8 @@ import {LiquidationModule} from "../../../contracts/protocol/modules/Liquidation
 import {VaultModule} from "../../../contracts/protocol/modules/VaultModule.sol";
 import {PositionInfo} from "../../../contracts/interfaces/IPositionViewModule.sol";
 import {Vm} from "forge-std/Vm.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 import {IVaultModule, VaultTotals} from "../../../contracts/interfaces/IVaultModule.sol";
 import {ILiquidationModule} from "../../../contracts/interfaces/ILiquidationModule.sol";
 import {MarketId} from "../../../contracts/types/MarketId.sol";
@@ -44,6 +46,11 @@ abstract contract TradingFixture is ProtocolFixture {
     /// @dev Accept any price: the worst price for a buy, and for a sell.
     uint256 internal constant ANY_BUY_PRICE = type(uint256).max;
     uint256 internal constant ANY_SELL_PRICE = 0;
+    /// @dev CHUTES's pool TAO reserve, wei (10,000 TAO): the depth D of its skew impact (depth factor 1.0) and the base
+    ///      of its depth cap (5%: 500 TAO of open interest per side at the mark).
+    uint256 internal constant POOL_TAO = uint256(POOL_TAO_RAO) * 1e9;
+    /// @dev The utilization tier of the execution price below 50% utilization (PROTOCOL.md section 3): 0.10%.
+    uint256 internal constant LOW_TIER = 0.001e18;
 
     function setUp() public virtual override {
         super.setUp();
@@ -145,6 +152,49 @@ abstract contract TradingFixture is ProtocolFixture {
         bytes32 slot1 = bytes32(uint256(slot) + 1);
         uint256 word1 = uint256(vm.load(address(router), slot1));
         vm.store(address(router), slot1, bytes32((word1 >> 96 << 96) | price));
+    }
+
+    /// @dev A buy's execution price below 50% utilization on base price `base` (the higher of spot and reference):
+    ///      `base x 1.001`, rounded up (against the trader).
+    function _buyFill(uint256 base) internal pure returns (uint256) {
+        return Math.mulDiv(base, WAD + LOW_TIER, WAD, Math.Rounding.Ceil);
+    }
+
+    /// @dev A sell's execution price below 50% utilization on base price `base` (the lower of spot and reference):
+    ///      `base x 0.999`, rounded down (against the trader).
+    function _sellFill(uint256 base) internal pure returns (uint256) {
+        return base * (WAD - LOW_TIER) / WAD;
+    }
+
+    /// @dev The size (1e18 units, unsigned) that `notional` wei buys or sells at `price`.
+    function _sizeAt(uint256 notional, uint256 price) internal pure returns (uint256) {
+        return notional * WAD / price;
+    }
+
+    /// @dev `size` (either sign) valued at `price`, wei, rounded up: open interest at the mark, entry notional.
+    function _valueAt(int256 size, uint256 price) internal pure returns (uint256) {
+        return Math.mulDiv(SignedMath.abs(size), price, WAD, Math.Rounding.Ceil);
+    }
+
+    /// @dev The skew impact (PROTOCOL.md section 3) of a fill that moves a market's net size (long - short, 1e18 units)
+    ///      from `netBefore` to `netAfter`: with `s` the net size valued at the reference price `ref` and `D` the
+    ///      `depth` (wei, depth factor 1.0), `max(0, s1^2 - s0^2) / (2D)` wei, rounded up (below the cap of 20% of the
+    ///      fill's notional in every test that uses it).
+    function _skewImpact(int256 netBefore, int256 netAfter, uint256 ref, uint256 depth)
+        internal
+        pure
+        returns (uint256)
+    {
+        uint256 s0 = Math.mulDiv(SignedMath.abs(netBefore), ref, WAD);
+        uint256 s1 = Math.mulDiv(SignedMath.abs(netAfter), ref, WAD);
+        if (s1 <= s0) return 0;
+        return Math.mulDiv(s1 - s0, s1 + s0, 2 * depth, Math.Rounding.Ceil);
+    }
+
+    /// @dev The skew impact of the first position of `size` (either sign) on CHUTES at its listing price, the book
+    ///      empty: e.g. 10 TAO of notional pays about 10^2 / (2 x 10,000) = 0.005 TAO.
+    function _firstChutesImpact(int256 size) internal pure returns (uint256) {
+        return _skewImpact(0, size, CHUTES_PRICE, POOL_TAO);
     }
 
     /// @dev Trading fees booked per bucket since `setUp` (`TradingFeeBooked` events), and liquidation fees

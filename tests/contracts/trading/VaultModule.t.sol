@@ -206,16 +206,24 @@ contract VaultModuleTest is TradingFixture {
 
     // ---------------------------------------------------------------- views
 
+    /// The vault's total open notional is each market's open interest at the mark (size x reference), counted in whole
+    /// rao rounded up per market (the market's share is stored in rao).
     function test_vaultTotals_accountForEveryWei() public {
         _open(alice, chutes, true, 5e18, 2e18);
         _open(bob, mtsos, false, 3e18, 4e18);
         VaultTotals memory t = protocol.vaultTotals();
         assertEq(
             t.totalOpenNotional,
-            protocol.marketTradingState(chutes).longOpenInterest + protocol.marketTradingState(mtsos).shortOpenInterest
+            _raoCeil(protocol.marketTradingState(chutes).longOpenInterest)
+                + _raoCeil(protocol.marketTradingState(mtsos).shortOpenInterest)
         );
         assertEq(t.utilization, protocol.utilization());
         assertEq(t.utilization, (t.totalOpenNotional * 1e18 + t.reserves - 1) / t.reserves);
         _assertSolvent();
+    }
+
+    /// `amount` wei rounded up to a whole rao (1e9 wei).
+    function _raoCeil(uint256 amount) internal pure returns (uint256) {
+        return (amount + 1e9 - 1) / 1e9 * 1e9;
     }
 }

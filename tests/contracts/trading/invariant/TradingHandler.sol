@@ -9,6 +9,7 @@ import {IMegaTAOProtocol} from "../../../../contracts/interfaces/IMegaTAOProtoco
 import {IPositionModule} from "../../../../contracts/interfaces/IPositionModule.sol";
 import {IVaultModule} from "../../../../contracts/interfaces/IVaultModule.sol";
 import {IReferralModule} from "../../../../contracts/interfaces/IReferralModule.sol";
+import {ILiquidationModule} from "../../../../contracts/interfaces/ILiquidationModule.sol";
 import {PositionInfo} from "../../../../contracts/interfaces/IPositionViewModule.sol";
 import {MarketTradingState} from "../../../../contracts/interfaces/IVaultModule.sol";
 import {MarginMath} from "../../../../contracts/libraries/math/MarginMath.sol";
@@ -34,9 +35,12 @@ contract TradingHandler is Test {
     bool public ghostBadSplit;
     /// @dev Set when a position opened or grew above its market's max leverage.
     bool public ghostAboveMaxLeverage;
-    /// @dev Set when a reduce-only market's open interest grew.
+    /// @dev Set when a reduce-only market's open interest (at entry: a price move changes it at the mark) grew.
     bool public ghostReduceOnlyGrew;
     mapping(MarketId => uint256) public reduceOnlyOpenInterest;
+    /// @dev The reference price at each market's last trade or liquidation: the mark the vault's total open notional
+    ///      holds the market's open interest at (a `poke` moves the reference, not that total).
+    mapping(MarketId => uint256) public lastMark;
 
     /// @dev Referral program (when `enableReferral` ran): the builder orders may name, the parts of each fee booked
     ///      by `ReferralFeeBooked` (which precedes the fee's `TradingFeeBooked`), and set when an open's fee charged
@@ -63,6 +67,7 @@ contract TradingHandler is Test {
     bytes32 internal immutable INCREASED = IPositionModule.PositionIncreased.selector;
     bytes32 internal immutable DECREASED = IPositionModule.PositionDecreased.selector;
     bytes32 internal immutable REFERRAL_BOOKED = IReferralModule.ReferralFeeBooked.selector;
+    bytes32 internal immutable LIQUIDATED = ILiquidationModule.PositionLiquidated.selector;
 
     constructor(
         IMegaTAOProtocol protocol_,
@@ -103,7 +108,7 @@ contract TradingHandler is Test {
         if (builder == address(0)) return;
         address actor = actors[actorSeed % actors.length];
         MarketId id = markets[marketSeed % markets.length];
-        margin = bound(margin, 0.001e18, 100e18) / 1e9 * 1e9;
+        margin = bound(margin, 0.11e18, 100e18) / 1e9 * 1e9;
         leverage = bound(leverage, 1e18, protocol.marketParams(id).maxLeverage);
         uint256 before = _openInterest(id);
         vm.recordLogs();
@@ -122,10 +127,11 @@ contract TradingHandler is Test {
         _afterAction(id, before);
     }
 
+    /// @dev Margins from 0.11 TAO: the min margin (0.1 TAO) is kept after the fee at the markets' max leverage.
     function open(uint256 actorSeed, uint256 marketSeed, bool isLong, uint256 margin, uint256 leverage) external {
         address actor = actors[actorSeed % actors.length];
         MarketId id = markets[marketSeed % markets.length];
-        margin = bound(margin, 0.001e18, 100e18) / 1e9 * 1e9;
+        margin = bound(margin, 0.11e18, 100e18) / 1e9 * 1e9;
         leverage = bound(leverage, 1e18, protocol.marketParams(id).maxLeverage);
         uint256 before = _openInterest(id);
         vm.recordLogs();
@@ -225,7 +231,10 @@ contract TradingHandler is Test {
         _afterAction(id, before);
     }
 
-    /// @dev Moves CHUTES by up to +-15% and MTSOS by up to +-10%, then lets time pass; the references follow.
+    /// @dev Moves CHUTES by up to +-15% and MTSOS by up to +-10%, then lets time pass; the references follow. A `poke`
+    ///      in the next block holds the new CHUTES reading (weighing the one before the move), and one after the time
+    ///      weighs it (the elapsed time capped at the 600 s period: halfway to it at most per call). MTSOS's reference
+    ///      is its oracle's price.
     function movePrices(uint256 moveSeed, uint256 secondsSeed) external {
         int256 move = int256(bound(moveSeed, 0, 30)) - 15;
         uint64 alphaIn = alpha.getAlphaInPool(netuid);
@@ -241,6 +250,10 @@ contract TradingHandler is Test {
         // forge-lint: disable-next-line(unsafe-typecast)
         uint256 index = indexOracle.price() * uint256(100 + move * 2 / 3) / 100;
         indexOracle.setPrice(index < 0.2e18 ? 0.2e18 : index > 10e18 ? 10e18 : index);
+        vm.roll(block.number + 1);
+        vm.warp(block.timestamp + 12);
+        protocol.poke(markets[0]);
+        protocol.poke(markets[1]);
         vm.roll(block.number + 1);
         vm.warp(block.timestamp + bound(secondsSeed, 12, 2 days));
         protocol.poke(markets[0]);
@@ -258,9 +271,10 @@ contract TradingHandler is Test {
 
     // ---------------------------------------------------------------- ghost bookkeeping
 
+    /// @dev Open interest at entry (the sum of the entry notionals): it moves only with trades.
     function _openInterest(MarketId id) internal view returns (uint256) {
         MarketTradingState memory s = protocol.marketTradingState(id);
-        return s.longOpenInterest + s.shortOpenInterest;
+        return s.longEntryNotional + s.shortEntryNotional;
     }
 
     function _afterAction(MarketId id, uint256 openInterestBefore) internal {
@@ -269,6 +283,10 @@ contract TradingHandler is Test {
         for (uint256 i; i < logs.length; ++i) {
             if (logs[i].emitter != address(protocol)) continue;
             bytes32 topic = logs[i].topics[0];
+            // A trade or liquidation in `id` re-valued its open interest at its reference price.
+            if (topic == OPENED || topic == INCREASED || topic == DECREASED || topic == LIQUIDATED) {
+                (lastMark[id],) = protocol.referencePrice(id);
+            }
             if (topic == FEE_BOOKED) {
                 (uint256 toInsurance, uint256 toReferral, uint256 toVault) =
                     abi.decode(logs[i].data, (uint256, uint256, uint256));

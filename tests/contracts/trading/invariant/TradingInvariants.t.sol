@@ -10,6 +10,7 @@ import {ReferralModule} from "../../../../contracts/protocol/modules/ReferralMod
 import {PositionBuilderModule} from "../../../../contracts/protocol/modules/PositionBuilderModule.sol";
 import {ReferralTier} from "../../../../contracts/interfaces/IReferralModule.sol";
 import {Built} from "../../utils/Built.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 /// Handler-based invariants of the trading core (run: `forge test --match-path
 /// "tests/contracts/trading/invariant/*"`).
@@ -72,8 +73,10 @@ contract TradingInvariantsTest is TradingFixture {
         assertEq(address(router).balance, _bucketSum());
     }
 
-    /// Open interest equals the sum of the positions' entry notionals, per market and side, and in total; margins
-    /// owed equal the sum of margins, and each account's collateral the sum of its margins.
+    /// Open interest at entry equals the sum of the positions' entry notionals, per market and side; at the mark it
+    /// is each side's size sum valued at the reference price; the vault's total counts each market's sizes at the
+    /// reference of its last trade, in whole rao rounded up. Margins owed equal the sum of margins, and each
+    /// account's collateral the sum of its margins.
     function invariant_openInterestAndMarginsEqualTheirPositions() public view {
         uint256 total;
         uint256 margins;
@@ -81,16 +84,20 @@ contract TradingInvariantsTest is TradingFixture {
             MarketId id = handler.markets(m);
             uint256 longs;
             uint256 shorts;
+            uint256 longSizes;
+            uint256 shortSizes;
             for (uint256 a; a < handler.actorCount(); ++a) {
                 PositionInfo memory p = protocol.position(handler.actors(a), id);
-                if (p.size > 0) longs += p.entryNotional;
-                else if (p.size < 0) shorts += p.entryNotional;
+                if (p.size > 0) (longs, longSizes) = (longs + p.entryNotional, longSizes + uint256(p.size));
+                else if (p.size < 0) (shorts, shortSizes) = (shorts + p.entryNotional, shortSizes + uint256(-p.size));
                 margins += p.margin;
             }
             MarketTradingState memory s = protocol.marketTradingState(id);
-            assertEq(s.longOpenInterest, longs, "long OI");
-            assertEq(s.shortOpenInterest, shorts, "short OI");
-            total += longs + shorts;
+            assertEq(s.longEntryNotional, longs, "long entry OI");
+            assertEq(s.shortEntryNotional, shorts, "short entry OI");
+            assertEq(s.longOpenInterest, Math.mulDiv(longSizes, s.referencePrice, WAD, Math.Rounding.Ceil), "long OI");
+            assertEq(s.shortOpenInterest, Math.mulDiv(shortSizes, s.referencePrice, WAD, Math.Rounding.Ceil), "short OI");
+            total += Math.mulDiv(longSizes + shortSizes, handler.lastMark(id), WAD * 1e9, Math.Rounding.Ceil) * 1e9;
         }
         VaultTotals memory t = protocol.vaultTotals();
         assertEq(t.totalOpenNotional, total, "total OI");
@@ -137,7 +144,12 @@ contract TradingInvariantsTest is TradingFixture {
         handler.open(2, 1, true, 5e18, 5e18);
         assertEq(handler.opens(), 3);
         handler.movePrices(0, 0); // -15%
-        handler.movePrices(0, 0);
+        handler.movePrices(0, 0); // -15% (-27.75%), the reference 0.3% down
+        // A liquidation needs the position under water at the reference too: three periods without a move take it
+        // halfway to the spot each (-24% from the entry, beyond the 3x long's ~-23%).
+        for (uint256 i; i < 3; ++i) {
+            handler.movePrices(15, 600);
+        }
         handler.liquidate(0, 0);
         assertEq(handler.liquidations(), 1);
         handler.close(1, 0);
