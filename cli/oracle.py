@@ -248,17 +248,18 @@ def update(network: str | None, rpc_url: str | None, as_json: bool) -> None:
         )
         return
     if result.outcome is Outcome.UPDATED:
-        capped = f" (held {result.elapsed} s, the cap)" if result.elapsed > result.weighed_seconds else ""
+        cap = (
+            f"the {format_duration(result.previous.max_elapsed)} cap" if result.elapsed > result.weighed_seconds else ""
+        )
         what = (
-            f"updated after {result.elapsed} s: weighed {format_price(result.weighed)} TAO for "
-            f"{result.weighed_seconds} s{capped}"
+            f"updated after {result.elapsed} s: {format_price(state.ema)} TAO, weighing the held "
+            f"{format_price(result.weighed)} TAO for {result.weighed_seconds} s{f' ({cap})' if cap else ''}"
         )
     else:
-        what = "unchanged (an update already ran this second)"
+        what = f"unchanged (an update already ran this second): {format_price(state.ema)} TAO"
     out.print(
-        f"MTSOS EMA {what}: {format_price(state.ema)} TAO (holds {format_price(state.last_spot)} TAO for the next "
-        f"update, gap {format_gap_percent(state.gap)}) in block {result.block}, gas {result.gas_used:,}, "
-        f"transaction {result.tx_hash}"
+        f"MTSOS EMA {what}; it now holds {format_price(state.last_spot)} TAO for the next update (gap "
+        f"{format_gap_percent(state.gap)}). Block {result.block}, gas {result.gas_used:,}, transaction {result.tx_hash}"
     )
 
 

@@ -441,11 +441,14 @@ def test_update_weighs_the_held_reading_for_at_most_the_cap(devnet):
     # The whole transaction, the emulator's two pools included, stays within the 50k.
     assert second["gasUsed"] <= 50_000, second["gasUsed"]
 
-    devnet.rpc.increase_time(12)  # a later second than the last update, whatever the wall clock did meanwhile
+    devnet.rpc.increase_time(7200)
     text = run_oracle("update", "--rpc-url", devnet.url)
     assert text.code == 0, text.output
-    assert "MTSOS EMA updated after" in text.stdout and "weighed 1.0000 TAO for" in text.stdout
-    assert "holds 1.0000 TAO for the next update" in text.stdout and "gas" in text.stdout
+    assert (
+        "MTSOS EMA updated after" in text.stdout
+        and "weighing the held 1.0000 TAO for 3600 s (the 1h cap)" in text.stdout
+    )
+    assert "it now holds 1.0000 TAO for the next update" in text.stdout and "gas" in text.stdout
 
 
 @pytest.mark.anvil

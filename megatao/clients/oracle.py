@@ -14,9 +14,9 @@ The arithmetic is the contract's, to the wei (docs/protocol.md section 4, contra
   longer than that weighs as if held for the cap.
 - Updates in the same second as the last one (or with a clock gone back) leave the EMA and the time, and hold
   whichever of the two readings (held, new) is nearer the EMA; the held one on a tie.
-- A zero or out-of-range (> 2^96 - 1) reading never enters: `update()` reverts on it, `refresh()` (what the protocol
-  calls before every MTSOS trade) leaves the state as it is, and the clock keeps running from the last successful
-  update.
+- A zero, out-of-range (> 2^96 - 1) or unavailable reading never enters: `update()` reverts, `refresh()` (what the
+  protocol calls before every MTSOS trade) leaves the state as it is, and the clock keeps running from the last
+  successful update.
 
 CSV series: a header naming at least `timestamp` (unix seconds) and `spot` (TAO, a decimal such as 1.2993); other
 columns (such as `block`) are ignored; blank lines and lines starting with `#` are comments. Rows must be in time
