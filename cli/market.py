@@ -56,7 +56,8 @@ def market_json(m: MarketView) -> dict:
 
 
 def _index_state(protocol, m: MarketView) -> dict:
-    """The index oracle behind an index market: its EMA, the live spot, their gap and the last update's age."""
+    """The index oracle behind an index market: its EMA, the live spot, their gap, the reading it holds for the next
+    update (which weighs it), the elapsed cap and the last update's age."""
     from megatao.clients.oracle import MtsosOracleClient
     from megatao.clients.pools import AlphaPrecompile
 
@@ -69,6 +70,8 @@ def _index_state(protocol, m: MarketView) -> dict:
         "ema": state.ema,
         "spot": spot,
         "gapPercent": (spot - state.ema) * 100 / state.ema if state.ema else 0.0,
+        "heldSpot": state.last_spot,
+        "maxElapsed": state.max_elapsed,
         "lastUpdate": state.last_update,
         "age": state.age(now),
     }
@@ -156,7 +159,10 @@ def show(ticker: str, network: str | None, rpc_url: str | None, as_json: bool) -
             f"long {format_tao(m.long_open_interest)}, short {format_tao(m.short_open_interest)} at the reference"
             + (f" (depth cap {format_tao(m.depth_cap)} a side)" if m.depth_cap else ""),
         ),
-        ("traders' profit", f"{format_tao(m.trader_profit)} (auto-deleveraging above {format_tao(m.trader_profit_cap)})"),
+        (
+            "traders' profit",
+            f"{format_tao(m.trader_profit)} (auto-deleveraging above {format_tao(m.trader_profit_cap)})",
+        ),
         (
             "funding rate",
             f"{m.funding_rate_8h * 100 / 10**18:+.4f}% per 8h ({'longs' if m.funding_rate_8h >= 0 else 'shorts'} pay)",
@@ -167,6 +173,10 @@ def show(ticker: str, network: str | None, rpc_url: str | None, as_json: bool) -
             ("price (EMA)", f"{_price(index['ema'])} TAO, the 7-day time-weighted EMA the market trades at"),
             ("spot", f"{_price(index['spot'])} TAO, the sum of alpha prices now"),
             ("gap", f"{index['gapPercent']:+.4f}% (spot against EMA)"),
+            (
+                "held reading",
+                f"{_price(index['heldSpot'])} TAO, what the next update weighs (at most {index['maxElapsed']} s)",
+            ),
             ("last update", f"{index['age']} s ago, at block time {index['lastUpdate']} ({index['oracle']})"),
         ]
         alpha_only = {p.label for p in MARKET if p.alpha_only}

@@ -92,24 +92,35 @@ def test_market_list_and_show_on_the_devnet(cli, shared_devnet):
 
 @pytest.mark.anvil
 def test_mtsos_is_listed_at_genesis_and_shows_spot_ema_gap_and_age(cli, shared_devnet):
+    from megatao.clients.oracle import next_ema
+
     mtsos = json.loads(cli("market", "show", "MTSOS", "--json").stdout)
     assert mtsos["kind"] == "index" and mtsos["status"] == "active"
     assert mtsos["params"]["max_leverage"] == 5 * WAD and mtsos["params"]["maintenance_margin"] == WAD // 10
     assert mtsos["params"]["min_pool_tao"] == 0
-    # The devnet's 15 pools sum to 0.533000008 TAO; the oracle's first reading set its EMA there.
-    assert mtsos["index"]["spot"] == mtsos["index"]["ema"] == mtsos["price"] == 533_000_008 * 10**9
-    assert mtsos["index"]["gapPercent"] == 0
-    # CHUTES doubles in price: the spot jumps, the EMA waits for an update, which moves it only a little.
+    # The devnet's 15 pools sum to 0.533000008 TAO; the oracle's deployment read it: the EMA and the held reading.
+    genesis = 533_000_008 * 10**9
+    assert mtsos["index"]["spot"] == mtsos["index"]["ema"] == mtsos["index"]["heldSpot"] == mtsos["price"] == genesis
+    assert mtsos["index"]["gapPercent"] == 0 and mtsos["index"]["maxElapsed"] == 3600
+    # CHUTES doubles in price: the spot jumps, the EMA waits for an update.
     assert cli("pool", "set", "64", "--tao", "150000", "--alpha", "937500").code == 0
     assert cli("devnet", "advance", "1h").code == 0
     moved = json.loads(cli("market", "show", "MTSOS", "--json").stdout)["index"]
-    assert moved["spot"] == 613_000_008 * 10**9 and moved["ema"] == mtsos["index"]["ema"]
+    assert moved["spot"] == 613_000_008 * 10**9 and moved["ema"] == genesis
     assert moved["gapPercent"] > 14 and moved["age"] >= 3600
+    # The update weighs the reading held since the deployment (the EMA's own): no move; it holds the new sum.
+    assert cli("oracle", "update").code == 0
+    held = json.loads(cli("market", "show", "MTSOS", "--json").stdout)["index"]
+    assert held["ema"] == genesis and held["heldSpot"] == 613_000_008 * 10**9 and held["age"] < 3600
+    # The next one, an hour later, weighs that hour of the new sum: the EMA moves a little.
+    assert cli("devnet", "advance", "1h").code == 0
     assert cli("oracle", "update").code == 0
     after = json.loads(cli("market", "show", "MTSOS", "--json").stdout)["index"]
-    assert mtsos["index"]["ema"] < after["ema"] < mtsos["index"]["ema"] * 1.001
+    assert genesis < after["ema"] < genesis * 1.001
+    assert after["ema"] == next_ema(genesis, 613_000_008 * 10**9, 3600), "at least an hour: the cap, to the wei"
     text = cli("market", "show", "MTSOS").stdout
     assert "price (EMA)" in text and "spot" in text and "gap" in text and "last update" in text
+    assert "held reading" in text and "at most 3600 s" in text
 
 
 @pytest.mark.anvil

@@ -1,8 +1,9 @@
 """A hand-written SVG chart of an MTSOS replay: the spot readings against the EMA, so a reader sees a spike filtered.
 
-No plotting dependency: a fixed-size SVG with a title, both axes with ticks and labels, gridlines, a legend, the spot
-as a thin line with a dot per reading, the EMA as a thick line. Zero readings (rejected by the oracle) are marked on
-the time axis and left out of the spot line.
+No plotting dependency: a fixed-size SVG with a title, both axes with ticks and labels, gridlines, a legend, a dot
+per spot reading, the held reading as a thin step line (the oracle holds each reading until the next update, which
+weighs it: the EMA moves toward the step it just left), and the EMA after each update as a thick line. Zero readings
+(rejected by the oracle: nothing changes) are marked on the time axis.
 """
 
 from __future__ import annotations
@@ -21,11 +22,17 @@ from megatao.core.paths import display
 WIDTH, HEIGHT = 860, 480
 LEFT, RIGHT, TOP, BOTTOM = 90, 30, 92, 70
 SPOT_COLOUR = "#d95f02"
+HELD_COLOUR = "#e6a06b"
 EMA_COLOUR = "#1b5e9e"
 ZERO_COLOUR = "#b00020"
 #: Candidate spacings of time ticks, in seconds.
 TIME_STEPS = (60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800, 2592000)
 MAX_TICKS = 8
+DESCRIPTION = (
+    "{count} readings of the sum of alpha prices; the first initialises the 7-day time-weighted EMA (the oracle's "
+    "deployment), each later one weighs the reading held since the one before (at most the elapsed cap), then is "
+    "held in turn"
+)
 
 
 def nice_step(span: float, max_ticks: int = MAX_TICKS) -> float:
@@ -69,12 +76,17 @@ def time_ticks(start: int, stop: int) -> tuple[int, int, list[int], str]:
 def render_svg(rows: Sequence[ReplayRow], title: str, subtitle: str = "") -> str:
     """The chart of a replay as an SVG document."""
     spots = [(r.reading.timestamp, r.reading.spot / WAD) for r in rows if r.outcome is not Outcome.ZERO_REJECTED]
-    emas = [(r.reading.timestamp, r.ema / WAD) for r in rows if r.ema is not None]
+    emas = [(r.reading.timestamp, r.ema / WAD) for r in rows]
+    held: list[tuple[int, float]] = []
+    for r in rows:
+        if held:
+            held.append((r.reading.timestamp, held[-1][1]))
+        held.append((r.reading.timestamp, r.held / WAD))
     zeros = [r.reading.timestamp for r in rows if r.outcome is Outcome.ZERO_REJECTED]
     times = [r.reading.timestamp for r in rows]
     if not times:
         raise InputError("nothing to chart: the series has no readings")
-    values = [v for _, v in spots + emas] or [0.0]
+    values = [v for _, v in spots + emas + held] or [0.0]
     y_low, y_high, y_ticks, decimals = value_ticks(min(values), max(values))
     t_low, t_high, t_ticks, t_format = time_ticks(min(times), max(times))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -94,7 +106,7 @@ def render_svg(rows: Sequence[ReplayRow], title: str, subtitle: str = "") -> str
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
         f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="12">',
         f"<title>{escape(title)}</title>",
-        f"<desc>{escape(f'{len(rows)} readings; spot (sum of alpha prices) and its 7-day time-weighted EMA')}</desc>",
+        f"<desc>{escape(DESCRIPTION.format(count=len(rows)))}</desc>",
         f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
         f'<text x="{WIDTH / 2:.0f}" y="26" text-anchor="middle" font-size="17" font-weight="bold">'
         f"{escape(title)}</text>",
@@ -133,9 +145,11 @@ def render_svg(rows: Sequence[ReplayRow], title: str, subtitle: str = "") -> str
         "TAO (sum of alpha prices)</text>"
     )
 
+    out.append(f'<g id="held" fill="none" stroke="{HELD_COLOUR}" stroke-width="1.5">')
+    if len(held) > 1:
+        out.append(f'<polyline points="{points(held)}"/>')
+    out.append("</g>")
     out.append(f'<g id="spot" fill="{SPOT_COLOUR}">')
-    if len(spots) > 1:
-        out.append(f'<polyline points="{points(spots)}" fill="none" stroke="{SPOT_COLOUR}" stroke-width="1.5"/>')
     out += [f'<circle cx="{x(t):.1f}" cy="{y(v):.1f}" r="3.5"/>' for t, v in spots]
     out.append("</g>")
     out.append(f'<g id="ema" fill="{EMA_COLOUR}">')
@@ -150,16 +164,23 @@ def render_svg(rows: Sequence[ReplayRow], title: str, subtitle: str = "") -> str
             out.append(f'<path d="M{cx - 4:.1f},{cy - 4:.1f} l8,8 m0,-8 l-8,8"/>')
         out.append("</g>")
 
-    legend = [("spot reading", SPOT_COLOUR, 1.5), ("7-day EMA (the index price)", EMA_COLOUR, 3)]
+    legend = [
+        ("spot reading", SPOT_COLOUR, 0),
+        ("held reading", HELD_COLOUR, 1.5),
+        ("7-day EMA (the index price)", EMA_COLOUR, 3),
+    ]
     if zeros:
         legend.append(("zero reading (rejected)", ZERO_COLOUR, 2))
-    # One row above the plot, so the legend never hides a reading.
+    # One row above the plot, so the legend never hides a reading; a dot for the readings, a line for the series.
     out.append('<g id="legend">')
     lx, row_y = LEFT, TOP - 16
     for label, colour, width in legend:
-        out.append(
-            f'<line x1="{lx}" y1="{row_y}" x2="{lx + 26}" y2="{row_y}" stroke="{colour}" stroke-width="{width}"/>'
-        )
+        if width:
+            out.append(
+                f'<line x1="{lx}" y1="{row_y}" x2="{lx + 26}" y2="{row_y}" stroke="{colour}" stroke-width="{width}"/>'
+            )
+        else:
+            out.append(f'<circle cx="{lx + 13}" cy="{row_y}" r="3.5" fill="{colour}"/>')
         out.append(f'<text x="{lx + 32}" y="{row_y + 4}">{escape(label)}</text>')
         lx += 32 + 7 * len(label) + 24
     out.append("</g>")

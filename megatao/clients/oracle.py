@@ -1,15 +1,27 @@
 """The MTSOS index oracle: its 7-day time-weighted EMA in exact integers, replays of CSV series, and the on-chain
-oracle (`MtsosOracle`): reading its state and sending `update()`.
+oracle (`MtsosOracle`): reading its state, previewing and sending `update()`.
 
-The arithmetic is the contract's, to the wei (docs/protocol.md section 4):
-`ema = (spot * elapsed + ema * 604800) / (elapsed + 604800)`, rounded toward the previous EMA (a rising EMA rounds
-down, a falling one up), so one update never moves it further than the exact formula. The first reading sets the EMA
-to the spot; a zero reading is rejected and does not restart the clock; a reading in the same second as the previous
-accepted one (or earlier) changes nothing.
+The arithmetic is the contract's, to the wei (docs/protocol.md section 4, contracts/oracles/MtsosOracle.sol):
+
+- The deployment reads the sum of alpha prices and initialises the EMA to it (the constructor; a zero, out-of-range
+  or unavailable reading makes the deployment revert). The EMA is nonzero from then on and `price()` never reverts.
+- Each update, `elapsed` seconds after the last successful one, weighs the reading HELD since then (the one the
+  previous update read, initially the deployment's), never its own: who calls cannot choose the weight of its own
+  reading. `ema = (held * e + ema * 604800) / (e + 604800)` with `e = min(elapsed, maxElapsed)`, rounded toward the
+  previous EMA (a rising EMA rounds down, a falling one up), so one update never moves it further than the exact
+  formula. The update then holds its own reading for the next one.
+- `maxElapsed` is governed (genesis 1 hour, `setMaxElapsed` by the owner within 1 minute..1 day): a reading held
+  longer than that weighs as if held for the cap.
+- Updates in the same second as the last one (or with a clock gone back) leave the EMA and the time, and hold
+  whichever of the two readings (held, new) is nearer the EMA; the held one on a tie.
+- A zero, out-of-range (> 2^96 - 1) or unavailable reading never enters: `update()` reverts, `refresh()` (what the
+  protocol calls before every MTSOS trade) leaves the state as it is, and the clock keeps running from the last
+  successful update.
 
 CSV series: a header naming at least `timestamp` (unix seconds) and `spot` (TAO, a decimal such as 1.2993); other
 columns (such as `block`) are ignored; blank lines and lines starting with `#` are comments. Rows must be in time
-order. Every error names the file, the line and the column.
+order (equal times are updates in the same second). The first row is the deployment and must be a price; each later
+row is an update. Every error names the file, the line and the column.
 """
 
 from __future__ import annotations
@@ -24,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from megatao.core.errors import InputError, NetworkError, TransactionError, did_you_mean
 from megatao.core.paths import display
+from megatao.core.units import format_duration, parse_duration
 
 if TYPE_CHECKING:
     from eth_account.signers.local import LocalAccount
@@ -36,11 +49,16 @@ PERIOD_SECONDS = 604_800
 WAD = 10**18
 #: Largest reading the contract accepts (it stores prices in 96 bits).
 MAX_SPOT_WEI = 2**96 - 1
+#: The cap on the seconds one update weighs the held reading by, at genesis (`Constants.GENESIS_MTSOS_MAX_ELAPSED`),
+#: and the bounds `setMaxElapsed` accepts (`MIN_MTSOS_MAX_ELAPSED`, `MAX_MTSOS_MAX_ELAPSED`).
+GENESIS_MAX_ELAPSED = 3600
+MIN_MAX_ELAPSED = 60
+MAX_MAX_ELAPSED = 86_400
 #: The contract's name, in the deployment record and among forge's artifacts.
 ORACLE_CONTRACT = "MtsosOracle"
 REQUIRED_COLUMNS = ("timestamp", "spot")
 #: Gas added to the node's estimate of `update()`: covers the precompile read, the EMA step, the store and the event
-#: when the estimate priced the same-second early return (see `_WithGasLimit`).
+#: when the estimate priced the cheaper same-second path (see `MtsosOracleClient.update`).
 UPDATE_GAS_HEADROOM = 200_000
 
 
@@ -56,6 +74,12 @@ def next_ema(prev: int, spot: int, elapsed: int, period: int = PERIOD_SECONDS) -
     return prev - (prev - spot) * elapsed // (elapsed + period)
 
 
+def nearer_reading(held: int, spot: int, ema: int) -> int:
+    """The reading an update in the same second holds: of the held one and `spot`, the one nearer the EMA; the held
+    one on a tie (a reading set and undone within one second enters only if nothing else read that second)."""
+    return spot if abs(spot - ema) < abs(held - ema) else held
+
+
 def gap_wad(spot: int, ema: int) -> int:
     """`(spot - ema) / ema` as signed WAD, truncated toward zero like Solidity's signed division (`gap()`)."""
     if ema <= 0:
@@ -65,14 +89,44 @@ def gap_wad(spot: int, ema: int) -> int:
     return quotient if numerator >= 0 else -quotient
 
 
-class Outcome(StrEnum):
-    """What one reading did to the EMA, as the contract would have done it."""
+def check_max_elapsed(seconds: int) -> int:
+    """`seconds` when `setMaxElapsed` would accept it (1 minute..1 day); ValueError saying why not."""
+    if not MIN_MAX_ELAPSED <= seconds <= MAX_MAX_ELAPSED:
+        raise ValueError(f"an elapsed cap of {seconds} s is outside {MAX_ELAPSED_BOUNDS}")
+    return seconds
 
+
+#: The bounds of the elapsed cap, in words.
+MAX_ELAPSED_BOUNDS = (
+    f"{format_duration(MIN_MAX_ELAPSED)}..{format_duration(MAX_MAX_ELAPSED)}, the bounds of the oracle's setMaxElapsed"
+)
+
+
+def parse_max_elapsed(text: str | int, what: str = "--max-elapsed") -> int:
+    """Seconds in a cap written as a duration ('1h', '90m', '3600'), within the contract's bounds; InputError."""
+    seconds = parse_duration(text, what)
+    if not MIN_MAX_ELAPSED <= seconds <= MAX_MAX_ELAPSED:
+        raise InputError(f"{what} '{text}' ({seconds} s) is outside {MAX_ELAPSED_BOUNDS}")
+    return seconds
+
+
+def _check_spot(spot: int) -> None:
+    if spot == 0:
+        raise ValueError("a zero reading never enters the EMA (SumAlphaPriceZero)")
+    if not 0 < spot <= MAX_SPOT_WEI:
+        raise ValueError(f"spot {spot} is outside 1..{MAX_SPOT_WEI} (SumAlphaPriceOutOfRange)")
+
+
+class Outcome(StrEnum):
+    """What one reading did to the oracle, as the contract would have done it."""
+
+    #: The deployment: the EMA and the held reading start at this reading.
     INITIALISED = "initialised"
+    #: A later second: the held reading was weighed, this one is held for the next update.
     UPDATED = "updated"
-    #: In the same second as the last accepted reading, or earlier: nothing changes.
+    #: In the same second as the last update, or earlier: the EMA and the time stay; the nearer reading is held.
     SAME_SECOND = "same second"
-    #: A zero spot never enters; the clock keeps running from the last accepted reading.
+    #: A zero reading never enters (`update()` reverts, `refresh()` changes nothing); the clock keeps running.
     ZERO_REJECTED = "zero, rejected"
 
 
@@ -87,51 +141,88 @@ class Reading:
 
 @dataclass(frozen=True)
 class ReplayRow:
-    """A reading and the oracle's state after it; `ema` is None while nothing has initialised it."""
+    """A reading and the oracle's state after it."""
 
     reading: Reading
     outcome: Outcome
-    ema: int | None
-    #: Seconds since the last accepted reading (0 for the first, a same-second or a rejected one).
-    elapsed: int
+    #: The EMA after this row (TAO x 1e18).
+    ema: int
+    #: The reading held after this row, which the next update weighs (the contract's `lastSpot()`).
+    held: int
+    #: Seconds since the last successful update (0 for the deployment, a same-second or a rejected row).
+    elapsed: int = 0
+    #: The reading this row's update weighed (the one held since the last update); None unless UPDATED.
+    weighed: int | None = None
+    #: The seconds it weighed it by: `min(elapsed, maxElapsed)`; 0 unless UPDATED.
+    weighed_seconds: int = 0
 
     @property
-    def gap(self) -> int | None:
-        """This reading's spot against the EMA after it, signed WAD; None without an EMA or for a zero reading."""
-        if self.ema is None or self.outcome is Outcome.ZERO_REJECTED:
-            return None
-        return gap_wad(self.reading.spot, self.ema)
+    def capped(self) -> bool:
+        """Whether the held reading stood longer than the elapsed cap, which it then weighed as."""
+        return self.elapsed > self.weighed_seconds
+
+    @property
+    def gap(self) -> int:
+        """The contract's `gap()` after this row: the held reading against the EMA, signed WAD."""
+        return gap_wad(self.held, self.ema)
 
 
 @dataclass
 class EmaState:
-    """The contract's state: the EMA (0 before the first update), the last accepted spot and its time."""
+    """The contract's state (`MtsosOracle.State`): the EMA, the held reading, the time of the last successful update
+    and the elapsed cap. Start it as the deployment does, with `EmaState.deploy`."""
 
-    ema: int = 0
-    last_spot: int = 0
-    last_update: int = 0
+    ema: int
+    last_spot: int
+    last_update: int
+    max_elapsed: int = GENESIS_MAX_ELAPSED
+
+    @classmethod
+    def deploy(cls, timestamp: int, spot: int, max_elapsed: int = GENESIS_MAX_ELAPSED) -> EmaState:
+        """The oracle as its constructor leaves it, reading `spot` at `timestamp`; ValueError where it reverts."""
+        _check_spot(spot)
+        return cls(spot, spot, timestamp, check_max_elapsed(max_elapsed))
+
+    def set_max_elapsed(self, seconds: int) -> None:
+        """`setMaxElapsed`: ValueError outside its bounds."""
+        self.max_elapsed = check_max_elapsed(seconds)
+
+    def preview(self, timestamp: int, spot: int) -> tuple[int, int]:
+        """What an update reading `spot` at `timestamp` would store: (EMA, held reading), the contract's `_next` (and
+        `previewUpdate()`); ValueError for a reading `update()` reverts on."""
+        _check_spot(spot)
+        if timestamp <= self.last_update:
+            return self.ema, nearer_reading(self.last_spot, spot, self.ema)
+        elapsed = min(timestamp - self.last_update, self.max_elapsed)
+        return next_ema(self.ema, self.last_spot, elapsed), spot
 
     def apply(self, reading: Reading) -> ReplayRow:
-        """One `update()` at `reading.timestamp` reading `reading.spot`, exactly as the contract does it."""
-        if self.ema and reading.timestamp <= self.last_update:
-            return ReplayRow(reading, Outcome.SAME_SECOND, self.ema, 0)
+        """`refresh()` at `reading.timestamp` reading `reading.spot` (an `update()` that does not revert on a zero
+        reading), exactly as the contract does it. ValueError above the largest reading the CSV reader accepts."""
         if reading.spot == 0:
-            return ReplayRow(reading, Outcome.ZERO_REJECTED, self.ema or None, 0)
-        if not 0 < reading.spot <= MAX_SPOT_WEI:
-            raise ValueError(f"spot {reading.spot} is outside 1..{MAX_SPOT_WEI}")
-        if not self.ema:
-            self.ema, self.last_spot, self.last_update = reading.spot, reading.spot, reading.timestamp
-            return ReplayRow(reading, Outcome.INITIALISED, self.ema, 0)
+            return ReplayRow(reading, Outcome.ZERO_REJECTED, self.ema, self.last_spot)
+        ema, held = self.preview(reading.timestamp, reading.spot)
+        if reading.timestamp <= self.last_update:
+            self.last_spot = held
+            return ReplayRow(reading, Outcome.SAME_SECOND, ema, held)
         elapsed = reading.timestamp - self.last_update
-        self.ema = next_ema(self.ema, reading.spot, elapsed)
-        self.last_spot, self.last_update = reading.spot, reading.timestamp
-        return ReplayRow(reading, Outcome.UPDATED, self.ema, elapsed)
+        weighed = self.last_spot
+        self.ema, self.last_spot, self.last_update = ema, held, reading.timestamp
+        return ReplayRow(reading, Outcome.UPDATED, ema, held, elapsed, weighed, min(elapsed, self.max_elapsed))
 
 
-def replay(readings: list[Reading]) -> list[ReplayRow]:
-    """Each reading through the contract's `update()`, in order, from a fresh oracle."""
-    state = EmaState()
-    return [state.apply(reading) for reading in readings]
+def replay(readings: list[Reading], max_elapsed: int = GENESIS_MAX_ELAPSED) -> list[ReplayRow]:
+    """The first reading deploys the oracle (ValueError when it is zero: the deployment reverts), each later one is an
+    update, in order, with the elapsed cap `max_elapsed` seconds."""
+    if not readings:
+        return []
+    first, *rest = readings
+    try:
+        state = EmaState.deploy(first.timestamp, first.spot, max_elapsed)
+    except ValueError as exc:
+        raise ValueError(f"the first reading deploys the oracle and initialises its EMA: {exc}") from None
+    rows = [ReplayRow(first, Outcome.INITIALISED, state.ema, state.last_spot)]
+    return rows + [state.apply(reading) for reading in rest]
 
 
 # ---------------------------------------------------------------------------------------------------------- CSV
@@ -219,9 +310,17 @@ def _parse_header(fields: list[str], where: str) -> dict[str, int]:
     return {column: names.index(column) for column in REQUIRED_COLUMNS}
 
 
-def replay_csv(path: Path) -> list[ReplayRow]:
-    """`replay` of the CSV series at `path`."""
-    return replay(read_readings_csv(path))
+def replay_csv(path: Path, max_elapsed: int = GENESIS_MAX_ELAPSED) -> list[ReplayRow]:
+    """`replay` of the CSV series at `path` with the elapsed cap `max_elapsed` seconds; InputError naming the line of
+    a first reading the deployment could not take."""
+    readings = read_readings_csv(path)
+    first = readings[0]
+    if first.spot == 0:
+        raise InputError(
+            f"{display(path)}:{first.line}: column 'spot': the first reading deploys the oracle and initialises its "
+            "EMA, and cannot be zero (the deployment would revert with SumAlphaPriceZero)"
+        )
+    return replay(readings, check_max_elapsed(max_elapsed))
 
 
 # ---------------------------------------------------------------------------------------------------------- formatting
@@ -253,19 +352,24 @@ def utc_time(timestamp: int) -> str:
 
 
 def row_to_json(row: ReplayRow) -> dict[str, Any]:
-    gap = row.gap
     return {
         "line": row.reading.line,
         "timestamp": row.reading.timestamp,
         "timeUtc": utc_time(row.reading.timestamp),
         "spot": str(row.reading.spot),
         "spotTao": format_price(row.reading.spot),
-        "ema": None if row.ema is None else str(row.ema),
-        "emaTao": None if row.ema is None else format_price(row.ema),
-        "gapWad": None if gap is None else str(gap),
-        "gapPercent": None if gap is None else format_gap_percent(gap),
-        "elapsed": row.elapsed,
         "outcome": row.outcome.value,
+        "elapsed": row.elapsed,
+        "weighed": None if row.weighed is None else str(row.weighed),
+        "weighedTao": None if row.weighed is None else format_price(row.weighed),
+        "weighedSeconds": row.weighed_seconds,
+        "capped": row.capped,
+        "ema": str(row.ema),
+        "emaTao": format_price(row.ema),
+        "held": str(row.held),
+        "heldTao": format_price(row.held),
+        "gapWad": str(row.gap),
+        "gapPercent": format_gap_percent(row.gap),
     }
 
 
@@ -274,38 +378,60 @@ def row_to_json(row: ReplayRow) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class OracleState:
-    """What a deployed MtsosOracle holds: prices TAO x 1e18, time in unix seconds; all 0 before the first update."""
+    """What a deployed MtsosOracle holds: prices TAO x 1e18, times in unix seconds, the cap in seconds. The EMA is
+    nonzero from the deploying transaction on."""
 
     address: str
     ema: int
+    #: The reading held since the last update, which the next update weighs (`lastSpot()`).
     last_spot: int
+    #: The time of the last successful update (`lastUpdate()`): the deployment's at first.
     last_update: int
+    #: The cap on the seconds an update weighs the held reading by (`maxElapsed()`).
+    max_elapsed: int
 
     @property
-    def initialised(self) -> bool:
-        return self.ema > 0
+    def gap(self) -> int:
+        """The contract's `gap()`: the held reading against the EMA, signed WAD."""
+        return gap_wad(self.last_spot, self.ema)
 
-    @property
-    def gap(self) -> int | None:
-        """The contract's `gap()`: last spot against the EMA, signed WAD; None before the first update."""
-        return gap_wad(self.last_spot, self.ema) if self.initialised else None
+    def age(self, now: int) -> int:
+        """Seconds since the last successful update at chain time `now`."""
+        return max(0, now - self.last_update)
 
-    def age(self, now: int) -> int | None:
-        """Seconds since the last update at chain time `now`; None before the first update."""
-        return max(0, now - self.last_update) if self.initialised else None
+    def ema_state(self) -> EmaState:
+        """The same state, for the Python arithmetic (`EmaState.preview` answers what `previewUpdate()` does)."""
+        return EmaState(self.ema, self.last_spot, self.last_update, self.max_elapsed)
 
 
 @dataclass(frozen=True)
 class UpdateResult:
-    """A sent `update()`: what it did and the state after it."""
+    """A sent `update()`: what it did and the state before and after it."""
 
     outcome: Outcome
     tx_hash: str
     block: int
     gas_used: int
+    #: Seconds since the previous update (the event's, before the cap); 0 in the same second.
     elapsed: int
-    previous_ema: int | None
+    #: The reading the update weighed (the one held before it), and the seconds it weighed it by; None/0 when it
+    #: ran in the same second as the previous update.
+    weighed: int | None
+    weighed_seconds: int
+    previous: OracleState
     state: OracleState
+
+    @property
+    def previous_ema(self) -> int:
+        return self.previous.ema
+
+
+class UpdateWouldRevert(TransactionError):
+    """`update()` (or `previewUpdate()`) reverts now; `reason` names the error and says it in words."""
+
+    def __init__(self, address: str, reason: str):
+        super().__init__(f"update() on {address} would revert: {reason}")
+        self.reason = reason
 
 
 def oracle_address(chain_id: int) -> str:
@@ -353,8 +479,30 @@ class MtsosOracleClient:
                 ema=functions.ema().call(),
                 last_spot=functions.lastSpot().call(),
                 last_update=functions.lastUpdate().call(),
+                max_elapsed=functions.maxElapsed().call(),
             )
         )
+
+    def now(self) -> int:
+        """The latest block's timestamp: the chain's time."""
+        return self.chain.guard(lambda: int(self.chain.w3.eth.get_block("latest")["timestamp"]))
+
+    def preview_update(self) -> tuple[int, int]:
+        """`previewUpdate()`: the EMA and the held reading an update would store now (against the latest block);
+        TransactionError naming the cause when `update()` would revert."""
+        from web3.exceptions import ContractLogicError
+
+        function = self.contract.functions.previewUpdate()
+        try:
+            ema, held = self.chain.guard(lambda: function.call())
+        except ContractLogicError as exc:
+            raise UpdateWouldRevert(self.address, self.explain_revert(exc)) from None
+        return int(ema), int(held)
+
+    def preview_refresh(self) -> tuple[int, int, int]:
+        """`previewRefresh()`: the (EMA, held reading, last update time) `refresh()` would leave now; never reverts."""
+        ema, held, updated_at = self.chain.guard(lambda: self.contract.functions.previewRefresh().call())
+        return int(ema), int(held), int(updated_at)
 
     def update(self, sender: LocalAccount) -> UpdateResult:
         """Send `update()` from `sender`; a revert it would hit is reported by its error's name, before sending."""
@@ -366,38 +514,39 @@ class MtsosOracleClient:
         try:
             self.chain.guard(lambda: function.call({"from": sender.address}))
         except ContractLogicError as exc:
-            raise TransactionError(f"update() on {self.address} would revert: {self.explain_revert(exc)}") from None
+            raise UpdateWouldRevert(self.address, self.explain_revert(exc)) from None
         estimate = self.chain.guard(lambda: function.estimate_gas({"from": sender.address}))
         previous = self.state()
         try:
             # Nodes estimate against the latest block: right after the block holding the previous update that is the
-            # same-second early return (~23.6k), while the transaction lands a block later and reads the precompile.
+            # cheaper same-second path (no EMA step, no event), while the transaction lands a block later.
             receipt = self.chain.transact(function, sender, gas=estimate + UPDATE_GAS_HEADROOM)
         except TransactionError as exc:
-            # The checks above ran against the latest block, which may hold the previous update: then they took
-            # the same-second path. Replayed now, after the failed block, the call meets the same revert.
+            # The checks above ran against the latest block; replayed now, after the failed block, the call meets the
+            # revert the transaction did.
             try:
                 self.chain.guard(lambda: function.call({"from": sender.address}))
             except ContractLogicError as replayed:
                 raise TransactionError(f"{exc}: {self.explain_revert(replayed)}") from None
             raise
-        events = self.contract.events
-        initialised = events.EmaInitialized().process_receipt(receipt, errors=DISCARD)
-        updated = events.EmaUpdated().process_receipt(receipt, errors=DISCARD)
-        if initialised:
-            outcome, elapsed = Outcome.INITIALISED, 0
-        elif updated:
-            outcome, elapsed = Outcome.UPDATED, int(updated[0]["args"]["elapsed"])
+        updated = self.contract.events.EmaUpdated().process_receipt(receipt, errors=DISCARD)
+        state = self.state()
+        if updated:
+            args = updated[0]["args"]
+            outcome, elapsed, weighed = Outcome.UPDATED, int(args["elapsed"]), int(args["spot"])
+            weighed_seconds = min(elapsed, previous.max_elapsed)
         else:
-            outcome, elapsed = Outcome.SAME_SECOND, 0
+            outcome, elapsed, weighed, weighed_seconds = Outcome.SAME_SECOND, 0, None, 0
         return UpdateResult(
             outcome=outcome,
             tx_hash="0x" + bytes(receipt["transactionHash"]).hex(),
             block=int(receipt["blockNumber"]),
             gas_used=int(receipt["gasUsed"]),
             elapsed=elapsed,
-            previous_ema=previous.ema or None,
-            state=self.state(),
+            weighed=weighed,
+            weighed_seconds=weighed_seconds,
+            previous=previous,
+            state=state,
         )
 
     def explain_revert(self, exc: Exception) -> str:
@@ -414,5 +563,5 @@ _ERROR_WORDS = {
     "SumAlphaPriceUnavailable": "the Alpha precompile's getSumAlphaPrice() reverted or is absent (switched off?)",
     "SumAlphaPriceZero": "getSumAlphaPrice() answered zero, and a zero reading never enters the EMA",
     "SumAlphaPriceOutOfRange": "getSumAlphaPrice() answered more than the oracle stores",
-    "MtsosOracleNotInitialized": "the oracle has no EMA yet",
+    "MaxElapsedOutOfBounds": f"the elapsed cap must be within {MAX_ELAPSED_BOUNDS}",
 }
