@@ -84,14 +84,10 @@ contract OracleModuleTest is ProtocolFixture {
         protocol.poolTaoReserve(chutes);
         // The views a trade relies on answer, from the last good readings.
         assertTrue(protocol.oraclePrices(chutes).broken);
-        // SUSPECTED CONTRACT BUG (kept failing on purpose, reported to the lead): with the source failing, a trade's
-        // depth is the last good reading (`OracleLogic.update` -> `_fail(..., st.poolWhole * WAD)`: 10,000 TAO here,
-        // which `PositionModule.t.sol`'s `test_closePosition_aSwitchedOffPrecompileClosesAtTheReference` shows a
-        // close's impact measured on), but `OracleLogic.preview` reports `min(0 read now, stored)` = 0: the view
-        // says 0 TAO of depth (and `isBelowLiquidityThreshold` true, `marketTradingState` a zero depth cap) where
-        // the trade uses 10,000.
-        assertEq(protocol.oraclePrices(chutes).poolTao, uint256(POOL_TAO_RAO) * 1e9, "CONTRACT BUG: preview depth");
-        assertFalse(protocol.isBelowLiquidityThreshold(chutes), "CONTRACT BUG: preview depth below the threshold");
+        // The depth a trade measures while the source fails is the last good reading (`OracleLogic._fail`); the view
+        // reports the same, so the threshold and the depth cap do not read zero during an outage.
+        assertEq(protocol.oraclePrices(chutes).poolTao, uint256(POOL_TAO_RAO) * 1e9, "the last good depth");
+        assertFalse(protocol.isBelowLiquidityThreshold(chutes), "not below the threshold");
     }
 
     function test_RevertWhen_alphaPrecompileAbsent() public {

