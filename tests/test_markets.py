@@ -10,9 +10,12 @@ from megatao.clients.markets import load_genesis, load_genesis_markets
 from megatao.core.errors import InputError
 from megatao.core.units import format_fraction, parse_fraction, parse_leverage
 from tests.conftest import assert_one_line_error
+from tests.test_params import solidity_constants
 from tests.test_pools import LAUNCH_MARKETS
 
 WAD = 10**18
+#: The contracts' genesis constants (`Constants.GENESIS_*`), which proposals/genesis/markets.yaml must restate.
+GENESIS = solidity_constants()
 
 
 @pytest.mark.parametrize(
@@ -47,9 +50,16 @@ def test_genesis_markets_are_the_twelve_launch_markets_with_genesis_parameters()
         assert m.taker_fee == WAD // 400
         assert m.maker_fee == 0
         assert m.max_funding_rate_8h == 75 * WAD // 10_000
-        assert m.price_band == WAD // 5
         assert m.min_pool_tao == 10_000 * WAD
         assert m.max_open_interest > 0
+        # The price-integrity parameters take the contracts' genesis values (docs/protocol.md section 2).
+        assert m.reference_period == GENESIS["Constants.GENESIS_REFERENCE_PERIOD"] == 600
+        assert m.divergence_limit == GENESIS["Constants.GENESIS_DIVERGENCE_LIMIT"] == WAD // 20
+        assert m.oi_depth_ratio == GENESIS["Constants.GENESIS_OI_DEPTH_RATIO"] == WAD // 20
+        assert m.depth_factor == GENESIS["Constants.GENESIS_DEPTH_FACTOR"] == WAD
+    (mtsos,) = load_genesis().index
+    assert (mtsos.ticker, mtsos.max_leverage, mtsos.oi_depth_ratio, mtsos.min_pool_tao) == ("MTSOS", 5 * WAD, 0, 0)
+    assert mtsos.divergence_limit == WAD // 20 and mtsos.depth_factor == WAD and mtsos.reference_period == 600
 
 
 @pytest.mark.parametrize(

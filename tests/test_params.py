@@ -18,14 +18,25 @@ LIBRARIES = ROOT / "contracts" / "libraries"
 UNITS = {"e18": 10**18, "days": 86_400, "hours": 3_600, "minutes": 60}
 
 
+#: Where governed bounds live: the protocol's libraries, and governance's own numbers (the upgrade delay's bounds).
+SOURCES = [*LIBRARIES.glob("*.sol"), ROOT / "contracts" / "governance" / "GovernanceDefaults.sol"]
+
+
 def solidity_constants() -> dict[str, int]:
-    """`Library.NAME` -> value, for the `uint256 internal constant` lines of contracts/libraries/*.sol."""
-    found = {}
-    for path in LIBRARIES.glob("*.sol"):
+    """`Library.NAME` -> value, for the `uint256 internal constant` lines of contracts/libraries/*.sol and
+    GovernanceDefaults.sol; a constant defined as another library's (`= Constants.MIN_REFERENCE_PERIOD`) takes its
+    value."""
+    found, references = {}, {}
+    for path in SOURCES:
         for name, expression in re.findall(r"uint256 internal constant (\w+) = ([^;]+);", path.read_text()):
             value = _evaluate(expression.strip())
             if value is not None:
                 found[f"{path.stem}.{name}"] = value
+            elif re.fullmatch(r"\w+\.\w+", expression.strip()):
+                references[f"{path.stem}.{name}"] = expression.strip()
+    for name, target in references.items():
+        if target in found:
+            found[name] = found[target]
     return found
 
 
@@ -102,20 +113,29 @@ def test_an_old_key_is_read_under_its_new_name_and_reported_as_renamed(tmp_path,
     from governance.proposals.validate import validate_file
     from megatao.clients import markets
 
-    renamed = replace(params.MARKET_PARAMS["price_band"], aliases=("max_oracle_move",))
-    table = tuple(renamed if p.key == "price_band" else p for p in params.MARKET)
+    renamed = replace(params.MARKET_PARAMS["divergence_limit"], aliases=("max_spot_gap",))
+    table = tuple(renamed if p.key == "divergence_limit" else p for p in params.MARKET)
     monkeypatch.setitem(params.TABLES, "market", table)
 
     listing = (ROOT / "proposals" / "examples" / "list-sn19.yaml").read_text()
+    assert "  divergence_limit: 5%" in listing
     path = tmp_path / "old.yaml"
-    path.write_text(listing.replace("price_band: 20%", "max_oracle_move: 20%"))
+    path.write_text(listing.replace("  divergence_limit: 5%", "  max_spot_gap: 5%"))
     loaded = validate_file(path)
-    assert loaded.ok and loaded.proposal.market.price_band == 10**18 // 5
+    assert loaded.ok and loaded.proposal.market.divergence_limit == 10**18 // 20
     (finding,) = loaded.findings
-    assert (finding.rule, finding.severity, finding.path) == ("RENAMED", "warning", "market.max_oracle_move")
-    assert finding.message == "'max_oracle_move' is renamed 'price_band'" and finding.line > 1
+    assert (finding.rule, finding.severity, finding.path) == ("RENAMED", "warning", "market.max_spot_gap")
+    assert finding.message == "'max_spot_gap' is renamed 'divergence_limit'" and finding.line > 1
 
     genesis = (ROOT / "proposals" / "genesis" / "markets.yaml").read_text()
+    assert "  divergence_limit: 5%" in genesis
     old_genesis = tmp_path / "markets.yaml"
-    old_genesis.write_text(genesis.replace("  price_band: 20%", "  max_oracle_move: 20%"))
-    assert [m.price_band for m in markets.load_genesis(old_genesis).alpha] == [10**18 // 5] * 12
+    old_genesis.write_text(genesis.replace("  divergence_limit: 5%", "  max_spot_gap: 7%"))
+    assert [m.divergence_limit for m in markets.load_genesis(old_genesis).alpha] == [7 * 10**18 // 100] * 12
+
+
+def test_constants_defined_by_reference_take_the_referenced_value():
+    constants = solidity_constants()
+    assert constants["MarketBounds.MIN_REFERENCE_PERIOD"] == constants["Constants.MIN_REFERENCE_PERIOD"] == 60
+    assert constants["MarketBounds.MAX_DEPTH_FACTOR"] == constants["Constants.MAX_DEPTH_FACTOR"] == 100 * 10**18
+    assert constants["GovernanceDefaults.MAX_UPGRADE_DELAY"] == 60 * 86_400

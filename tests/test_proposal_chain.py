@@ -15,6 +15,8 @@ from tests.conftest import ROOT
 LISTING = ROOT / "proposals/examples/list-sn19.yaml"
 UPDATE = ROOT / "proposals/examples/raise-chutes-oi.yaml"
 PROTOCOL = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512"
+#: `MarketParams` (contracts/interfaces/IMarketModule.sol), field by field.
+PARAMS_TUPLE = "(uint96,uint64,uint64,uint64,uint64,uint64,uint128,uint128,uint32,uint64,uint64,uint96)"
 
 
 def variant(tmp_path, source, name, *replacements):
@@ -56,7 +58,7 @@ def test_the_chain_rejects_a_thin_pool_and_a_listed_market(cli, tmp_path, shared
     run = cli("proposal", "validate", str(thin), str(listed), "--network", "devnet")
     assert run.code == 1
     assert "[CHAIN-POOL-DEPTH] oracle.min_pool_tao: subnet 93's pool holds 1,500 TAO at block" in run.stdout
-    assert f"{listed}:11:11: error [CHAIN-TICKER-FREE] market.ticker: ticker CHUTES is already listed" in run.stdout
+    assert f"{listed}:13:11: error [CHAIN-TICKER-FREE] market.ticker: ticker CHUTES is already listed" in run.stdout
     assert "[CHAIN-SUBNET-NOT-LISTED] market.netuid: subnet 64 already has a market" in run.stdout
 
 
@@ -68,6 +70,25 @@ def test_an_update_is_checked_with_the_markets_current_values(cli, tmp_path, sha
     assert cli("proposal", "validate", str(bad)).code == 0
     run = cli("proposal", "validate", str(bad), "--network", "devnet")
     assert run.code == 1 and "[CHAIN-MM-BELOW-INVERSE-LEVERAGE]" in run.stdout
+    # A depth cap of 0 is for index markets only, and an index market takes no other: the chain knows the kind.
+    no_cap = variant(tmp_path, UPDATE, "zero.yaml", ("oi_depth_ratio: 15%", "oi_depth_ratio: 0%"))
+    assert cli("proposal", "validate", str(no_cap)).code == 0
+    run = cli("proposal", "validate", str(no_cap), "--network", "devnet")
+    assert run.code == 1
+    assert (
+        "[CHAIN-OI-DEPTH-RATIO-BOUNDS] market.oi_depth_ratio: found 0%, expected 0.1%..50% for an alpha" in run.stdout
+    )
+    index = variant(
+        tmp_path, UPDATE, "index.yaml", ("ticker: CHUTES", "ticker: MTSOS"), ('"20000 TAO"', '"25000 TAO"'),
+        ("oi_depth_ratio: 15%", "oi_depth_ratio: 5%"),
+    )  # fmt: skip
+    run = cli("proposal", "validate", str(index), "--network", "devnet")
+    assert run.code == 1
+    assert "[CHAIN-OI-DEPTH-RATIO-BOUNDS] market.oi_depth_ratio: found 5%, expected 0: MTSOS is an index" in run.stdout
+    without = variant(
+        tmp_path, UPDATE, "index-ok.yaml", ("ticker: CHUTES", "ticker: MTSOS"), ("  oi_depth_ratio", "  # x")
+    )
+    assert cli("proposal", "validate", str(without), "--network", "devnet").code == 0
     unknown = variant(tmp_path, UPDATE, "unknown.yaml", ("ticker: CHUTES", "ticker: NOPE"))
     assert (
         "[CHAIN-MARKET-LISTED] market.ticker: no market 'NOPE'"
@@ -79,22 +100,22 @@ def test_encoding_a_listing_offline():
     proposal = load_proposal(LISTING).proposal
     encoded = encode_proposal(proposal, Context(protocol=PROTOCOL))
     assert encoded.targets == [PROTOCOL] and encoded.values == [0]
-    assert encoded.actions[0].signature.startswith("listMarket((string,uint8,uint16,address,(uint96,")
-    (listing,) = decode(
-        ["(string,uint8,uint16,address,(uint96,uint64,uint64,uint64,uint64,uint64,uint64,uint128,uint128))"],
-        encoded.calldatas[0][4:],
-    )
+    assert encoded.actions[0].signature == f"listMarket((string,uint8,uint16,address,{PARAMS_TUPLE}))"
+    (listing,) = decode([f"(string,uint8,uint16,address,{PARAMS_TUPLE})"], encoded.calldatas[0][4:])
     assert listing[0] == "NINETEEN" and listing[2] == 19
     assert listing[4] == (
-        3 * 10**18,
-        10**17,
-        5 * 10**16,
-        25 * 10**14,
-        0,
-        75 * 10**14,
-        2 * 10**17,
-        5000 * 10**18,
-        10_000 * 10**18,
+        3 * 10**18,  # max leverage
+        10**17,  # maintenance margin
+        5 * 10**16,  # partial-liquidation band
+        25 * 10**14,  # taker fee
+        0,  # maker fee
+        75 * 10**14,  # max funding rate per 8 h
+        1500 * 10**18,  # max open interest per side
+        10_000 * 10**18,  # liquidity threshold (the oracle block's min_pool_tao)
+        600,  # reference period, seconds
+        5 * 10**16,  # divergence limit
+        5 * 10**16,  # depth cap ratio
+        10**18,  # depth factor
     )
     assert encoded.description == proposal_description(proposal)
     assert encoded.description.startswith("# List SN19 alpha perp\n\n")
@@ -120,18 +141,20 @@ def test_an_update_encodes_the_merged_parameters_and_the_status(tmp_path):
         25 * 10**14,
         0,
         75 * 10**14,
-        2 * 10**17,
         15_000 * 10**18,
         10_000 * 10**18,
+        600,
+        5 * 10**16,
+        5 * 10**16,
+        10**18,
     )
     market_id = b"\x11" * 32
     ctx = Context(protocol=PROTOCOL, current_params={"CHUTES": current}, market_ids={"CHUTES": market_id})
     encoded = encode_proposal(proposal, ctx)
     assert [a.signature.split("(")[0] for a in encoded.actions] == ["updateMarketParams", "setMarketStatus"]
-    _, params = decode(
-        ["bytes32", "(uint96,uint64,uint64,uint64,uint64,uint64,uint64,uint128,uint128)"], encoded.calldatas[0][4:]
-    )
-    assert params == (*current[:7], 20_000 * 10**18, current[8])
+    _, params = decode(["bytes32", PARAMS_TUPLE], encoded.calldatas[0][4:])
+    # The file's max open interest and depth cap ratio; every other field the market's current value.
+    assert params == (*current[:6], 20_000 * 10**18, current[7], current[8], current[9], 15 * 10**16, current[11])
     assert decode(["bytes32", "uint8"], encoded.calldatas[1][4:]) == (market_id, 2)
 
 

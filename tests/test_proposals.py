@@ -47,7 +47,7 @@ def test_there_is_an_example_and_a_template_of_every_kind():
 
 def test_schema_errors_name_line_column_key_found_expected_and_hint(tmp_path):
     text = LISTING.replace("ticker: NINETEEN", "ticker: nineteen").replace("max_leverage: 3x", "max_leverage: 3y")
-    text = text.replace("price_band: 20%", "price_bandd: 20%")
+    text = text.replace("divergence_limit: 5%", "divergence_limt: 5%")
     found = {f.path: f for f in findings(tmp_path, text)}
     ticker = found["market.ticker"]
     assert (ticker.line, ticker.column) == (10, 11)
@@ -55,10 +55,10 @@ def test_schema_errors_name_line_column_key_found_expected_and_hint(tmp_path):
     assert ticker.hint == "write it in upper case: 'NINETEEN'"
     leverage = found["market.max_leverage"]
     assert leverage.line == 12 and "leverage '3y' is not a leverage" in leverage.message
-    unknown = found["market.price_bandd"]
-    assert unknown.message == "unknown key 'price_bandd'" and unknown.hint == "did you mean 'price_band'?"
-    missing = found["market.price_band"]
-    assert missing.message == "missing required key 'price_band'" and missing.line == 9  # the `market:` line
+    unknown = found["market.divergence_limt"]
+    assert unknown.message == "unknown key 'divergence_limt'" and unknown.hint == "did you mean 'divergence_limit'?"
+    missing = found["market.divergence_limit"]
+    assert missing.message == "missing required key 'divergence_limit'" and missing.line == 9  # the `market:` line
 
 
 @pytest.mark.parametrize(
@@ -95,7 +95,15 @@ def _listing(**changes: str) -> str:
         ({"partial_liquidation_band": "11%"}, "LIQ-BAND-BOUNDS", "market.partial_liquidation_band"),
         ({"taker_fee": "1.5%", "maker_fee": "0%"}, "TAKER-FEE-BOUNDS", "market.taker_fee"),
         ({"max_funding_rate_8h": "3%"}, "FUNDING-BOUNDS", "market.max_funding_rate_8h"),
-        ({"price_band": "0.5%"}, "PRICE-BAND-BOUNDS", "market.price_band"),
+        ({"reference_period": "30s"}, "REFERENCE-PERIOD-BOUNDS", "market.reference_period"),
+        ({"reference_period": "2d"}, "REFERENCE-PERIOD-BOUNDS", "market.reference_period"),
+        ({"divergence_limit": "0.4%"}, "DIVERGENCE-LIMIT-BOUNDS", "market.divergence_limit"),
+        ({"divergence_limit": "26%"}, "DIVERGENCE-LIMIT-BOUNDS", "market.divergence_limit"),
+        ({"oi_depth_ratio": "0.05%"}, "OI-DEPTH-RATIO-BOUNDS", "market.oi_depth_ratio"),
+        ({"oi_depth_ratio": "51%"}, "OI-DEPTH-RATIO-BOUNDS", "market.oi_depth_ratio"),
+        ({"oi_depth_ratio": "0%"}, "OI-DEPTH-RATIO-BOUNDS", "market.oi_depth_ratio"),
+        ({"depth_factor": "0.09x"}, "DEPTH-FACTOR-BOUNDS", "market.depth_factor"),
+        ({"depth_factor": "101x"}, "DEPTH-FACTOR-BOUNDS", "market.depth_factor"),
         ({"max_open_interest": '"0 TAO"'}, "OPEN-INTEREST-POSITIVE", "market.max_open_interest"),
         ({"min_pool_tao": "0"}, "ORACLE-MATCHES-MARKET", "oracle.min_pool_tao"),
     ],
@@ -105,9 +113,50 @@ def test_market_rules(tmp_path, changes, rule, path):
     assert [(f.rule, f.path) for f in result] == [(rule, path)], [f.format("p") for f in result]
 
 
-def test_an_index_listing_names_no_netuid(tmp_path):
+def _index_listing() -> str:
+    """The listing template as an index listing: no netuid, no liquidity threshold, no depth cap."""
     text = LISTING.replace("source: alpha-precompile", "source: mtsos-ema").replace('  min_pool_tao: "10000 TAO"', "")
+    text = re.sub(r"\n  netuid: [^\n]*", "", text)
+    return re.sub(r"\n  oi_depth_ratio: [^\n]*\n +#[^\n]*", "", text)
+
+
+def test_an_index_listing_names_no_netuid(tmp_path):
+    assert findings(tmp_path, _index_listing()) == []
+    text = _index_listing().replace("  ticker: NINETEEN", "  ticker: NINETEEN\n  netuid: 19")
     assert [(f.rule, f.path) for f in findings(tmp_path, text)] == [("ORACLE-MATCHES-MARKET", "market.netuid")]
+
+
+def test_index_markets_take_no_depth_cap_and_alpha_markets_need_one(tmp_path):
+    index = _index_listing().replace("  depth_factor: 1x", "  oi_depth_ratio: 5%\n  depth_factor: 1x")
+    (found,) = findings(tmp_path, index)
+    assert (found.rule, found.path, found.line) == ("OI-DEPTH-RATIO-BOUNDS", "market.oi_depth_ratio", 20)
+    assert found.message == "found 5%, expected 0 or no key: index markets take 0 (they have no pool)"
+    assert found.hint == "remove oi_depth_ratio"
+    zero = _index_listing().replace("  depth_factor: 1x", "  oi_depth_ratio: 0%\n  depth_factor: 1x")
+    assert findings(tmp_path, zero) == []
+    alpha = re.sub(r"\n  oi_depth_ratio: [^\n]*\n +#[^\n]*", "", LISTING)
+    (missing,) = findings(tmp_path, alpha)
+    assert (missing.rule, missing.path) == ("OI-DEPTH-RATIO-BOUNDS", "market")
+    assert missing.message == "missing key 'oi_depth_ratio' for an alpha market"
+
+
+def test_the_new_market_parameters_name_what_they_found_and_expected(tmp_path):
+    result = findings(tmp_path, _listing(reference_period="30s", divergence_limit="30%", depth_factor="200x"))
+    assert {f.hint for f in result} == {"the registry rejects it"}
+    assert {f.path: (f.rule, f.message) for f in result} == {
+        "market.reference_period": ("REFERENCE-PERIOD-BOUNDS", "found 30s, expected 1m..1d"),
+        "market.divergence_limit": ("DIVERGENCE-LIMIT-BOUNDS", "found 30%, expected 0.5%..25%"),
+        "market.depth_factor": ("DEPTH-FACTOR-BOUNDS", "found 200x, expected 0.1x..100x"),
+    }
+    assert [f.line for f in result] == [19, 20, 23]
+
+
+def test_an_update_may_set_a_depth_cap_of_0_for_an_index_market_the_chain_tells(tmp_path):
+    header = "version: 1\nkind: market-update\ntitle: t\ndescription: d\nmarket:\n  ticker: MTSOS\n"
+    assert findings(tmp_path, header + "  oi_depth_ratio: 0%\n") == []
+    (found,) = findings(tmp_path, header + "  oi_depth_ratio: 60%\n")
+    assert found.rule == "OI-DEPTH-RATIO-BOUNDS"
+    assert found.message == "found 60%, expected 0.1%..50% (alpha markets) or 0 (index markets)"
 
 
 def test_a_market_update_must_change_something(tmp_path):
@@ -176,18 +225,26 @@ def test_every_rule_has_an_id_and_a_summary():
 
 def test_bounds_match_the_contracts():
     source = (ROOT / "contracts/libraries/MarketBounds.sol").read_text()
+    constants = (ROOT / "contracts/libraries/Constants.sol").read_text()
+    units = {"": 1, "minutes": 60, "hours": 3600, "days": 86_400}
 
     def constant(name: str) -> int:
-        value = re.search(rf"{name} = ([0-9.e]+);", source).group(1)
-        mantissa, _, exponent = value.partition("e")
-        return int(float(mantissa) * 10**6) * 10 ** (int(exponent or 0) - 6)
+        value = re.search(rf"{name} = ([^;]+);", source).group(1)
+        if value.startswith("Constants."):  # MarketBounds restates the bounds that live in Constants.sol
+            value = re.search(rf"{value.removeprefix('Constants.')} = ([^;]+);", constants).group(1)
+        number, _, unit = value.partition(" ")
+        mantissa, _, exponent = number.partition("e")
+        return int(float(mantissa) * 10**6) * 10 ** (int(exponent or 0) - 6) * units[unit]
 
     assert (constant("MIN_MAX_LEVERAGE"), constant("MAX_MAX_LEVERAGE")) == bounds.MAX_LEVERAGE
     assert (constant("MIN_MAINTENANCE_MARGIN"), constant("MAX_MAINTENANCE_MARGIN")) == bounds.MAINTENANCE_MARGIN
     assert bounds.PARTIAL_LIQUIDATION_BAND[1] == constant("MAX_PARTIAL_LIQUIDATION_BAND")
     assert bounds.TAKER_FEE[1] == constant("MAX_TAKER_FEE")
     assert bounds.MAX_FUNDING_RATE_8H[1] == constant("MAX_MAX_FUNDING_RATE_8H")
-    assert (constant("MIN_PRICE_BAND"), constant("MAX_PRICE_BAND")) == bounds.PRICE_BAND
+    assert (constant("MIN_REFERENCE_PERIOD"), constant("MAX_REFERENCE_PERIOD")) == bounds.REFERENCE_PERIOD
+    assert (constant("MIN_DIVERGENCE_LIMIT"), constant("MAX_DIVERGENCE_LIMIT")) == bounds.DIVERGENCE_LIMIT
+    assert (constant("MIN_OI_DEPTH_RATIO"), constant("MAX_OI_DEPTH_RATIO")) == bounds.OI_DEPTH_RATIO
+    assert (constant("MIN_DEPTH_FACTOR"), constant("MAX_DEPTH_FACTOR")) == bounds.DEPTH_FACTOR
 
 
 def test_the_published_schema_is_generated_from_the_models():

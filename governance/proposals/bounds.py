@@ -14,7 +14,11 @@ MAINTENANCE_MARGIN = _MARKET["maintenance_margin"].bounds
 PARTIAL_LIQUIDATION_BAND = _MARKET["partial_liquidation_band"].bounds
 TAKER_FEE = _MARKET["taker_fee"].bounds
 MAX_FUNDING_RATE_8H = _MARKET["max_funding_rate_8h"].bounds
-PRICE_BAND = _MARKET["price_band"].bounds
+REFERENCE_PERIOD = _MARKET["reference_period"].bounds
+DIVERGENCE_LIMIT = _MARKET["divergence_limit"].bounds
+#: Alpha markets only: an index market has no pool, so no depth cap, and takes 0.
+OI_DEPTH_RATIO = _MARKET["oi_depth_ratio"].bounds
+DEPTH_FACTOR = _MARKET["depth_factor"].bounds
 #: Referral program (docs/protocol.md section 8): each share 0..50%.
 REFERRAL_SHARE = _REFERRAL["tiers.referrer_share"].bounds
 #: Liquidation fee, fraction of the remaining margin (docs/protocol.md section 5): 0..10%.

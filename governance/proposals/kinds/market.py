@@ -23,8 +23,16 @@ class _ListedMarket(Strict):
     """The subnet of an alpha market (1..65535; root, 0, is not a market). Absent for an index market."""
 
 
-#: The ticker, the netuid and every market parameter that a proposal writes under `market:`.
-ListedMarket = create_model("ListedMarket", __base__=_ListedMarket, **model_fields(in_place(params.MARKET, "market")))
+_IN_MARKET = in_place(params.MARKET, "market")
+
+#: The ticker, the netuid and every market parameter that a proposal writes under `market:`; those of alpha markets
+#: only (the depth cap) are optional, since an index listing leaves them out (OI-DEPTH-RATIO-BOUNDS).
+ListedMarket = create_model(
+    "ListedMarket",
+    __base__=_ListedMarket,
+    **model_fields([p for p in _IN_MARKET if not p.alpha_only]),
+    **model_fields([p for p in _IN_MARKET if p.alpha_only], optional=True),
+)
 
 
 class _MarketChanges(Strict):
@@ -35,9 +43,7 @@ class _MarketChanges(Strict):
 
 
 #: The market parameters an update may change, each optional.
-MarketChanges = create_model(
-    "MarketChanges", __base__=_MarketChanges, **model_fields(in_place(params.MARKET, "market"), optional=True)
-)
+MarketChanges = create_model("MarketChanges", __base__=_MarketChanges, **model_fields(_IN_MARKET, optional=True))
 
 #: The rules of the market parameters, for both kinds (a value an update leaves out is None and not checked).
 RULES = Rules("market-listing", "market-update")
@@ -54,9 +60,43 @@ def _market_bound_rule(key: str, rule_id: str, limits: tuple[int, int], fmt: Cal
     RULES(rule_id, f"{key} within {fmt(low)}..{fmt(high)} (docs/protocol.md section 2)")(check)
 
 
+def listing_kind(p) -> str | None:
+    """The kind a listing lists, alpha or index (its oracle block names the source); None for an update, whose
+    market's kind only the chain knows (market_update.chain_checks)."""
+    source = getattr(getattr(p, "oracle", None), "source", None)
+    return None if source is None else "index" if source == "mtsos-ema" else "alpha"
+
+
+def _alpha_only_bound_rule(param: params.Param) -> None:
+    """Bounds of a parameter that only alpha markets have: required and within bounds for an alpha listing, 0 or left
+    out for an index listing (the registry requires 0 of an index market), and for an update either (its market's kind
+    is checked on chain)."""
+    key, (low, high), fmt = param.key, param.bounds, param.show
+
+    def check(p) -> Iterator[Violation]:
+        value, kind = getattr(p.market, key), listing_kind(p)
+        if kind == "index":
+            if value:
+                yield (
+                    ("market", key),
+                    f"found {fmt(value)}, expected 0 or no key: index markets take 0 (they have no pool)",
+                    f"remove {key}",
+                )
+        elif kind == "alpha" and value is None:
+            yield ("market",), f"missing key '{key}' for an alpha market", param.description
+        elif value is not None and not low <= value <= high and not (kind is None and value == 0):
+            expected = f"{fmt(low)}..{fmt(high)}" + ("" if kind else " (alpha markets) or 0 (index markets)")
+            yield ("market", key), f"found {fmt(value)}, expected {expected}", "the registry rejects it"
+
+    RULES(param.rule_id, f"{key} within {fmt(low)}..{fmt(high)} for alpha markets; index markets take 0")(check)
+
+
 for _param in params.MARKET:
     if _param.rule_id and _param.bounds and _param.place == "market":
-        _market_bound_rule(_param.key, _param.rule_id, _param.bounds, _param.show)
+        if _param.alpha_only:
+            _alpha_only_bound_rule(_param)
+        else:
+            _market_bound_rule(_param.key, _param.rule_id, _param.bounds, _param.show)
 
 
 @RULES("MM-BELOW-INVERSE-LEVERAGE", "maintenance margin below 1 / max leverage")

@@ -24,6 +24,7 @@ from governance.proposals.calls import Action, Context, protocol_call
 from governance.proposals.issues import Finding
 from governance.proposals.kinds import market
 from governance.proposals.kinds.market import STATUS_VALUES, MarketChanges
+from megatao.clients.markets import KIND_ALPHA
 from megatao.core import params
 from megatao.core.errors import InputError
 from megatao.core.fields import TaoAmount
@@ -129,6 +130,7 @@ def chain_checks(p: Model, ctx: ChainContext) -> None:
         return
     current = dict(zip(MARKET_KEYS, chain.guard(lambda: functions.marketParams(market_id).call()), strict=True))
     ctx.report.readings["currentParams"] = current
+    _check_alpha_only(p, ctx, alpha=chain.guard(lambda: functions.market(market_id).call())[1] == KIND_ALPHA)
     merged = current | p.market.model_dump(exclude={"ticker", "status"}, exclude_none=True)
     # The update's keys with the market's current values: the relations between keys must still hold.
     in_market = {k: merged[k] for k in merged if params.MARKET_PARAMS[k].place == "market"}
@@ -141,3 +143,23 @@ def chain_checks(p: Model, ctx: ChainContext) -> None:
                     finding.message + " (with the market's current values)", finding.hint,
                 )
             )  # fmt: skip
+
+
+def _check_alpha_only(p: Model, ctx: ChainContext, alpha: bool) -> None:
+    """What offline validation leaves to the chain for an update: whether its market is an alpha market (the depth
+    cap within its bounds) or an index market (0)."""
+    for row in params.MARKET:
+        value = getattr(p.market, row.key, None) if row.place == "market" else None
+        if not row.alpha_only or value is None:
+            continue
+        low, high = row.bounds or (0, 0)
+        if alpha and not low <= value <= high:
+            expected = f"{row.show(low)}..{row.show(high)} for an alpha market"
+            ctx.fail(f"CHAIN-{row.rule_id}", ("market", row.key), f"found {row.show(value)}, expected {expected}")
+        elif not alpha and value != 0:
+            ctx.fail(
+                f"CHAIN-{row.rule_id}",
+                ("market", row.key),
+                f"found {row.show(value)}, expected 0: {p.market.ticker} is an index market (no pool, no depth cap)",
+                f"remove {row.key}",
+            )
