@@ -145,6 +145,7 @@ class Governance:
             current_params=current,
             market_ids=ids,
             protocol_params=self.protocol.protocol_params(),
+            timelock=self.timelock_address,
         )
 
     def encode(self, proposal: Proposal, implementations: dict | None = None) -> Encoded:

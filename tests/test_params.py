@@ -52,18 +52,16 @@ def _evaluate(expression: str) -> int | None:
     return None
 
 
-def protocol_inputs() -> dict[str, dict]:
-    """Function name -> {argument name -> its ABI entry} of the protocol's whole interface."""
+def protocol_inputs(contract: str = "IMegaTAOProtocol") -> dict[str, dict]:
+    """Function name -> {argument name -> its ABI entry} of an interface (default: the protocol's whole interface)."""
     return {
-        entry["name"]: {i["name"]: i for i in entry["inputs"]}
-        for entry in abi("IMegaTAOProtocol")
-        if entry["type"] == "function"
+        entry["name"]: {i["name"]: i for i in entry["inputs"]} for entry in abi(contract) if entry["type"] == "function"
     }
 
 
-def resolve(field: str) -> dict | None:
+def resolve(field: str, contract: str = "IMegaTAOProtocol") -> dict | None:
     function, argument, *path = field.split(".")
-    entry = protocol_inputs().get(function, {}).get(argument)
+    entry = protocol_inputs(contract).get(function, {}).get(argument)
     for part in path:
         if entry is None:
             return None
@@ -76,8 +74,8 @@ ROWS = [(name, p) for name, table in params.TABLES.items() for p in table]
 
 @pytest.mark.parametrize(("table", "row"), ROWS, ids=[f"{t}.{p.key}" for t, p in ROWS])
 def test_every_row_names_an_argument_of_the_compiled_interface(table, row):
-    entry = resolve(row.field)
-    assert entry is not None, f"{table}.{row.key}: {row.field} is not in IMegaTAOProtocol's ABI"
+    entry = resolve(row.field, row.contract)
+    assert entry is not None, f"{table}.{row.key}: {row.field} is not in {row.contract}'s ABI"
     assert entry["type"].startswith("uint"), f"{row.field} is {entry['type']}"
 
 

@@ -186,3 +186,120 @@ def test_referral_shares_are_checked_with_the_insurance_share_on_chain(cli, tmp_
     assert cli("proposal", "validate", str(greedy)).code == 0
     run = cli("proposal", "validate", str(greedy), "--network", "devnet")
     assert run.code == 1 and "[CHAIN-FEE-SHARES-SUM]" in run.stdout and "105%" in run.stdout
+
+
+TIMELOCK = "0x" + "7a" * 20
+ORACLE = "0x" + "0c" * 20
+GOVERNOR = "0x" + "90" * 20
+
+
+def _protocol_params(**keys) -> object:
+    from governance.proposals.models import ProtocolParams
+
+    return ProtocolParams.model_validate(
+        {"version": 1, "kind": "protocol-params", "title": "t", "description": "d"} | keys
+    )
+
+
+def test_risk_oracle_pause_elapsed_and_upgrade_delay_encode_argument_by_argument_on_their_contracts():
+    from eth_utils import to_checksum_address
+
+    proposal = _protocol_params(
+        max_pnl_factor="25%", min_margin="0.2 TAO", settle_after="2h", max_pause="5d", mtsos_max_elapsed="2h",
+        upgrade_delay="12d",
+    )  # fmt: skip
+    # The values the file leaves out of a setter keep the deployment's current ones.
+    current = {"min_margin": 10**17, "min_keeper_fee": 10**16, "max_pnl_factor": 3 * 10**17,
+               "max_profit_multiple": 9 * 10**18, "settle_after": 3600, "index_max_age": 900}  # fmt: skip
+    ctx = Context(protocol=PROTOCOL, protocol_params=current, index_oracle=ORACLE, timelock=TIMELOCK)
+    encoded = encode_proposal(proposal, ctx)
+    assert [a.signature for a in encoded.actions] == [
+        "setRiskParams(uint256,uint256,uint256,uint256)",
+        "setOracleParams(uint256,uint256)",
+        "setMaxPause(uint256)",
+        "setMaxElapsed(uint256)",
+        "setUpgradeDelay(uint256)",
+    ]
+    assert encoded.targets == [PROTOCOL] * 3 + [to_checksum_address(ORACLE), to_checksum_address(TIMELOCK)]
+    args = [a.calldata[4:] for a in encoded.actions]
+    # setRiskParams(minMargin, minKeeperFee, maxPnlFactor, maxProfitMultiple)
+    assert decode(["uint256"] * 4, args[0]) == (2 * 10**17, 10**16, 25 * 10**16, 9 * 10**18)
+    # setOracleParams(settleAfter, indexMaxAge)
+    assert decode(["uint256"] * 2, args[1]) == (7200, 900)
+    assert decode(["uint256"], args[2]) == (5 * 86_400,)
+    assert decode(["uint256"], args[3]) == (7200,)
+    assert decode(["uint256"], args[4]) == (12 * 86_400,)
+    assert [a.calldata[:4] for a in encoded.actions] == [keccak(text=a.signature)[:4] for a in encoded.actions]
+
+
+def test_a_setter_on_a_contract_the_deployment_lacks_is_a_one_line_error():
+    from megatao.core.errors import InputError
+
+    with pytest.raises(InputError, match="^the proposal calls the MegaTAOTimelock, and the deployment records none$"):
+        encode_proposal(_protocol_params(upgrade_delay="12d"), Context(protocol=PROTOCOL))
+
+
+def test_guardians_encode_set_guardian_then_the_proposal_guardian_then_unpause():
+    from governance.proposals.models import Guardians
+
+    proposal = Guardians.model_validate(
+        {"version": 1, "kind": "guardians", "title": "t", "description": "d", "unpause_opens": True,
+         "pause_guardian": "0x14dC79964da2C08b23698B3D3cc7Ca32193d9955", "proposal_guardian": "none"}
+    )  # fmt: skip
+    encoded = encode_proposal(proposal, Context(protocol=PROTOCOL, governor=GOVERNOR))
+    assert [a.signature for a in encoded.actions] == [
+        "setGuardian(address)", "setProposalGuardian(address)", "unpauseOpens()",
+    ]  # fmt: skip
+    assert [a.target.lower() for a in encoded.actions] == [PROTOCOL.lower(), GOVERNOR, PROTOCOL.lower()]
+    assert decode(["address"], encoded.calldatas[0][4:]) == ("0x14dc79964da2c08b23698b3d3cc7ca32193d9955",)
+    assert decode(["address"], encoded.calldatas[1][4:]) == ("0x" + "0" * 40,)
+    assert encoded.calldatas[2] == keccak(text="unpauseOpens()")[:4]
+
+
+@pytest.mark.anvil
+def test_the_chain_checks_the_upgrade_delay_against_the_lp_exit_and_the_min_margin_against_the_keeper_fee(
+    cli, tmp_path, shared_devnet
+):
+    example = ROOT / "proposals/examples/upgrade-delay.yaml"
+    run = cli("proposal", "validate", str(example), "--network", "devnet", "--json")
+    assert run.code == 0, run.output
+    assert json.loads(run.stdout)[0]["chain"]["readings"]["longestLpExit"] == 9 * 86_400 - 1
+    short = variant(tmp_path, example, "short.yaml", ("upgrade_delay: 12d", "upgrade_delay: 8d"))
+    assert cli("proposal", "validate", str(short)).code == 0  # within 1d..60d
+    run = cli("proposal", "validate", str(short), "--network", "devnet")
+    assert run.code == 1
+    assert (
+        "error [CHAIN-UPGRADE-DELAY-LONGER-THAN-LP-EXIT] upgrade_delay: found 8d, expected longer than the "
+        "protocol's longest LP exit (8d23h59m59s, 777,599 s)" in run.stdout
+    )
+    margin = variant(tmp_path, example, "margin.yaml", ("upgrade_delay: 12d", 'min_margin: "0.005 TAO"'))
+    run = cli("proposal", "validate", str(margin), "--network", "devnet")
+    assert (
+        run.code == 1 and "[CHAIN-MIN-MARGIN-AT-LEAST-KEEPER-FEE] min_margin: the min margin 0.0050 TAO" in run.stdout
+    )
+
+
+@pytest.mark.anvil
+def test_the_chain_checks_that_the_guardians_stay_distinct_and_the_proposal_is_guardian_proof(
+    cli, tmp_path, shared_devnet
+):
+    example = ROOT / "proposals/examples/rotate-guardians.yaml"
+    run = cli("proposal", "validate", str(example), "--network", "devnet", "--json")
+    assert run.code == 0, run.output
+    readings = json.loads(run.stdout)[0]["chain"]["readings"]
+    assert readings["guardianProof"] is True
+    assert readings["proposalGuardian"] == "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f"  # devnet account 8
+    # Only the pause guardian, to the current proposal guardian's key: the execution would revert.
+    clash = variant(
+        tmp_path, example, "clash.yaml",
+        ('"0x14dC79964da2C08b23698B3D3cc7Ca32193d9955"', '"0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f"'),
+        ('proposal_guardian: "0x976EA74026E726554dB657fA54763abd0C3a0aa9"', "unpause_opens: true"),
+    )  # fmt: skip
+    assert cli("proposal", "validate", str(clash)).code == 0
+    run = cli("proposal", "validate", str(clash), "--network", "devnet")
+    assert run.code == 1
+    assert (
+        "error [CHAIN-GUARDIANS-DISTINCT] pause_guardian: after the execution "
+        "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f would be both the pause guardian and the proposal guardian"
+        in run.stdout
+    )

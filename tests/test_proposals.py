@@ -200,6 +200,62 @@ def test_protocol_params_rules(tmp_path):
     ]  # fmt: skip
 
 
+PROTOCOL_HEADER = "version: 1\nkind: protocol-params\ntitle: t\ndescription: d\n"
+
+
+@pytest.mark.parametrize(
+    ("line", "rule", "message"),
+    [
+        ('min_margin: "11 TAO"', "MIN-MARGIN-BOUNDS", "found 11 TAO, expected 0 TAO..10 TAO"),
+        ('min_keeper_fee: "2 TAO"', "MIN-KEEPER-FEE-BOUNDS", "found 2 TAO, expected 0 TAO..1 TAO"),
+        ("max_pnl_factor: 95%", "MAX-PNL-FACTOR-BOUNDS", "found 95%, expected 1%..90%"),
+        ("max_profit_multiple: 0.5x", "MAX-PROFIT-MULTIPLE-BOUNDS", "found 0.5x, expected 1x..18x"),
+        ("settle_after: 5m", "SETTLE-AFTER-BOUNDS", "found 5m, expected 10m..7d"),
+        ("index_max_age: 2d", "INDEX-MAX-AGE-BOUNDS", "found 2d, expected 1m..1d"),
+        ("max_pause: 31d", "MAX-PAUSE-BOUNDS", "found 31d, expected 1h..30d"),
+        ("mtsos_max_elapsed: 30s", "MTSOS-MAX-ELAPSED-BOUNDS", "found 30s, expected 1m..1d"),
+        ("upgrade_delay: 61d", "UPGRADE-DELAY-BOUNDS", "found 61d, expected 1d..60d"),
+        ('min_margin: "0.01 TAO"\nmin_keeper_fee: "0.02 TAO"', "MIN-MARGIN-AT-LEAST-KEEPER-FEE",
+         "found 0.0100 TAO, expected at least the min keeper fee (0.0200 TAO)"),
+    ],
+)  # fmt: skip
+def test_risk_oracle_pause_and_governance_params_rules(tmp_path, line, rule, message):
+    result = findings(tmp_path, PROTOCOL_HEADER + line + "\n")
+    assert [(f.rule, f.path, f.line, f.message) for f in result] == [(rule, line.split(":")[0], 5, message)]
+
+
+def test_each_bound_rule_holds_the_solidity_bounds_to_the_unit():
+    """Every bound rule of the market and protocol tables accepts the Solidity constants themselves and refuses one
+    unit (wei, second) outside them: the rules enforce exactly what the contracts do."""
+    from governance.proposals.models import MarketListing, ProtocolParams
+    from governance.proposals.rules import check_rules
+    from megatao.core import params
+    from tests.test_params import solidity_constants
+
+    constants = solidity_constants()
+    listing = validate_file(ROOT / "proposals/examples/list-sn19.yaml").proposal
+    assert isinstance(listing, MarketListing)
+    empty = ProtocolParams.model_validate({"version": 1, "kind": "protocol-params", "title": "t", "description": "d"})
+    rows = [r for r in params.MARKET + params.PROTOCOL if r.rule_id and r.bounds and "." not in r.key]
+    assert {r.key for r in rows} >= {"reference_period", "divergence_limit", "oi_depth_ratio", "depth_factor",
+                                     "min_margin", "max_pause", "mtsos_max_elapsed", "upgrade_delay"}  # fmt: skip
+    for row in rows:
+        for side, name in enumerate(row.solidity):
+            if name is None:
+                continue
+            edge = constants[name]
+            outside = edge - 1 if side == 0 else edge + 1
+            for value, broken in ((edge, False), (outside, True)):
+                if row in params.MARKET:
+                    proposal = listing.model_copy(update={"market": listing.market.model_copy(update={row.key: value})})
+                    if row.key == "maintenance_margin":  # MM below 1 / max leverage is its own rule
+                        proposal.market.max_leverage = 1 * 10**18
+                else:
+                    proposal = empty.model_copy(update={row.key: value})
+                found = [f.rule for f in check_rules(proposal, None) if f.rule == row.rule_id]
+                assert found == ([row.rule_id] if broken else []), (row.key, name, value)
+
+
 def test_collateral_caps_within_the_vaults_fields(tmp_path):
     header = "version: 1\nkind: protocol-params\ntitle: t\ndescription: d\n"
     text = header + "collateral_cap_per_account: 0.5 TAO\ncollateral_cap_total: 100000000000 TAO\n"
@@ -209,6 +265,47 @@ def test_collateral_caps_within_the_vaults_fields(tmp_path):
     constants = (ROOT / "contracts/libraries/Constants.sol").read_text()
     assert "MAX_COLLATERAL_CAP = type(uint96).max;" in constants
     assert bounds.MAX_COLLATERAL_CAP == 2**96 - 1
+
+
+GUARDIANS = (ROOT / "proposals/templates/guardians.yaml").read_text()
+ACCOUNT_6 = "0x976EA74026E726554dB657fA54763abd0C3a0aa9"
+
+
+def test_guardians_rules(tmp_path):
+    header = "version: 1\nkind: guardians\ntitle: t\ndescription: d\n"
+    assert [(f.rule, f.path) for f in findings(tmp_path, header)] == [("GUARDIANS-NONEMPTY", "")]
+    assert [f.rule for f in findings(tmp_path, header + "unpause_opens: false\n")] == ["GUARDIANS-NONEMPTY"]
+    assert findings(tmp_path, header + "unpause_opens: true\n") == []
+    same = header + f'pause_guardian: "{ACCOUNT_6}"\nproposal_guardian: "{ACCOUNT_6.lower()}"\n'
+    (found,) = findings(tmp_path, same)
+    assert (found.rule, found.path, found.line) == ("GUARDIANS-DISTINCT", "proposal_guardian", 6)
+    assert found.message == f"found {ACCOUNT_6}, the pause guardian too; expected a different key"
+    assert findings(tmp_path, header + "pause_guardian: none\nproposal_guardian: none\n") == []
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        (ACCOUNT_6, "found a number: write the address in quotes"),
+        ('"0x976ea74026e726554db657fa54763abd0c3a0aa"', "expected an address (0x and 40 hex digits) or none"),
+        ('"0x976EA74026E726554dB657fA54763abd0C3a0aA9"', "mixed case but is not a valid checksum address"),
+        ("[1]", "expected an address (0x and 40 hex digits) or none"),
+    ],
+)
+def test_a_guardian_must_be_a_quoted_address_or_none(tmp_path, value, fragment):
+    text = GUARDIANS.replace(f'"{ACCOUNT_6}"', value)
+    (found,) = findings(tmp_path, text)
+    assert (found.rule, found.path, found.line) == ("SCHEMA", "proposal_guardian", 12)
+    assert fragment in found.message
+
+
+def test_a_guardian_address_is_read_checksummed_and_none_is_the_zero_address(tmp_path):
+    text = GUARDIANS.replace(f'"{ACCOUNT_6}"', f'"{ACCOUNT_6.lower()}"').replace(
+        '"0x14dC79964da2C08b23698B3D3cc7Ca32193d9955"', "none"
+    )
+    proposal = validate_file(write(tmp_path, text)).proposal
+    assert proposal.proposal_guardian == ACCOUNT_6
+    assert proposal.pause_guardian == "0x" + "0" * 40 and proposal.unpause_opens is False
 
 
 def test_upgrade_replaces_each_module_once(tmp_path):

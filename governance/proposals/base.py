@@ -5,11 +5,13 @@ It defines, beside its model:
 - `KIND` (the file's `kind:`), `Model`, `RULES` (a `Rules` list), `NAMESPACES` (the storage namespaces its
   execution writes) and `EVENTS` (the events it emits);
 - `actions(p, ctx)`: the calls the timelock makes (the encoder);
-- `expected_calls(p, protocol, fork_chain)`: for each action, its function name and how to compare the decoded
-  calldata with the file's keys;
+- `expected_calls(p, protocol, fork_chain)`: for each action, its function name, how to compare the decoded
+  calldata with the file's keys and, when it is not the protocol's, the interface of the contract it calls;
 - `key_targets(p, new_implementations)`: the state each key of the file must set;
 - optionally `chain_checks(p, ctx)` (what only the chain can tell, for `validate --network`), `market_id(p)` (a
-  market the proposal creates) and `expected_events(p)` (when the events depend on the keys).
+  market the proposal creates), `expected_events(p)` (when the events depend on the keys), `namespaces(p)` (when
+  the storage written depends on the keys; a contract's name stands for that contract's own storage) and
+  `accounts(p)` (addresses the file names, whose roles the simulation reads before and after).
 """
 
 from __future__ import annotations
@@ -91,8 +93,12 @@ class KeyTarget:
     derived: bool = False
 
 
-#: One action's function name, and from its decoded arguments the rows (file key, file value, calldata value).
-ExpectedCall = tuple[str, Callable[[dict], list[tuple[str, object, object]]]]
+#: One action's function name, and from its decoded arguments the rows (file key, file value, calldata value);
+#: optionally third, the interface of the contract it calls (`calls.CALLABLE`; the protocol's when left out).
+ExpectedCall = (
+    tuple[str, Callable[[dict], list[tuple[str, object, object]]]]
+    | tuple[str, Callable[[dict], list[tuple[str, object, object]]], str]
+)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from governance.proposals.base import TICKER, Header, Strict
 from governance.proposals.kinds import (
     BY_KIND,
     KINDS,
+    guardians,
     lp_window,
     market_listing,
     market_update,
@@ -30,7 +31,7 @@ from governance.proposals.kinds.upgrade import ModuleReplacement
 __all__ = [
     "KINDS", "MODELS", "TICKER", "Header", "Strict", "ListedMarket", "MarketChanges", "ListingOracle", "UpdateOracle",
     "LiquidationSplit", "ReferralTier", "ModuleReplacement", "MarketListing", "MarketUpdate", "ReferralConfig",
-    "LpWindow", "ProtocolParams", "Upgrade", "Proposal",
+    "LpWindow", "ProtocolParams", "Guardians", "Upgrade", "Proposal",
 ]  # fmt: skip
 
 MarketListing = market_listing.Model
@@ -38,8 +39,9 @@ MarketUpdate = market_update.Model
 ReferralConfig = referral_config.Model
 LpWindow = lp_window.Model
 ProtocolParams = protocol_params.Model
+Guardians = guardians.Model
 Upgrade = upgrade.Model
 
-Proposal = MarketListing | MarketUpdate | ReferralConfig | LpWindow | ProtocolParams | Upgrade
+Proposal = MarketListing | MarketUpdate | ReferralConfig | LpWindow | ProtocolParams | Guardians | Upgrade
 
 MODELS: dict[str, type[BaseModel]] = {kind: module.Model for kind, module in BY_KIND.items()}

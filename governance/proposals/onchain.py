@@ -11,7 +11,7 @@ from governance.proposals.loader import Loaded
 from megatao.clients.pools import MECHANISM_DYNAMIC
 from megatao.clients.protocol import Protocol
 from megatao.core.errors import InputError
-from megatao.core.units import format_fraction, format_tao
+from megatao.core.units import format_duration, format_fraction, format_tao
 
 WAD = 10**18
 
@@ -38,6 +38,14 @@ class ChainReport:
                 f"the vote needs a quorum of {r['quorum'] / WAD:,.0f} MEGA (For + Abstain); proposing needs "
                 f"{r['proposalThreshold'] / WAD:,.0f}"
                 + (f", the proposer has {r['proposerVotes'] / WAD:,.0f}" if "proposerVotes" in r else "")
+            )
+        if "longestLpExit" in r:
+            parts.append(f"the protocol's longest LP exit {format_duration(r['longestLpExit'])}")
+        if "pauseGuardian" in r:
+            proof = {True: "guardian-proof", False: "NOT guardian-proof"}.get(r.get("guardianProof"), "")
+            parts.append(
+                f"pause guardian {r['pauseGuardian']}, proposal guardian {r['proposalGuardian']}"
+                + (f"; the proposal is {proof}" if proof else "")
             )
         if "currentParams" in r:
             parts.append(f"market listed, current max OI {format_tao(r['currentParams']['max_open_interest'], 0)}")

@@ -9,6 +9,7 @@ from eth_utils import to_checksum_address
 from web3 import Web3
 from web3._utils.events import get_event_data
 
+from governance.proposals.calls import CALLABLE, PROTOCOL_INTERFACE
 from governance.proposals.encode import Encoded
 from governance.proposals.kinds import BY_KIND, expected_events, kind_of
 from governance.proposals.models import (
@@ -16,7 +17,7 @@ from governance.proposals.models import (
 )
 from governance.simulation.report import CheckResult, graded, joined, skipped
 from governance.simulation.state import PARAM_UNITS, LpCalendar, State, Value, diff
-from governance.simulation.storage import NamespaceMap, key32
+from governance.simulation.storage import Attribution, NamespaceMap, contract_slots, key32
 from megatao.core.units import format_duration
 from megatao.node.toolchain import abi
 
@@ -36,28 +37,41 @@ def _s(value) -> str:
 # ---------------------------------------------------------------- 1. decoded calls
 
 
-def check_calls(proposal: Proposal, encoded: Encoded, protocol, on_chain: dict | None, fork_chain) -> CheckResult:
-    """Decode each calldata with the protocol's ABI (independently of the encoder) and compare it with the file,
-    key by key; also compare the proposal as the Governor recorded it (ProposalCreated) with the encoding."""
-    contract = Web3().eth.contract(abi=abi("IMegaTAOProtocol"))
+def check_calls(
+    proposal: Proposal,
+    encoded: Encoded,
+    protocol,
+    on_chain: dict | None,
+    fork_chain,
+    addresses: dict[str, str] | None = None,
+) -> CheckResult:
+    """Decode each calldata with the ABI of the contract the file means it for (independently of the encoder) and
+    compare it with the file, key by key; also compare the proposal as the Governor recorded it (ProposalCreated) with
+    the encoding. `addresses`: interface -> address of each contract a proposal may call (the protocol's entry
+    contract by default; the timelock, the Governor and the MTSOS oracle from the deployment)."""
+    addresses = {PROTOCOL_INTERFACE: protocol.address, **(addresses or {})}
     rows, problems = [], []
     calls = kind_of(proposal).expected_calls(proposal, protocol, fork_chain)
     for index, action in enumerate(encoded.actions):
+        expected = calls[index] if index < len(calls) else None
+        interface = expected[2] if expected is not None and len(expected) > 2 else PROTOCOL_INTERFACE
+        contract = Web3().eth.contract(abi=abi(interface))
+        name_of = CALLABLE[interface][0]
         try:
             function, args = contract.decode_function_input(action.calldata)
         except ValueError:
-            problems.append(f"action {index}: calldata does not decode with the protocol's ABI")
+            problems.append(f"action {index}: calldata does not decode with the {name_of}'s ABI")
             continue
-        expected = calls[index] if index < len(calls) else None
         mismatches = []
-        if Web3.to_checksum_address(action.target) != Web3.to_checksum_address(protocol.address):
-            mismatches.append(f"target {action.target} is not MegaTAO at {protocol.address}")
+        target = addresses.get(interface)
+        if target is None or Web3.to_checksum_address(action.target) != Web3.to_checksum_address(target):
+            mismatches.append(f"target {action.target} is not the {name_of} at {target or '(none deployed)'}")
         if action.value != 0:
             mismatches.append(f"sends {action.value} wei")
         if expected is None:
             mismatches.append("the file has no action at this position")
         else:
-            name, fields = expected
+            name, fields = expected[:2]
             if function.fn_name != name:
                 mismatches.append(f"calls {function.fn_name}, the file means {name}")
             for key, want, got in fields(args):
@@ -65,7 +79,9 @@ def check_calls(proposal: Proposal, encoded: Encoded, protocol, on_chain: dict |
                 rows.append(
                     {
                         "action": str(index),
-                        "call": function.fn_name,
+                        "call": function.fn_name
+                        if interface == PROTOCOL_INTERFACE
+                        else f"{name_of}.{function.fn_name}",
                         "key": key,
                         "file": _s(want),
                         "calldata": _s(got),
@@ -167,6 +183,13 @@ def _follows_from(path: str, claimed: set[str]) -> bool:
 # ---------------------------------------------------------------- 3. raw storage diff
 
 
+def expected_namespaces(proposal: Proposal) -> set[str]:
+    """The storage a proposal's execution is expected to write: its kind's `namespaces(p)` when the keys decide it,
+    else the kind's NAMESPACES."""
+    module = kind_of(proposal)
+    return module.namespaces(proposal) if hasattr(module, "namespaces") else set(module.NAMESPACES)
+
+
 def check_storage(
     kind: str,
     trace: dict,
@@ -174,12 +197,16 @@ def check_storage(
     bookkeeping: dict[str, str],
     gas_accounts: dict[str, str],
     keys: dict[bytes, str],
+    expected: set[str] | None = None,
 ) -> CheckResult:
-    """`contracts`: the proposal's target contracts by address; `bookkeeping`: the Governor and timelock;
-    `gas_accounts`: the sender and the block's coinbase (balance and nonce only)."""
+    """`contracts`: the proposal's target contracts by address (MegaTAO's slots are named by its namespaces, another
+    contract's by its own storage layout); `bookkeeping`: the Governor and timelock; `gas_accounts`: the sender and
+    the block's coinbase (balance and nonce only); `expected`: the namespaces (or contract names) the execution may
+    write, by default its kind's NAMESPACES."""
     pre, post = trace.get("pre", {}), trace.get("post", {})
     names = NamespaceMap()
-    expected = BY_KIND[kind].NAMESPACES if kind in BY_KIND else set()
+    if expected is None:
+        expected = BY_KIND[kind].NAMESPACES if kind in BY_KIND else set()
     rows, fails, warns, touched = [], [], [], set()
     for raw_address in sorted(set(pre) | set(post), key=str.lower):
         address = to_checksum_address(raw_address)
@@ -227,8 +254,13 @@ def check_storage(
             continue
         if other:
             fails.append(f"{contracts[address]} changed its {', '.join(other)}")
+        own = contract_slots(contracts[address]) if contracts[address] != "MegaTAO" else None
         for slot in slots:
-            attribution = names.attribute(int(slot, 16), keys)
+            if own is not None:
+                label = own.get(int(slot, 16))
+                attribution = Attribution(contracts[address] if label else None, label or "unattributed")
+            else:
+                attribution = names.attribute(int(slot, 16), keys)
             if attribution.namespace is None:
                 verdict = "WARN"
                 warns.append(f"slot {slot} of {contracts[address]} is unattributed")
@@ -236,9 +268,10 @@ def check_storage(
                 verdict = "ok"
             else:
                 verdict = "FAIL"
-                fails.append(f"namespace {names.ids[attribution.namespace]} changed; a {kind} should not write it")
+                written = names.ids.get(attribution.namespace, attribution.namespace)
+                fails.append(f"namespace {written} changed; this {kind} should not write it")
             touched.add(attribution.namespace)
-            ns = names.ids.get(attribution.namespace, "-")
+            ns = names.ids.get(attribution.namespace, attribution.namespace or "-")
             rows.append(
                 {
                     "contract": contracts[address],
@@ -251,10 +284,10 @@ def check_storage(
     notes = [
         "Slots are attributed by recomputing candidates (namespace fields, mapping entries for the keys the proposal "
         "uses, dynamic-array elements); a slot no candidate explains is reported unattributed, as a warning.",
-        f"Namespaces a {kind} is expected to write: {', '.join(sorted(expected)) or 'none'}.",
+        f"Namespaces this {kind} is expected to write: {', '.join(sorted(expected)) or 'none'}.",
         "Governor and timelock slots are accepted as bookkeeping without naming each one.",
     ]
-    namespaces = ", ".join(sorted(names.ids[n] for n in touched if n)) or "none"
+    namespaces = ", ".join(sorted(names.ids.get(n, n) for n in touched if n)) or "none"
     return graded(
         3,
         f"only the expected contracts changed; namespaces written: {namespaces}",
@@ -370,20 +403,45 @@ def check_events(proposal: Proposal, receipt: dict, names: dict[str, str]) -> Ch
 # ---------------------------------------------------------------- 5. roles
 
 
-def check_roles(before: State, after: State) -> CheckResult:
+def check_roles(before: State, after: State, targets: list | None = None) -> CheckResult:
+    """Every change to ownership, guardians, timelock roles and delay, and Governor settings: one a key of the file
+    asks for (`targets`, its kind's KeyTargets; a guardians proposal's) with the value it names is expected, any
+    other fails."""
+    wanted = {t.path: t for t in targets or []}
     changes = diff(before, after)
-    rows = [{"role": path, "before": old.shown(), "after": new.shown()} for path, old, new in changes]
-    changed = f"{len(changes)} role or ownership change(s): " + "; ".join(
-        f"{p} {o.shown()} -> {n.shown()}" for p, o, n in changes[:2]
+    rows, unexpected = [], []
+    for path, old, new in changes:
+        target = wanted.get(path)
+        asked = target is not None and new.raw == target.value
+        rows.append(
+            {
+                "role": path,
+                "before": old.shown(),
+                "after": new.shown(),
+                "verdict": f"ok: {target.key}" if asked else "FAIL: no key of the file asks for it",
+            }
+        )
+        if not asked:
+            unexpected.append((path, old, new))
+    described = "; ".join(f"{p} {o.shown()} -> {n.shown()}" for p, o, n in unexpected[:2])
+    asked_for = len(changes) - len(unexpected)
+    summary = (
+        f"{asked_for} role change(s), each one the file asks for; nothing else changed in ownership, guardians, "
+        f"timelock roles and delay, or Governor settings ({len(before)} values read before and after)"
+        if asked_for
+        else f"no change to ownership, guardians, timelock roles and delay, or Governor "
+        f"settings ({len(before)} values read before and after)"
     )
     return graded(
         5,
-        f"no change to ownership, guardians, timelock roles and delay, or Governor "
-        f"settings ({len(before)} values read before and after)",
-        fail=(changed, "no proposal kind of this version changes roles: treat it as an attack until explained")
-        if changes
+        summary,
+        fail=(
+            f"{len(unexpected)} role or ownership change(s) no key of the file asks for: {described}",
+            "treat it as an attack until explained",
+        )
+        if unexpected
         else None,
-        rows=rows if changes else None,
+        rows=rows or None,
     )
 
 

@@ -13,8 +13,9 @@ from web3 import Web3
 from web3.exceptions import ContractCustomError, ContractLogicError
 
 from governance.governor import Governance
+from governance.proposals.calls import CALLABLE
 from governance.proposals.encode import encode_proposal
-from governance.proposals.kinds import BY_KIND
+from governance.proposals.kinds import BY_KIND, kind_of
 from governance.proposals.models import MarketListing, Proposal, Upgrade
 from governance.proposals.validate import validate_file
 from governance.simulation import checks
@@ -27,6 +28,7 @@ from megatao.clients.pools import ALPHA_PRECOMPILE, EMULATOR_CONTRACT, MECHANISM
 from megatao.core.errors import CheckFailed, InputError
 from megatao.core.paths import PROJECT_ROOT, state_dir
 from megatao.core.progress import SILENT, Progress
+from megatao.devnet.deploy import MTSOS_ORACLE
 from megatao.node.chain import Chain
 from megatao.node.deployments import read_deployment
 from megatao.node.networks import Endpoint
@@ -174,9 +176,24 @@ def encoded_info(encoded, new_implementations: dict[str, str]) -> dict:
     }
 
 
-def role_accounts(gov: Governance) -> list[str]:
+def role_accounts(gov: Governance, proposal: Proposal | None = None) -> list[str]:
+    """The accounts whose timelock roles check 5 reads: governance's own, the pause guardian now, and the accounts
+    the file names (a guardian it appoints); read once before the vote and kept for the read after the execution."""
     guardian = gov.chain.guard(lambda: gov.protocol.contract.functions.guardian().call())
-    return [gov.address, gov.timelock_address, ZERO, guardian, gov.protocol.address, EXECUTOR]
+    module = kind_of(proposal) if proposal is not None and proposal.kind in BY_KIND else None
+    named = module.accounts(proposal) if module is not None and hasattr(module, "accounts") else []
+    return [gov.address, gov.timelock_address, ZERO, guardian, gov.protocol.address, EXECUTOR, *named]
+
+
+def callable_addresses(ctx) -> dict[str, str]:
+    """Interface -> address of each contract a proposal may call that the deployment has (calls.CALLABLE)."""
+    found = {}
+    for interface in CALLABLE:
+        try:
+            found[interface] = ctx.address_of(interface)
+        except InputError:
+            continue
+    return found
 
 
 def on_chain_proposal(gov: Governance, encoded, life) -> dict | None:
@@ -201,13 +218,17 @@ def execution_checks(
     new_implementations: dict[str, str],
     state_before: dict,
     roles_before: dict,
+    accounts: list[str] | None = None,
 ) -> list[CheckResult]:
-    """Checks 2-5 of an executed proposal: the semantic state diff, the raw storage diff of the execution, its
-    events, and roles and ownership."""
+    """Checks 2-5 of an executed proposal: the semantic state diff (protocol and roles), the raw storage diff of the
+    execution, its events, and roles and ownership. `accounts`: those whose roles `roles_before` read (by default
+    `role_accounts(gov)` now)."""
     protocol = gov.protocol
     results = []
     state_after = protocol_state(protocol)
-    results.append(checks.check_state(proposal, state_before, state_after, new_implementations))
+    roles_after = role_state(gov, accounts if accounts is not None else role_accounts(gov))
+    everything_before, everything_after = state_before | roles_before, state_after | roles_after
+    results.append(checks.check_state(proposal, everything_before, everything_after, new_implementations))
     trace = fork.trace(life.execute.tx_hash, "prestateTracer", {"diffMode": True})
     coinbase = fork.chain.guard(lambda: fork.w3.eth.get_block(life.execute.block)["miner"])
     market_ids = {p.split(".")[1]: None for p in state_after if p.startswith("markets.")}
@@ -220,17 +241,23 @@ def execution_checks(
     for _, selectors in implementations.values():
         extra += selectors
     keys = checks.storage_keys(proposal, ids, extra)
+    # The contracts whose storage is named (the protocol's by its namespaces, the MTSOS oracle's by its own layout)
+    # and judged against what the kind may write.
+    targets = {Web3.to_checksum_address(protocol.address): "MegaTAO"}
+    if gov.index_oracle:
+        targets[Web3.to_checksum_address(gov.index_oracle)] = MTSOS_ORACLE
     results.append(
         checks.check_storage(
             proposal.kind,
             trace,
-            {Web3.to_checksum_address(protocol.address): "MegaTAO"},
+            targets,
             {
                 Web3.to_checksum_address(gov.address): "MegaTAOGovernor",
                 Web3.to_checksum_address(gov.timelock_address): "MegaTAOTimelock",
             },
             {EXECUTOR: "executor (transaction sender)", Web3.to_checksum_address(coinbase): "block coinbase"},
             keys,
+            checks.expected_namespaces(proposal) if proposal.kind in BY_KIND else None,
         )
     )
     names = {
@@ -239,7 +266,7 @@ def execution_checks(
         if "address" in c
     }
     results.append(checks.check_events(proposal, life.execute.receipt, names))
-    results.append(checks.check_roles(roles_before, role_state(gov, role_accounts(gov))))
+    results.append(checks.check_roles(roles_before, roles_after, kind_of(proposal).key_targets(proposal, {})))
     return results
 
 
@@ -275,7 +302,8 @@ def _simulate_on(
     file_info.update(encoded_info(encoded, new_implementations))
 
     state_before = protocol_state(protocol)
-    roles_before = role_state(gov, role_accounts(gov))
+    accounts = role_accounts(gov, proposal)
+    roles_before = role_state(gov, accounts)
     calendar = _calendar(protocol) if LP_MODULE in modules else None
 
     with progress.step("governance lifecycle: propose, vote, queue, execute"):
@@ -284,7 +312,8 @@ def _simulate_on(
     lifecycle = {"status": status, "skipped": False, **life.as_json()}
 
     on_chain = on_chain_proposal(gov, encoded, life)
-    results: list[CheckResult] = [checks.check_calls(proposal, encoded, protocol, on_chain, fork.chain)]
+    addresses = callable_addresses(ctx)
+    results: list[CheckResult] = [checks.check_calls(proposal, encoded, protocol, on_chain, fork.chain, addresses)]
 
     if life.execute is None:
         why = f"not run: the proposal did not reach execution ({life.message})"
@@ -296,7 +325,15 @@ def _simulate_on(
     else:
         with progress.step("checks: state, storage, events, roles"):
             results += execution_checks(
-                fork, gov, proposal, life, ctx.implementations or {}, new_implementations, state_before, roles_before
+                fork,
+                gov,
+                proposal,
+                life,
+                ctx.implementations or {},
+                new_implementations,
+                state_before,
+                roles_before,
+                accounts,
             )
     after = _calendar(protocol) if proposal.kind == "lp-window" and isinstance(calendar, LpCalendar) else None
     after = after if isinstance(after, LpCalendar) else None

@@ -1,7 +1,8 @@
 """The protocol's state as a reviewer reads it: every parameter by path, with its unit, before and after.
 
-`protocol_state` is what check 2 diffs (markets, protocol-wide parameters, modules); `role_state` is what check 5
-diffs (ownership, guardians, timelock roles and delay, Governor settings)."""
+`protocol_state` (markets, protocol-wide parameters, those of the other contracts governance owns, modules) and
+`role_state` (ownership, guardians, timelock roles and delay, Governor settings) are what check 2 diffs against the
+file's keys; check 5 diffs `role_state` alone, where only what a key asks for may change."""
 
 from __future__ import annotations
 
@@ -108,6 +109,7 @@ def protocol_state(protocol) -> State:
     state["protocol.index_max_age"] = Value(index_max_age, "duration")
     state["protocol.max_pause"] = Value(guard(lambda: f.maxPause().call()), "duration")
     state["protocol.opens_paused"] = Value(guard(lambda: f.opensPaused().call()), "")
+    state.update(governed_contracts_state(protocol))
     names = []
     for module_id in guard(lambda: f.moduleIds().call()):
         name = module_id.rstrip(b"\0").decode(errors="replace")
@@ -121,6 +123,47 @@ def protocol_state(protocol) -> State:
     if "referral" in names:
         state.update(referral_state(protocol))
     return state
+
+
+def governed_contracts_state(protocol) -> State:
+    """The protocol-params values held by the contracts governance owns besides the protocol: the upgrade delay of
+    its owner (the timelock, when the owner is one) and the elapsed cap of the index markets' oracle (the MTSOS
+    oracle), as `protocol.upgrade_delay` and `protocol.mtsos_max_elapsed`."""
+    f = protocol.contract.functions
+    chain = protocol.chain
+    state: State = {}
+    owner = chain.guard(lambda: f.owner().call())
+    if chain.guard(lambda: chain.w3.eth.get_code(owner)):
+        timelock = chain.contract(owner, abi("IMegaTAOTimelock")).functions
+        delay = _optional(chain, lambda: timelock.upgradeDelay().call())
+        if delay is not None:
+            state["protocol.upgrade_delay"] = Value(delay, "duration")
+    oracles = set()
+    for market_id in chain.guard(lambda: f.marketIds().call()):
+        if chain.guard(lambda i=market_id: f.market(i).call())[1] == 1:  # an index market
+            oracles.add(chain.guard(lambda i=market_id: f.indexOracle(i).call()))
+    caps = {
+        cap
+        for oracle in sorted(oracles)
+        if (cap := _optional(chain, chain.contract(oracle, abi("IMtsosOracle")).functions.maxElapsed().call))
+        is not None
+    }
+    if len(caps) == 1:
+        state["protocol.mtsos_max_elapsed"] = Value(caps.pop(), "duration")
+    return state
+
+
+def _optional(chain, read):
+    """A view that a contract may not have (an owner that is not a timelock, an oracle without a cap): None then."""
+    from web3.exceptions import BadFunctionCallOutput, ContractCustomError, ContractLogicError
+
+    def attempt():
+        try:
+            return read()
+        except (BadFunctionCallOutput, ContractCustomError, ContractLogicError):
+            return None
+
+    return chain.guard(attempt)
 
 
 def read_schedule(protocol) -> dict[str, int]:

@@ -152,6 +152,25 @@ class NamespaceMap:
         return Attribution(None, "unattributed (not a namespace field, nor an entry for a key this simulation knows)")
 
 
+def contract_slots(contract: str) -> dict[int, str]:
+    """Slot -> what it holds, for a contract's own storage variables (not a namespace: the MTSOS oracle's), from
+    forge's storageLayout of its artifact; fields packed into one slot are named together."""
+    try:
+        layout = artifact(contract)["storageLayout"]
+    except (ToolchainError, KeyError):
+        return {}
+    types = layout["types"]
+    rows: dict[int, list[str]] = {}
+    for variable in layout["storage"]:
+        base = int(variable["slot"])
+        members = _members_by_slot(types, variable["type"])
+        for relative, labels in members or [(0, "")]:
+            rows.setdefault(base + relative, []).append(
+                f"{variable['label']} ({labels})" if labels else variable["label"]
+            )
+    return {slot: ", ".join(labels) for slot, labels in rows.items()}
+
+
 def _member_label(f: _Field, key: str, relative: int) -> str:
     members = dict(f.members)
     inner = f" (slot {relative}: {members[relative]})" if relative in members else ""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from megatao.core.fields import Duration, Fraction, Leverage, TaoAmount
-from megatao.core.units import WAD, format_duration, format_fraction, format_leverage, format_tao
+from megatao.core.units import WAD, format_duration, format_fraction, format_leverage
 
 
 @dataclass(frozen=True)
@@ -33,11 +33,19 @@ def _tao_brief(wei: int) -> str:
     return f"{wei / 10**18:,.0f}"
 
 
+def _tao_exact(wei: int) -> str:
+    """'10,000 TAO', '0.01 TAO': every decimal the amount has, none it does not (a min keeper fee of 0.01 TAO must
+    not read as 0 TAO)."""
+    from decimal import Decimal
+
+    return f"{(Decimal(wei) / 10**18).normalize():,f} TAO"
+
+
 UNITS = {
     "leverage": Unit("leverage", Leverage, format_leverage, format_leverage, "x"),
     "fraction": Unit("fraction", Fraction, format_fraction, format_fraction, "%"),
     "fraction-8h": Unit("fraction-8h", Fraction, format_fraction, format_fraction, "% per 8 h"),
-    "tao": Unit("tao", TaoAmount, lambda wei: format_tao(wei, 0), _tao_brief, "TAO"),
+    "tao": Unit("tao", TaoAmount, _tao_exact, _tao_brief, "TAO"),
     "duration": Unit("duration", Duration, format_duration, format_duration, "duration"),
     "days": Unit("days", int, lambda days: f"{days} days", str, "days"),
 }
@@ -64,6 +72,9 @@ class Param:
     alpha_only: bool = False
     #: Keys this parameter had before, accepted for one release and reported as renamed.
     aliases: tuple[str, ...] = ()
+    #: The interface (compiled ABI) whose function `field` names: the protocol's entry contract's, or that of another
+    #: contract under governance (the timelock itself, the MTSOS oracle it owns), which a proposal then calls.
+    contract: str = "IMegaTAOProtocol"
 
     @property
     def kind(self) -> Unit:
@@ -79,6 +90,10 @@ def _b(name: str) -> str:
 
 def _c(name: str) -> str:
     return f"Constants.{name}"
+
+
+def _g(name: str) -> str:
+    return f"GovernanceDefaults.{name}"
 
 
 _MP = "updateMarketParams.params."
@@ -156,26 +171,38 @@ PROTOCOL: tuple[Param, ...] = (
           "collateral cap in total", (WAD, 2**96 - 1), (_c("MIN_COLLATERAL_CAP"), _c("MAX_COLLATERAL_CAP"))),
     Param("min_margin", "setRiskParams.minMargin", "tao",
           "A position's min margin, from the min keeper fee to 10 TAO.", "min margin per position",
-          (0, 10 * WAD), (None, _c("MAX_MIN_MARGIN"))),
+          (0, 10 * WAD), (None, _c("MAX_MIN_MARGIN")), "MIN-MARGIN-BOUNDS"),
     Param("min_keeper_fee", "setRiskParams.minKeeperFee", "tao",
           "A liquidation pays its keeper at least this, from the insurance fund when the fee share is smaller, "
-          "0..1 TAO.", "min keeper fee", (0, WAD), (None, _c("MAX_MIN_KEEPER_FEE"))),
+          "0..1 TAO.", "min keeper fee", (0, WAD), (None, _c("MAX_MIN_KEEPER_FEE")), "MIN-KEEPER-FEE-BOUNDS"),
     Param("max_pnl_factor", "setRiskParams.maxPnlFactor", "fraction",
           "Cap on the traders' unrealized profit per market, of the vault's reserves: above it anyone may "
           "auto-deleverage, 1%..90%.", "max PnL factor", (WAD // 100, 9 * WAD // 10),
-          (_c("MIN_MAX_PNL_FACTOR"), _c("MAX_MAX_PNL_FACTOR"))),
+          (_c("MIN_MAX_PNL_FACTOR"), _c("MAX_MAX_PNL_FACTOR")), "MAX-PNL-FACTOR-BOUNDS"),
     Param("max_profit_multiple", "setRiskParams.maxProfitMultiple", "leverage",
           "Cap on a position's realized profit, as a multiple of the margin closed, 1x..18x.", "max profit multiple",
-          (WAD, 18 * WAD), (_c("MIN_MAX_PROFIT_MULTIPLE"), _c("MAX_MAX_PROFIT_MULTIPLE"))),
+          (WAD, 18 * WAD), (_c("MIN_MAX_PROFIT_MULTIPLE"), _c("MAX_MAX_PROFIT_MULTIPLE")),
+          "MAX-PROFIT-MULTIPLE-BOUNDS"),
     Param("settle_after", "setOracleParams.settleAfter", "duration",
           "After its price source has failed this long, anyone may settle a market, 10 minutes..7 days.",
-          "settle after failing", (600, 7 * 86_400), (_c("MIN_SETTLE_AFTER"), _c("MAX_SETTLE_AFTER"))),
+          "settle after failing", (600, 7 * 86_400), (_c("MIN_SETTLE_AFTER"), _c("MAX_SETTLE_AFTER")),
+          "SETTLE-AFTER-BOUNDS"),
     Param("index_max_age", "setOracleParams.indexMaxAge", "duration",
           "An index market accepts no opens while its oracle's last update is older than this, 1 minute..1 day.",
-          "index max age", (60, 86_400), (_c("MIN_INDEX_MAX_AGE"), _c("MAX_INDEX_MAX_AGE"))),
+          "index max age", (60, 86_400), (_c("MIN_INDEX_MAX_AGE"), _c("MAX_INDEX_MAX_AGE")), "INDEX-MAX-AGE-BOUNDS"),
     Param("max_pause", "setMaxPause.newMaxPause", "duration",
           "A pause of opens lapses by itself after this long unless governance renews it, 1 hour..30 days.",
-          "max pause", (3_600, 30 * 86_400), (_c("MIN_MAX_PAUSE"), _c("MAX_MAX_PAUSE"))),
+          "max pause", (3_600, 30 * 86_400), (_c("MIN_MAX_PAUSE"), _c("MAX_MAX_PAUSE")), "MAX-PAUSE-BOUNDS"),
+    Param("mtsos_max_elapsed", "setMaxElapsed.maxElapsed", "duration",
+          "The MTSOS index oracle weighs each reading for at most this long, 1 minute..1 day (the oracle's own "
+          "setter; the timelock owns the oracle).", "MTSOS max elapsed", (60, 86_400),
+          (_c("MIN_MTSOS_MAX_ELAPSED"), _c("MAX_MTSOS_MAX_ELAPSED")), "MTSOS-MAX-ELAPSED-BOUNDS",
+          contract="IMtsosOracle"),
+    Param("upgrade_delay", "setUpgradeDelay.newDelay", "duration",
+          "A proposal with an upgrade call waits at least this long in the timelock, 1 day..60 days and longer than "
+          "the longest LP exit. Setting it is an upgrade call itself: the whole proposal waits the current upgrade "
+          "delay.", "upgrade delay", (86_400, 60 * 86_400),
+          (_g("MIN_UPGRADE_DELAY"), _g("MAX_UPGRADE_DELAY")), "UPGRADE-DELAY-BOUNDS", contract="IMegaTAOTimelock"),
 )  # fmt: skip
 
 #: The LP epochs, windows and caps of an lp-window proposal.

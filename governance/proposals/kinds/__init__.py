@@ -13,7 +13,15 @@ from types import ModuleType
 from typing import Any
 
 #: In the order `megatao proposal new` lists them.
-MODULE_NAMES = ("market_listing", "market_update", "referral_config", "lp_window", "protocol_params", "upgrade")
+MODULE_NAMES = (
+    "market_listing",
+    "market_update",
+    "referral_config",
+    "lp_window",
+    "protocol_params",
+    "guardians",
+    "upgrade",
+)
 KINDS = tuple(name.replace("_", "-") for name in MODULE_NAMES)
 
 

@@ -1,8 +1,11 @@
-"""protocol-params: the protocol-wide parameters (docs/protocol.md sections 5 to 7), each written only when the file
-names it.
+"""protocol-params: the protocol-wide parameters (docs/protocol.md sections 3a and 5 to 9), each written only when
+the file names it.
 
 One setter call per group of keys that a setter takes together, in the table's order (megatao/core/params.py,
-PROTOCOL); a setter that takes several values keeps the current ones of those the file leaves out."""
+PROTOCOL); a setter that takes several values keeps the current ones of those the file leaves out. Most setters are
+the protocol's (its entry contract's); two are on the other contracts governance owns, each called at its own
+address: the MTSOS index oracle's `setMaxElapsed` and the timelock's own `setUpgradeDelay` (an upgrade call, so a
+proposal that names `upgrade_delay` waits the upgrade delay, not the timelock's minimum delay)."""
 
 from __future__ import annotations
 
@@ -12,17 +15,44 @@ from typing import Any, Literal
 from pydantic import create_model
 
 from governance.proposals import bounds
-from governance.proposals.base import ExpectedCall, Header, KeyTarget, Rules, Strict, Violation
-from governance.proposals.calls import Action, Context, protocol_call
+from governance.proposals.base import ChainContext, ExpectedCall, Header, KeyTarget, Rules, Strict, Violation
+from governance.proposals.calls import Action, Context, contract_call
 from megatao.core import params
 from megatao.core.errors import InputError
 from megatao.core.params import model_fields
-from megatao.core.units import WAD, format_fraction, format_tao
+from megatao.core.units import WAD, format_duration, format_fraction, format_tao
 
 KIND = "protocol-params"
-#: What its setters are documented to write (contracts/README.md).
-NAMESPACES = {"fee", "vault"}
-EVENTS: list[str] = []
+#: The storage each setter writes: the protocol's namespaces (contracts/protocol/storage/), or for a setter of another
+#: contract, that contract (its own storage layout).
+SETTER_WRITES = {
+    "setTradingFeeSplit": {"fee"},
+    "setLiquidationFee": {"fee"},
+    "setLiquidationFeeSplit": {"fee"},
+    "setUtilizationLimits": {"vault"},
+    "setCollateralCaps": {"vault"},
+    "setRiskParams": {"vault", "fee"},
+    "setOracleParams": {"oracle"},
+    "setMaxPause": {"router"},
+    "setMaxElapsed": {"MtsosOracle"},
+    "setUpgradeDelay": set(),  # the timelock's own storage, accounted as governance bookkeeping
+}
+#: Every namespace a protocol-params proposal may write; `namespaces(p)` is the file's own share of them.
+NAMESPACES = set().union(*SETTER_WRITES.values())
+#: The event each setter emits.
+SETTER_EVENTS = {
+    "setTradingFeeSplit": "TradingFeeSplitSet",
+    "setLiquidationFee": "LiquidationFeeSet",
+    "setLiquidationFeeSplit": "LiquidationFeeSplitSet",
+    "setUtilizationLimits": "UtilizationLimitsSet",
+    "setCollateralCaps": "CollateralCapsSet",
+    "setRiskParams": "RiskParamsSet",
+    "setOracleParams": "OracleParamsSet",
+    "setMaxPause": "MaxPauseSet",
+    "setMaxElapsed": "MaxElapsedSet",
+    "setUpgradeDelay": "UpgradeDelaySet",
+}
+EVENTS: list[str] = []  # by the file's keys (expected_events)
 
 LiquidationSplit = create_model(
     "LiquidationSplit", __base__=Strict, **model_fields(params.under(params.PROTOCOL, "liquidation_fee_split"))
@@ -111,6 +141,39 @@ def _collateral_caps(p) -> Iterator[Violation]:
         yield ("collateral_cap_per_account",), "expected at most collateral_cap_total", ""
 
 
+def _bound_rule(row: params.Param) -> None:
+    """A row's bounds (megatao/core/params.py, held against the Solidity constants by tests/test_params.py)."""
+    low, high = row.bounds or (0, 0)
+
+    def check(p) -> Iterator[Violation]:
+        value = given(p, row.key)
+        if value is not None and not low <= value <= high:
+            found = f"found {row.show(value)}, expected {row.show(low)}..{row.show(high)}"
+            yield tuple(row.key.split(".")), found, f"{_where(row)} rejects it"
+
+    RULES(row.rule_id, f"{row.key} within {row.show(low)}..{row.show(high)}")(check)
+
+
+def _where(row: params.Param) -> str:
+    return {"IMtsosOracle": "the MTSOS oracle", "IMegaTAOTimelock": "the timelock"}.get(row.contract, "the protocol")
+
+
+for _row in params.PROTOCOL:
+    if _row.rule_id:
+        _bound_rule(_row)
+
+
+@RULES("MIN-MARGIN-AT-LEAST-KEEPER-FEE", "the min margin at least the min keeper fee")
+def _min_margin_covers_keeper(p) -> Iterator[Violation]:
+    margin, keeper = p.min_margin, p.min_keeper_fee
+    if margin is not None and keeper is not None and margin < keeper:
+        yield (
+            ("min_margin",),
+            f"found {format_tao(margin)}, expected at least the min keeper fee ({format_tao(keeper)})",
+            "a liquidation's fee share of the smallest position should cover most of the keeper's floor",
+        )
+
+
 def given(p, key: str) -> Any:
     """The file's value of a (dotted) table key, or None where the file leaves it out."""
     value: Any = p
@@ -144,22 +207,36 @@ def actions(p, ctx: Context) -> list[Action]:
             continue
         values = [value(row.key) for row in rows]
         readable = f"{setter}(" + ", ".join(row.show(v) for row, v in zip(rows, values, strict=True)) + ")"
-        result.append(protocol_call(ctx.protocol, setter, values, readable))
+        interface = rows[0].contract
+        result.append(contract_call(ctx.address_of(interface), interface, setter, values, readable))
     return result
 
 
 def expected_calls(p, protocol, fork_chain) -> list[ExpectedCall]:
-    """The setter calls the file means, each comparing only the values the file names."""
+    """The setter calls the file means, each on its contract, comparing only the values the file names."""
 
     def compare(rows: list[params.Param]):
         named = [(row.key, row.field.split(".")[1], given(p, row.key)) for row in rows]
         return lambda args: [(key, want, args[arg]) for key, arg, want in named if want is not None]
 
     return [
-        (setter, compare(rows))
+        (setter, compare(rows), rows[0].contract)
         for setter, rows in _setters().items()
         if any(given(p, row.key) is not None for row in rows)
     ]
+
+
+def _named_setters(p) -> list[str]:
+    return [s for s, rows in _setters().items() if any(given(p, row.key) is not None for row in rows)]
+
+
+def namespaces(p) -> set[str]:
+    """What the file's setters write (SETTER_WRITES)."""
+    return set().union(*(SETTER_WRITES[s] for s in _named_setters(p)))
+
+
+def expected_events(p) -> list[str]:
+    return [SETTER_EVENTS[s] for s in _named_setters(p)]
 
 
 def key_targets(p, new_implementations: dict[str, str]) -> list[KeyTarget]:
@@ -170,3 +247,33 @@ def key_targets(p, new_implementations: dict[str, str]) -> list[KeyTarget]:
         for row in top + nested
         if given(p, row.key) is not None
     ]
+
+
+def chain_checks(p, ctx: ChainContext) -> None:
+    """With the chain's current values: the min margin against the min keeper fee when the file names one of them,
+    and a new upgrade delay against the protocol's longest LP exit (the timelock refuses one not longer)."""
+    f, chain = ctx.functions, ctx.chain
+    if (p.min_margin is None) != (p.min_keeper_fee is None):
+        current_margin, current_keeper, *_ = chain.guard(lambda: f.riskParams().call())
+        margin = current_margin if p.min_margin is None else p.min_margin
+        keeper = current_keeper if p.min_keeper_fee is None else p.min_keeper_fee
+        if margin < keeper:
+            key = "min_margin" if p.min_margin is not None else "min_keeper_fee"
+            ctx.fail(
+                "CHAIN-MIN-MARGIN-AT-LEAST-KEEPER-FEE",
+                (key,),
+                f"the min margin {format_tao(margin)} would be below the min keeper fee {format_tao(keeper)} "
+                "(with the protocol's current value of the other)",
+                "the liquidation module rejects it: set both",
+            )
+    if p.upgrade_delay is not None:
+        exit_ = chain.guard(lambda: f.longestLpExit().call())
+        ctx.report.readings["longestLpExit"] = exit_
+        if p.upgrade_delay <= exit_:
+            ctx.fail(
+                "CHAIN-UPGRADE-DELAY-LONGER-THAN-LP-EXIT",
+                ("upgrade_delay",),
+                f"found {format_duration(p.upgrade_delay)}, expected longer than the protocol's longest LP exit "
+                f"({format_duration(exit_)}, {exit_:,} s)",
+                "an LP must be able to leave before a queued upgrade executes; shorten the LP epochs first",
+            )
