@@ -16,6 +16,8 @@ from tests.conftest import ROOT, assert_one_line_error
 
 pytestmark = pytest.mark.anvil
 LISTING = ROOT / "proposals/examples/list-sn19.yaml"
+#: `MarketParams` (contracts/interfaces/IMarketModule.sol), field by field.
+PARAMS_TUPLE = "(uint96,uint64,uint64,uint64,uint64,uint64,uint128,uint128,uint32,uint64,uint64,uint96)"
 
 
 def cast(*args: str) -> str:
@@ -79,14 +81,17 @@ def test_a_listing_goes_the_whole_way_with_relayed_ballots(cli, shared_devnet, t
     # The chain holds what the file says: through the CLI, and independently with cast.
     shown = json.loads(ok(cli("market", "show", "NINETEEN", "--json")).stdout)
     assert shown["status"] == "active" and shown["netuid"] == 19
-    assert shown["params"]["max_open_interest"] == 5000 * 10**18 and shown["params"]["min_pool_tao"] == 10_000 * 10**18
+    assert shown["params"]["max_open_interest"] == 1500 * 10**18 and shown["params"]["min_pool_tao"] == 10_000 * 10**18
     protocol = contracts()["MegaTAO"]["address"]
     raw = cast(
-        "call", protocol, "marketParams(bytes32)((uint96,uint64,uint64,uint64,uint64,uint64,uint64,uint128,uint128))",
-        "0x" + alpha_market_id(19).hex(), "--rpc-url", shared_devnet.rpc_url,
+        "call", protocol, f"marketParams(bytes32)({PARAMS_TUPLE})", "0x" + alpha_market_id(19).hex(),
+        "--rpc-url", shared_devnet.rpc_url,
     )  # fmt: skip
     numbers = [int(part.split()[0]) for part in raw.strip("()").split(", ")]
-    assert numbers == [3 * 10**18, 10**17, 5 * 10**16, 25 * 10**14, 0, 75 * 10**14, 2 * 10**17, 5000 * 10**18, 10**22]
+    assert numbers == [
+        3 * 10**18, 10**17, 5 * 10**16, 25 * 10**14, 0, 75 * 10**14, 1500 * 10**18, 10**22,
+        600, 5 * 10**16, 5 * 10**16, 10**18,
+    ]  # fmt: skip
 
     # And the new market trades.
     opened = ok(cli("trade", "open", "NINETEEN", "long", "--margin", "2", "--leverage", "3x", "--account", "devnet:6"))
@@ -172,8 +177,8 @@ def pass_proposal(cli, path) -> dict:
         gov.relay(ballot, dev_account(0))
     advance(5 * 86400)
     onchain = proposal_from_encoded(encoded)
-    gov.queue(onchain, dev_account(1))
-    advance(2 * 86400)
+    queued = gov.queue(onchain, dev_account(1))
+    advance(queued.eta - queued.now)  # 2 days; 9 for a proposal with an upgrade call (the timelock's upgrade delay)
     gov.execute(onchain, dev_account(1))
     # The file names the executed proposal, through the CLI too.
     return json.loads(ok(cli("proposal", "status", str(path), "--json")).stdout)
@@ -190,11 +195,11 @@ def test_a_market_update_goes_the_whole_way(cli, shared_devnet):
     shown = json.loads(ok(cli("market", "show", "CHUTES", "--json")).stdout)
     assert shown["params"]["max_open_interest"] == 20_000 * 10**18
     raw = cast(
-        "call", contracts()["MegaTAO"]["address"],
-        "marketParams(bytes32)((uint96,uint64,uint64,uint64,uint64,uint64,uint64,uint128,uint128))",
+        "call", contracts()["MegaTAO"]["address"], f"marketParams(bytes32)({PARAMS_TUPLE})",
         "0x" + alpha_market_id(64).hex(), "--rpc-url", shared_devnet.rpc_url,
     )  # fmt: skip
-    assert int(raw.strip("()").split(", ")[7].split()[0]) == 20_000 * 10**18
+    numbers = [int(part.split()[0]) for part in raw.strip("()").split(", ")]
+    assert (numbers[6], numbers[10]) == (20_000 * 10**18, 15 * 10**16)  # max OI per side, depth cap ratio
 
 
 def test_protocol_params_go_the_whole_way(cli, shared_devnet):
@@ -202,6 +207,37 @@ def test_protocol_params_go_the_whole_way(cli, shared_devnet):
     assert pass_proposal(cli, path)["state"] == "Executed"
     fee, keeper, insurance, vault = call(shared_devnet.rpc_url, "liquidationParams()(uint256,uint256,uint256,uint256)")
     assert (fee, keeper, insurance, vault) == (6 * 10**16, 3 * 10**17, 25 * 10**16, 45 * 10**16)
+
+
+def test_risk_oracle_pause_and_elapsed_params_go_the_whole_way(cli, shared_devnet):
+    path = ROOT / "proposals/examples/risk-limits.yaml"
+    assert pass_proposal(cli, path)["state"] == "Executed"
+    risk = call(shared_devnet.rpc_url, "riskParams()(uint256,uint256,uint256,uint256)")
+    assert risk == [2 * 10**17, 2 * 10**16, 25 * 10**16, 8 * 10**18]
+    assert call(shared_devnet.rpc_url, "oracleParams()(uint256,uint256)") == [7200, 1800]
+    assert call(shared_devnet.rpc_url, "maxPause()(uint256)") == [5 * 86400]
+    oracle = contracts()["MtsosOracle"]["address"]
+    assert cast("call", oracle, "maxElapsed()(uint256)", "--rpc-url", shared_devnet.rpc_url).split()[0] == "7200"
+
+
+def test_the_upgrade_delay_goes_the_whole_way_waiting_the_upgrade_delay(cli, shared_devnet):
+    path = ROOT / "proposals/examples/upgrade-delay.yaml"
+    status = pass_proposal(cli, path)
+    assert status["state"] == "Executed"
+    timelock = contracts()["MegaTAOTimelock"]["address"]
+    delay = cast("call", timelock, "upgradeDelay()(uint256)", "--rpc-url", shared_devnet.rpc_url)
+    assert int(delay.split()[0]) == 12 * 86400
+
+
+def test_guardians_go_the_whole_way(cli, shared_devnet):
+    path = ROOT / "proposals/examples/rotate-guardians.yaml"
+    assert pass_proposal(cli, path)["state"] == "Executed"
+    guardian = cast(
+        "call", contracts()["MegaTAO"]["address"], "guardian()(address)", "--rpc-url", shared_devnet.rpc_url
+    )
+    governor = contracts()["MegaTAOGovernor"]["address"]
+    veto = cast("call", governor, "proposalGuardian()(address)", "--rpc-url", shared_devnet.rpc_url)
+    assert (guardian, veto) == (dev_account(7).address, dev_account(6).address)
 
 
 def test_an_upgrade_deploys_its_implementation_and_swaps_the_module(cli, shared_devnet):

@@ -303,3 +303,21 @@ def test_the_chain_checks_that_the_guardians_stay_distinct_and_the_proposal_is_g
         "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f would be both the pause guardian and the proposal guardian"
         in run.stdout
     )
+
+
+@pytest.mark.anvil
+def test_the_chain_refuses_an_lp_schedule_whose_exit_outlasts_the_upgrade_delay(cli, tmp_path, shared_devnet):
+    example = ROOT / "proposals/examples/lp-window-q1.yaml"
+    run = cli("proposal", "validate", str(example), "--network", "devnet", "--json")
+    assert run.code == 0, run.output
+    readings = json.loads(run.stdout)[0]["chain"]["readings"]
+    assert (readings["upgradeDelay"], readings["longestLpExitAfter"]) == (9 * 86_400, 9 * 86_400 - 1)
+    # 14-day epochs: an exit takes up to 14 days + the 48 h window, longer than the 9-day upgrade delay.
+    long = variant(tmp_path, example, "long.yaml", ("epoch_length: 7d", "epoch_length: 14d"))
+    assert cli("proposal", "validate", str(long)).code == 0
+    run = cli("proposal", "validate", str(long), "--network", "devnet")
+    assert run.code == 1
+    assert (
+        "error [CHAIN-LP-EXIT-SHORTER-THAN-UPGRADE-DELAY] withdraw_window: the longest LP exit would be 15d23h59m59s "
+        "(epoch 14d + withdrawal window - 1 s), expected shorter than the upgrade delay (9d)" in run.stdout
+    )

@@ -31,7 +31,12 @@ REFERRAL = EXAMPLES / "referral-launch.yaml"
 #: - 6, protocol-params: no user flow is defined for it yet;
 #: - 2, lp-window-q1: its schedule (7d epochs, 48 h windows) is the genesis schedule, so its three schedule keys change
 #:   nothing on the devnet (its caps do); `test_an_lp_window_that_changes_the_schedule...` shows the pass.
-WARNINGS = {"liquidation-split.yaml": {6}, "lp-window-q1.yaml": {2}}
+PROTOCOL_PARAMS = ("liquidation-split.yaml", "risk-limits.yaml", "upgrade-delay.yaml")
+WARNINGS = {**{name: {6} for name in PROTOCOL_PARAMS}, "lp-window-q1.yaml": {2}}
+#: The LP epoch each example's execution lands in: epoch 1 after a vote and the 2-day timelock delay; epoch 2 for the
+#: proposals with an upgrade call (a module upgrade, a new upgrade delay), which wait the 9-day upgrade delay.
+EXECUTION_EPOCH = {"oracle-module-v2.yaml": 2, "upgrade-delay.yaml": 2}
+GUARDIANS = EXAMPLES / "rotate-guardians.yaml"
 
 
 def simulate(*args: str, timeout: float = 180) -> Run:
@@ -74,8 +79,9 @@ def test_every_example_simulates_against_the_devnet(shared_devnet, tmp_path, exa
     expected = {n: "warn" if n == 7 or n in WARNINGS.get(example, ()) else "pass" for n in range(1, 9)}
     assert {n: c["status"] for n, c in by_number.items()} == expected
     skipped = {n for n, c in by_number.items() if c["skipped"]}
-    assert skipped == ({6} if example == "liquidation-split.yaml" else set())  # no protocol-params flow yet
-    assert "lands inside epoch 1's open deposit window" in by_number[7]["summary"]
+    assert skipped == ({6} if example in PROTOCOL_PARAMS else set())  # no protocol-params flow yet
+    epoch = EXECUTION_EPOCH.get(example, 1)
+    assert f"lands inside epoch {epoch}'s open deposit window" in by_number[7]["summary"]
     assert [s["step"] for s in report["lifecycle"]["steps"]][-2:] == ["queue", "execute"]
 
 
@@ -83,7 +89,9 @@ def test_a_listing_maps_every_key_and_runs_the_user_flows(shared_devnet, tmp_pat
     report = report_of(ok(simulate(str(LISTING), "--json", "--report-dir", str(tmp_path))))
     by_number = checks(report)
     mapped = {row["key"]: row for row in by_number[2]["rows"]}
-    assert mapped["market.max_open_interest"]["after"] == "5,000.0000 TAO"
+    assert mapped["market.max_open_interest"]["after"] == "1,500.0000 TAO"
+    assert mapped["market.reference_period"]["after"] == "10m (600 s)"
+    assert mapped["market.oi_depth_ratio"]["after"] == "5%" and mapped["market.depth_factor"]["after"] == "1x"
     assert (
         mapped["market.maintenance_margin"]["before"] == "(none)"
         and mapped["market.maintenance_margin"]["after"] == "10%"
@@ -94,8 +102,14 @@ def test_a_listing_maps_every_key_and_runs_the_user_flows(shared_devnet, tmp_pat
     assert any("megatao.storage.oracle: prices[NINETEEN]" in row["attribution"] for row in storage)
     assert "MarketListed" in by_number[4]["summary"]
     flows = {row["flow"]: row for row in by_number[6]["rows"]}
-    assert set(flows) == {"open long", "open short", "close long", "close short", "funding", "liquidation"}
+    assert set(flows) == {
+        "open long", "open short", "close long", "close short", "open interest cap", "funding", "liquidation",
+    }  # fmt: skip
     assert "liquidated" in flows["liquidation"]["detail"]
+    assert flows["open interest cap"]["detail"] == (
+        "a long took the long side to 1,484 TAO of its 1,500 TAO cap; the depth cap is 1,600 TAO (5% of the pool's "
+        "32,000 TAO)"
+    )
     assert report["lifecycle"]["executionLandsAt"] == report["lifecycle"]["queuedAt"] + 172_800
 
 
@@ -132,19 +146,107 @@ def test_a_market_update_that_changes_nothing_warns_per_key(cli, shared_devnet, 
     }
 
 
-def test_a_listing_whose_oracle_cannot_follow_a_crash_fails_the_user_flows(shared_devnet, tmp_path):
-    # The registry accepts a 1% price band (its bound), and validation has nothing against it; but a keeper can then
-    # move the oracle 1% per block only, so after a crash a 3x long stays unliquidatable for ~30 blocks while
-    # the pool trades far below its liquidation price: the vault carries the loss.
-    narrow = tmp_path / "narrow.yaml"
-    narrow.write_text(LISTING.read_text().replace("price_band: 20%", "price_band: 1%"))
-    run = simulate(str(narrow), "--json", "--report-dir", str(tmp_path / "report"))
+def test_a_listing_whose_depth_cap_is_below_its_open_interest_cap_warns_in_the_user_flows(shared_devnet, tmp_path):
+    # The registry accepts a 1% depth cap ratio (its bound is 0.1%), and validation has nothing against it; but the
+    # depth cap is then 1% of the pool's 32,000 TAO, 320 TAO, so the file's 1,500 TAO cap per side can never be
+    # reached at this depth: opens past 320 TAO revert DepthCapExceeded.
+    # Like a key that changes nothing, a cap that cannot bind is a warning: the pool may deepen.
+    shallow = tmp_path / "shallow.yaml"
+    shallow.write_text(LISTING.read_text().replace("  oi_depth_ratio: 5% ", "  oi_depth_ratio: 1% "))
+    report = report_of(ok(simulate(str(shallow), "--json", "--report-dir", str(tmp_path / "report"))))
+    by_number = checks(report)
+    assert by_number[6]["status"] == "warn" and not by_number[6]["skipped"]
+    assert by_number[6]["summary"] == (
+        "open interest cap: the long side cannot reach the max open interest of 1,500 TAO: a long taking it to "
+        "1,485 TAO (99%) reverts DepthCapExceeded: the depth cap is 320 TAO (1% of the pool's 32,000 TAO), below the "
+        "cap"
+    )
+    assert by_number[6]["action"] == (
+        "the depth cap binds first at this pool: raise oi_depth_ratio to at least 4.69% or lower max_open_interest to "
+        "320 TAO"
+    )
+    flows = {row["flow"]: row["result"] for row in by_number[6]["rows"]}
+    assert flows == {
+        "open long": "ok", "open short": "ok", "close long": "ok", "close short": "ok", "open interest cap": "WARN",
+        "funding": "ok", "liquidation": "ok",
+    }  # fmt: skip
+    assert all(by_number[n]["status"] == "pass" for n in (1, 2, 3, 4, 5, 8))
+
+
+def test_an_update_that_raises_the_cap_above_the_depth_cap_warns_in_the_user_flows(shared_devnet, tmp_path):
+    # The example raises CHUTES's cap to 20,000 TAO and its depth cap ratio to 15% of the 150,000 TAO pool (22,500
+    # TAO). Without the ratio, the genesis 5% leaves a depth cap of 7,500 TAO: the new cap cannot be reached.
+    example = EXAMPLES / "raise-chutes-oi.yaml"
+    alone = tmp_path / "alone.yaml"
+    alone.write_text(example.read_text().replace("  oi_depth_ratio: 15% ", "  # oi_depth_ratio: 15% "))
+    check = checks(report_of(ok(simulate(str(alone), "--json", "--report-dir", str(tmp_path / "report")))))[6]
+    assert check["status"] == "warn" and "reverts DepthCapExceeded" in check["summary"]
+    assert "the depth cap is 7,500 TAO (5% of the pool's 150,000 TAO)" in check["summary"]
+    assert "raise oi_depth_ratio to at least 13.34% or lower max_open_interest to 7,500 TAO" in check["action"]
+
+
+def test_guardians_are_replaced_and_each_can_do_only_what_it_is_for(shared_devnet, tmp_path):
+    report = report_of(ok(simulate(str(GUARDIANS), "--json", "--report-dir", str(tmp_path))))
+    by_number = checks(report)
+    calls = {(row["call"], row["key"]): row["match"] for row in by_number[1]["rows"]}
+    assert calls == {
+        ("setGuardian", "pause_guardian"): "ok", ("MegaTAOGovernor.setProposalGuardian", "proposal_guardian"): "ok",
+    }  # fmt: skip
+    mapped = {row["key"]: (row["state"], row["after"], row["verdict"]) for row in by_number[2]["rows"]}
+    assert mapped == {
+        "pause_guardian": ("megatao.guardian", "0x14dC79964da2C08b23698B3D3cc7Ca32193d9955", "ok"),
+        "proposal_guardian": ("governor.proposalGuardian", "0x976EA74026E726554dB657fA54763abd0C3a0aa9", "ok"),
+    }
+    assert {row["role"]: row["verdict"] for row in by_number[5]["rows"]} == {
+        "governor.proposalGuardian": "ok: proposal_guardian", "megatao.guardian": "ok: pause_guardian",
+    }  # fmt: skip
+    assert by_number[5]["status"] == "pass" and by_number[5]["summary"].startswith("2 role change(s), each one")
+    flows = {row["flow"]: row["result"] for row in by_number[6]["rows"]}
+    assert flows == dict.fromkeys(
+        [
+            "guardian-proof", "replaced pause guardian", "pause guardian",
+            "replaced proposal guardian vs a cancellable proposal", "proposal guardian vs a cancellable proposal",
+            "proposal guardian vs a guardian-proof proposal",
+        ],
+        "ok",
+    )  # fmt: skip
+    assert report["lifecycle"]["executionLandsAt"] == report["lifecycle"]["queuedAt"] + 172_800
+
+
+def test_guardians_that_would_be_one_key_revert_at_execution(shared_devnet, tmp_path):
+    # Offline the file is fine (one guardian named); the current proposal guardian, devnet account 8, is the key it
+    # appoints as pause guardian: the Governor reverts the execution.
+    clash = tmp_path / "clash.yaml"
+    clash.write_text(
+        "version: 1\nkind: guardians\ntitle: One key for both\ndescription: d\n"
+        'pause_guardian: "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f"\n'
+    )
+    run = simulate(str(clash), "--json", "--report-dir", str(tmp_path / "report"))
     assert run.code == 1, run.output
     report = report_of(run)
-    by_number = checks(report)
-    assert by_number[6]["status"] == "fail" and "not liquidatable 10 blocks after" in by_number[6]["summary"]
-    assert "price band of 1%" in by_number[6]["summary"]
-    assert all(by_number[n]["status"] == "pass" for n in (1, 2, 3, 4, 5, 8))
+    assert "GuardiansNotDistinct(0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f)" in report["lifecycle"]["revertReason"]
+    assert checks(report)[2]["status"] == "fail"
+
+
+def test_protocol_params_reach_the_oracle_and_the_timelock(shared_devnet, tmp_path):
+    risk = report_of(ok(simulate(str(EXAMPLES / "risk-limits.yaml"), "--json", "--report-dir", str(tmp_path / "r"))))
+    by_number = checks(risk)
+    targets = {a["call"].split("(")[0]: a["target"] for a in risk["proposal"]["actions"]}
+    oracle = next(row for row in by_number[3]["rows"] if row["contract"] == "MtsosOracle")
+    assert targets["setMaxElapsed"] == oracle["address"] != targets["setRiskParams"]
+    assert oracle["attribution"] == "MtsosOracle: _state (ema, lastSpot, lastUpdate, maxElapsed)"
+    mapped = {row["key"]: (row["before"], row["after"]) for row in by_number[2]["rows"]}
+    assert mapped["mtsos_max_elapsed"] == ("1h (3,600 s)", "2h (7,200 s)")
+    assert mapped["min_keeper_fee"] == ("0.0100 TAO", "0.0200 TAO") and mapped["max_pause"][1] == "5d (432,000 s)"
+    delay = report_of(ok(simulate(str(EXAMPLES / "upgrade-delay.yaml"), "--json", "--report-dir", str(tmp_path))))
+    # An upgrade call: the timelock holds the proposal for the upgrade delay (9 days), not the 2-day minimum.
+    assert delay["lifecycle"]["executionLandsAt"] == delay["lifecycle"]["queuedAt"] + 9 * 86_400
+    (row,) = checks(delay)[2]["rows"]
+    assert (row["state"], row["before"], row["after"]) == (
+        "protocol.upgrade_delay",
+        "9d (777,600 s)",
+        "12d (1,036,800 s)",
+    )
 
 
 def test_an_lp_window_sets_the_next_epochs_schedule_and_deposits_follow_its_window(shared_devnet, tmp_path):
@@ -190,7 +292,7 @@ def test_an_lp_window_that_changes_the_schedule_passes_and_check_7_passes_outsid
     changed = tmp_path / "changed.yaml"
     changed.write_text(
         LP_WINDOW.read_text()
-        .replace("epoch_length: 7d", "epoch_length: 14d")
+        .replace("epoch_length: 7d", "epoch_length: 8d")  # the longest LP exit, 9d - 1s, below the upgrade delay
         .replace("deposit_window: 48h", "deposit_window: 72h")
         .replace("withdraw_window: 48h", "withdraw_window: 24h")
     )

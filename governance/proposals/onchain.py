@@ -41,6 +41,11 @@ class ChainReport:
             )
         if "longestLpExit" in r:
             parts.append(f"the protocol's longest LP exit {format_duration(r['longestLpExit'])}")
+        if "upgradeDelay" in r:
+            parts.append(
+                f"the timelock's upgrade delay {format_duration(r['upgradeDelay'])}, the longest LP exit under the "
+                f"file's schedule {format_duration(r['longestLpExitAfter'])}"
+            )
         if "pauseGuardian" in r:
             proof = {True: "guardian-proof", False: "NOT guardian-proof"}.get(r.get("guardianProof"), "")
             parts.append(

@@ -3,6 +3,13 @@
 One flow set per kind, registered in FLOWS; a kind whose module the deployment lacks reports "skipped" with the
 reason (a warning, never a pass). Trading flows (listing, update, upgrade):
 - open and close a small long and a small short;
+- when the file sets the market's max open interest or its depth cap ratio (every listing; an update that names
+  either), a long that takes the long side to 99% of the file's max open interest opens (and then closes). On an
+  alpha market the depth cap, `oi_depth_ratio` x the pool's TAO, applies besides it: a ratio whose cap falls below the
+  file's max open interest at the pool's depth refuses that long (`DepthCapExceeded`), so the cap the file sets has
+  no effect until the pool deepens (a warning, like a key that changes nothing: validation cannot see it, the pool
+  is the chain's); the vault's net exposure and utilization limits refusing it warn the same way; any other refusal
+  fails;
 - one long left open alone for 8 hours: funding accrues (the long side pays);
 - the pool crashes 5% below that long's liquidation price in one block and stays there, a keeper pokes the market
   once a minute (the reference price follows the pool) and liquidates as soon as the protocol allows; the
@@ -17,22 +24,32 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from web3 import Web3
 from web3.logs import DISCARD
 
-from governance.proposals.models import LpWindow, MarketListing, MarketUpdate, Proposal, ReferralConfig, Upgrade
-from governance.simulation.fork import Fork, Reverted, sim_address
+from governance.proposals.models import (
+    Guardians,
+    LpWindow,
+    MarketListing,
+    MarketUpdate,
+    Proposal,
+    ReferralConfig,
+    Upgrade,
+)
+from governance.simulation.fork import SENDER_BALANCE, Fork, Reverted, sim_address
 from governance.simulation.report import CheckResult, graded, skipped
 from governance.simulation.state import read_schedule
 from megatao.clients.lp import STATUS_FIELDS, LpStatus, format_shares
 from megatao.clients.markets import ZERO_ADDRESS
 from megatao.clients.pools import ALPHA_PRECOMPILE, EMULATOR_CONTRACT, MECHANISM_DYNAMIC
 from megatao.clients.trading import Trading
-from megatao.core.params import MARKET_KEYS
+from megatao.core.params import MARKET_KEYS, MARKET_PARAMS
 from megatao.core.units import format_duration, format_fraction, format_tao
 from megatao.node.toolchain import abi
 
 WAD = 10**18
 RAO = 10**9
+OI_DEPTH_RATIO_BOUNDS = MARKET_PARAMS["oi_depth_ratio"].bounds
 #: Any price, any time: the flows test the market, not the trader's bounds.
 ANY_BUY_PRICE, ANY_SELL_PRICE, NO_DEADLINE = 2**256 - 1, 0, 2**64
 SMALL_NOTIONAL = 10 * WAD
@@ -42,12 +59,21 @@ FUNDING_WAIT = 8 * 3600
 POKE_INTERVAL = 60
 CRASH_BELOW_LIQUIDATION = 0.95
 STATUS = ("healthy", "partial", "full")
+#: The share of the file's max open interest per side that the open-interest flow takes the long side to: an open's
+#: side is valued at the reference price, its notional at the execution price (never below it), so 99% of the cap
+#: leaves room for neither rounding nor the reference to matter.
+OI_CAP_SHARE = 99
+#: The depth cap ratio a finding suggests is rounded up to this (0.01%).
+RATIO_STEP = 10**14
+#: The vault-wide limits that may refuse the open-interest flow's long before the market's caps do.
+VAULT_LIMITS = ("NetExposureCapExceeded", "UtilizationLimitExceeded")
 
 
 @dataclass
 class FlowLog:
     rows: list[dict] = field(default_factory=list)
     fails: list[str] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (what, what to do)
 
     def ok(self, flow: str, what: str) -> None:
         self.rows.append({"flow": flow, "result": "ok", "detail": what})
@@ -55,6 +81,11 @@ class FlowLog:
     def fail(self, flow: str, what: str) -> None:
         self.rows.append({"flow": flow, "result": "FAIL", "detail": what})
         self.fails.append(f"{flow}: {what}")
+
+    def warn(self, flow: str, what: str, action: str) -> None:
+        """Users can do what the flow tries, but a key of the file does not take the effect it names."""
+        self.rows.append({"flow": flow, "result": "WARN", "detail": what})
+        self.warnings.append((f"{flow}: {what}", action))
 
 
 class Market:
@@ -71,6 +102,7 @@ class Market:
         self.max_leverage, self.mm = params["max_leverage"], params["maintenance_margin"]
         self.band, self.taker = params["partial_liquidation_band"], params["taker_fee"]
         self.reference_period, self.max_oi = params["reference_period"], params["max_open_interest"]
+        self.oi_depth_ratio = params["oi_depth_ratio"]
 
     def open(self, trader: str, is_long: bool, notional: int, leverage: int):
         margin = notional * WAD // leverage // RAO * RAO
@@ -106,6 +138,18 @@ class Market:
         equity = p.margin + pnl - p.accrued_funding - p.accrued_interest
         return equity * WAD // p.entry_notional
 
+    def trading_state(self) -> dict:
+        """`marketTradingState(marketId)` by its fields' names (open interest at the reference, the depth cap...)."""
+        function = self.f.marketTradingState(self.market_id)
+        names = [c["name"] for c in function.abi["outputs"][0]["components"]]
+        return dict(zip(names, self.fork.chain.guard(function.call), strict=True))
+
+    def pool_tao(self) -> int:
+        """The pool's TAO reserve the protocol reads (wei), `oraclePrices(marketId).poolTao`."""
+        function = self.f.oraclePrices(self.market_id)
+        names = [c["name"] for c in function.abi["outputs"][0]["components"]]
+        return dict(zip(names, self.fork.chain.guard(function.call), strict=True))["poolTao"]
+
     def _now(self) -> int:
         return self.fork.chain.guard(lambda: self.fork.w3.eth.get_block("latest")["timestamp"])
 
@@ -114,7 +158,8 @@ class Market:
         return None if info[3] == 0 else Trading._view(self.ticker, info)
 
 
-def _trading_flows(fork: Fork, protocol, ticker: str, log: FlowLog) -> None:
+def _trading_flows(fork: Fork, protocol, ticker: str, log: FlowLog, open_interest: bool = False) -> None:
+    """The trading flows on `ticker`; `open_interest`: also the open interest cap's (the file sets it)."""
     market = Market(fork, protocol, ticker)
     if market.status != 1:
         try:
@@ -164,7 +209,66 @@ def _trading_flows(fork: Fork, protocol, ticker: str, log: FlowLog) -> None:
                 log.fail(f"close {side}", f"the position is still open or nothing was paid ({received} wei)")
         except Reverted as exc:
             log.fail(f"close {side}", f"reverted: {exc.reason}")
+    if open_interest:
+        _open_interest_cap(fork, market, log)
     _funding_and_liquidation(fork, market, notional, log)
+
+
+def _open_interest_cap(fork: Fork, market: Market, log: FlowLog) -> None:
+    """A long that takes the long side to OI_CAP_SHARE% of the max open interest opens, then closes; on an alpha
+    market the depth cap may refuse it (what the file asks for cannot be reached at the pool's depth)."""
+    flow = "open interest cap"
+    if market.kind != 0:
+        detail = "an index market has no pool, so no depth cap; its cap is bounded by the vault's limits only"
+        log.rows.append({"flow": flow, "result": "skipped", "detail": detail})
+        return
+    state = market.trading_state()
+    target = market.max_oi * OI_CAP_SHARE // 100
+    room = target - state["longOpenInterest"]
+    if room < MIN_NOTIONAL:
+        detail = f"the long side holds {format_tao(state['longOpenInterest'])} already, at the cap"
+        log.rows.append({"flow": flow, "result": "skipped", "detail": detail})
+        return
+    pool, depth_cap = market.pool_tao(), state["depthCap"]
+    depth = f"the depth cap is {_tao(depth_cap)} ({format_fraction(market.oi_depth_ratio)} of the pool's {_tao(pool)})"
+    trader = sim_address("trader.cap")
+    leverage = min(2 * WAD, market.max_leverage)
+    margin = room * WAD // leverage // RAO * RAO
+    fork.impersonate(trader)
+    fork.node.set_balance(trader, margin + SENDER_BALANCE)  # the margin of a position the size of the cap
+    try:
+        market.open(trader, True, room, leverage)
+    except Reverted as exc:
+        error = exc.reason.split("(")[0]
+        what = (
+            f"the long side cannot reach the max open interest of {_tao(market.max_oi)}: a long taking it to "
+            f"{_tao(target)} ({OI_CAP_SHARE}%) reverts {error}"
+        )
+        if error == "DepthCapExceeded":
+            needed = -(-market.max_oi * WAD // max(pool, 1) // RATIO_STEP) * RATIO_STEP
+            fix = (
+                f"raise oi_depth_ratio to at least {format_fraction(needed)} or lower max_open_interest to "
+                f"{_tao(depth_cap)}"
+                if needed <= OI_DEPTH_RATIO_BOUNDS[1]
+                else f"lower max_open_interest to {_tao(depth_cap)} (no depth cap ratio reaches it at this pool)"
+            )
+            log.warn(flow, f"{what}: {depth}, below the cap", f"the depth cap binds first at this pool: {fix}")
+        elif error in VAULT_LIMITS:
+            log.warn(flow, f"{what} ({exc.reason})", "the vault's reserves bind first: lower max_open_interest")
+        else:
+            log.fail(flow, f"{what} ({exc.reason}); {depth}")
+        return
+    reached = market.trading_state()["longOpenInterest"]
+    log.ok(flow, f"a long took the long side to {_tao(reached)} of its {_tao(market.max_oi)} cap; {depth}")
+    fork.advance(12)
+    try:
+        market.close(trader)
+    except Reverted as exc:
+        log.fail(flow, f"closing the long that reached the cap reverted: {exc.reason}")
+
+
+def _tao(wei: int) -> str:
+    return format_tao(wei, 0) if wei % WAD == 0 or wei >= 1000 * WAD else format_tao(wei)
 
 
 def _funding_and_liquidation(fork: Fork, market: Market, notional: int, log: FlowLog) -> None:
@@ -181,7 +285,7 @@ def _funding_and_liquidation(fork: Fork, market: Market, notional: int, log: Flo
     fork.advance(FUNDING_WAIT)
     later = market.position(trader)
     if later.accrued_funding > 0:
-        rate = fork.chain.guard(lambda: market.f.marketTradingState(market.market_id).call())[2]
+        rate = market.trading_state()["fundingRate8h"]
         log.ok(
             "funding",
             f"a lone long accrued {format_tao(later.accrued_funding, 9)} of funding in 8 h "
@@ -256,13 +360,14 @@ def move_pool_past(fork: Fork, market: Market, sender: str, liquidation_price: i
 
 def _listing(fork, protocol, proposal: MarketListing, modules) -> FlowLog:
     log = FlowLog()
-    _trading_flows(fork, protocol, proposal.market.ticker, log)
+    _trading_flows(fork, protocol, proposal.market.ticker, log, open_interest=True)
     return log
 
 
 def _update(fork, protocol, proposal: MarketUpdate, modules) -> FlowLog:
     log = FlowLog()
-    _trading_flows(fork, protocol, proposal.market.ticker, log)
+    sets_cap = proposal.market.max_open_interest is not None or proposal.market.oi_depth_ratio is not None
+    _trading_flows(fork, protocol, proposal.market.ticker, log, open_interest=sets_cap)
     return log
 
 
@@ -493,6 +598,125 @@ def _one(logs) -> dict | None:
     return dict(logs[0]["args"]) if len(logs) == 1 else None
 
 
+# ---------------------------------------------------------------- guardians
+
+
+def _guardians(fork: Fork, protocol, proposal: Guardians, modules) -> FlowLog:
+    """What each guardian can do after the execution: the proposal itself is guardian-proof (the Governor's rule);
+    the replaced pause guardian can no longer pause opens and the new one can; the new proposal guardian cancels a
+    proposal that is not guardian-proof and cannot cancel one that is, and the replaced one can cancel neither."""
+    from governance.governor import Governance
+    from governance.proposals.encode import encode_proposal
+
+    log = FlowLog()
+    gov = Governance(fork.chain)
+    g, guard = gov.governor.functions, fork.chain.guard
+    encoded = encode_proposal(proposal, gov.context())
+    proof = guard(lambda: g.isGuardianProof(encoded.targets, encoded.values, encoded.calldatas).call())
+    if proof:
+        log.ok("guardian-proof", "the Governor's isGuardianProof holds for this proposal's calls: no guardian could "
+               "have cancelled it")  # fmt: skip
+    else:
+        log.fail("guardian-proof", "the Governor's isGuardianProof is false: the proposal guardian could cancel it")
+    if proposal.pause_guardian is not None:
+        _pause_guardian_flows(fork, protocol, proposal.pause_guardian, log)
+    if proposal.proposal_guardian is not None:
+        _proposal_guardian_flows(fork, gov, proposal.proposal_guardian, log)
+    return log
+
+
+def _replaced(event, field: str, block: int) -> str | None:
+    """The account the execution replaced: `field` of the last `event` log up to `block`."""
+    logs = event().get_logs(from_block=max(block - 64, 0), to_block=block)
+    return logs[-1]["args"][field] if logs else None
+
+
+def _pause_guardian_flows(fork: Fork, protocol, new: str, log: FlowLog) -> None:
+    f, guard = protocol.contract.functions, fork.chain.guard
+    block, _ = fork.latest()
+    old = guard(lambda: _replaced(protocol.contract.events.GuardianSet, "previousGuardian", block))
+    if old and old not in (ZERO_ADDRESS, new):
+        try:
+            fork.send(old, f.pauseOpens())
+            log.fail("replaced pause guardian", f"{old}, replaced, could still pause opens")
+        except Reverted as exc:
+            if exc.reason.startswith("GuardianUnauthorizedAccount"):
+                log.ok("replaced pause guardian", f"{old} can no longer pause opens: {exc.reason}")
+            else:
+                log.fail("replaced pause guardian", f"{old}'s pauseOpens reverted {exc.reason}, not for the role")
+    if new == ZERO_ADDRESS:
+        log.ok("pause guardian", "none: only the timelock may pause opens now")
+        return
+    if guard(lambda: f.opensPaused().call()):
+        detail = "a pause is in effect, which a guardian cannot extend (unpause_opens lifts it)"
+        log.rows.append({"flow": "pause guardian", "result": "skipped", "detail": detail})
+        return
+    try:
+        sent = fork.send(new, f.pauseOpens())
+    except Reverted as exc:
+        log.fail("pause guardian", f"the new pause guardian {new} cannot pause opens: {exc.reason}")
+        return
+    until, length = guard(lambda: f.pausedUntil().call()), guard(lambda: f.maxPause().call())
+    if guard(lambda: f.opensPaused().call()) and until == sent.timestamp + length:
+        log.ok(
+            "pause guardian",
+            f"{new} paused opens at {sent.timestamp} until {until} ({format_duration(length)}, the max pause)",
+        )
+    else:
+        log.fail("pause guardian", f"{new}'s pause left opensPaused false or ends at {until}, not after the max pause")
+
+
+def _proposal_guardian_flows(fork: Fork, gov, new: str, log: FlowLog) -> None:
+    from governance.simulation.lifecycle import delegates
+
+    g, guard = gov.governor.functions, fork.chain.guard
+    block, now = fork.latest()
+    old = guard(lambda: _replaced(gov.governor.events.ProposalGuardianSet, "oldProposalGuardian", block))
+    threshold = guard(lambda: g.proposalThreshold().call())
+    able = [d for d in delegates(gov, block) if guard(lambda d=d: g.getVotes(d.address, now - 1).call()) >= threshold]
+    if not able:
+        log.rows.append({"flow": "proposal guardian", "result": "skipped", "detail": "no delegate can propose"})
+        return
+    proposer, protocol = able[0].address, gov.protocol.contract
+    pause_guardian = guard(lambda: protocol.functions.guardian().call())
+    max_pause = guard(lambda: protocol.functions.maxPause().call())
+    counter = iter(range(1, 100))
+
+    def propose(function: str, args: list) -> tuple:
+        """A proposal of one call to the protocol (restating a value it holds), from the largest delegate."""
+        calls = ([protocol.address], [0], [bytes.fromhex(protocol.encode_abi(function, args)[2:])])
+        description = f"# Simulation: {function}, a proposal for the guardians to cancel ({next(counter)})\n"
+        fork.send(proposer, g.propose(*calls, description))
+        return (*calls, Web3.keccak(text=description))
+
+    def cancellable() -> tuple:
+        """Not guardian-proof: it renews a setting (the max pause, restated)."""
+        return propose("setMaxPause", [max_pause])
+
+    def cancel(who: str, flow: str, proposal: tuple, allowed: bool, refusal: str = "") -> None:
+        """`who` cancels `proposal`: it must succeed when `allowed`, else revert with `refusal` (the role's error)."""
+        try:
+            fork.send(who, g.cancel(*proposal))
+            verdict = log.ok if allowed else log.fail
+            verdict(flow, f"{who} cancelled it" + ("" if allowed else ", which it should not be able to"))
+        except Reverted as exc:
+            if allowed or (refusal and not exc.reason.startswith(refusal)):
+                log.fail(flow, f"{who}'s cancel reverted: {exc.reason}")
+            else:
+                log.ok(flow, f"{who} cannot cancel it: {exc.reason}")
+
+    if old and old not in (ZERO_ADDRESS, new):
+        cancel(
+            old, "replaced proposal guardian vs a cancellable proposal", cancellable(), False, "GovernorUnableToCancel"
+        )
+    if new == ZERO_ADDRESS:
+        log.ok("proposal guardian", "none: a proposer may cancel its own proposal, nobody else's")
+        return
+    cancel(new, "proposal guardian vs a cancellable proposal", cancellable(), True)
+    proof = propose("setGuardian", [pause_guardian])
+    cancel(new, "proposal guardian vs a guardian-proof proposal", proof, False, "ProposalGuardianCannotCancel")
+
+
 #: kind -> flow. A flow returns a FlowLog, or a string: why it was skipped.
 FLOWS: dict[str, Callable] = {
     "market-listing": _listing,
@@ -500,12 +724,14 @@ FLOWS: dict[str, Callable] = {
     "upgrade": _upgrade,
     "lp-window": _lp_window,
     "referral-config": _referral,
+    "guardians": _guardians,
 }
 #: What to do when a kind's flows fail.
 TRADING_ACTION = "users could not trade this market as intended after the execution: revise the parameters"
 ACTIONS = {
     "lp-window": "LPs could not deposit as the file intends after the execution: revise the windows or the caps",
     "referral-config": "referred trades do not pay what the file configures: revise the tiers",
+    "guardians": "a guardian cannot do what the file appoints it for, or a replaced one still can: do not vote yet",
 }
 
 
@@ -518,4 +744,7 @@ def check_flows(fork: Fork, protocol, proposal: Proposal, modules: set[str]) -> 
         return skipped(6, outcome, "rerun once the module is deployed")
     done = ", ".join(dict.fromkeys(r["flow"] for r in outcome.rows if r["result"] == "ok"))
     broken = ("; ".join(outcome.fails[:2]), ACTIONS.get(proposal.kind, TRADING_ACTION))
-    return graded(6, f"after execution: {done}", fail=broken if outcome.fails else None, rows=outcome.rows)
+    doubtful = ("; ".join(w for w, _ in outcome.warnings[:2]), outcome.warnings[0][1]) if outcome.warnings else None
+    return graded(
+        6, f"after execution: {done}", fail=broken if outcome.fails else None, warn=doubtful, rows=outcome.rows
+    )

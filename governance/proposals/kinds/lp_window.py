@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import create_model
 
-from governance.proposals.base import ExpectedCall, Header, KeyTarget, Rules, Violation
+from governance.proposals.base import ChainContext, ExpectedCall, Header, KeyTarget, Rules, Violation
 from governance.proposals.calls import Action, Context, protocol_call
 from megatao.core import params
 from megatao.core.params import model_fields
@@ -89,3 +89,32 @@ def key_targets(p, new_implementations: dict[str, str]) -> list[KeyTarget]:
         KeyTarget("deposit_cap_per_account", "lp.deposit_cap_per_account", p.deposit_cap_per_account),
         KeyTarget("deposit_cap_total", "lp.deposit_cap_total", p.deposit_cap_total),
     ]
+
+
+def chain_checks(p, ctx: ChainContext) -> None:
+    """The LP module refuses a schedule whose longest exit is not shorter than the owner's upgrade delay
+    (`LpExitNotShorterThanUpgradeDelay`), so that an LP can always leave before a queued upgrade executes. The longest
+    exit is max(the epoch in force when the schedule is set, the new epoch) + the new withdrawal window - 1 s; the
+    epoch in force is taken as the longer of today's schedule and a pending one."""
+    from governance.simulation.state import read_schedule
+    from megatao.node.toolchain import abi
+
+    chain, f = ctx.chain, ctx.functions
+    owner = chain.guard(lambda: f.owner().call())
+    if not chain.guard(lambda: chain.w3.eth.get_code(owner)):
+        return  # an account owns the protocol: no upgrade delay, no constraint
+    timelock = chain.contract(owner, abi("IMegaTAOTimelock")).functions
+    delay = chain.guard(lambda: timelock.upgradeDelay().call())
+    schedule = read_schedule(ctx.protocol)
+    current = max(schedule["epoch_length"], schedule["next_epoch_length"] if schedule["next_from"] else 0)
+    epoch = max(current, p.epoch_length)
+    exit_ = epoch + p.withdraw_window - 1
+    ctx.report.readings.update({"upgradeDelay": delay, "longestLpExitAfter": exit_})
+    if exit_ >= delay:
+        ctx.fail(
+            "CHAIN-LP-EXIT-SHORTER-THAN-UPGRADE-DELAY",
+            ("withdraw_window",),
+            f"the longest LP exit would be {format_duration(exit_)} (epoch {format_duration(epoch)} + withdrawal "
+            f"window - 1 s), expected shorter than the upgrade delay ({format_duration(delay)})",
+            "the LP module refuses it: shorten the epoch or the window, or lengthen upgrade_delay first",
+        )

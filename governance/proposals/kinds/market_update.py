@@ -31,7 +31,9 @@ from megatao.core.fields import TaoAmount
 from megatao.core.params import MARKET_KEYS, MARKET_PATHS, market_file_values
 
 KIND = "market-update"
-NAMESPACES = {"market"}
+#: `setMarketStatus` writes the market only; `updateMarketParams` first brings the market's reference price and its
+#: funding and interest accruals up to now under the old parameters (the oracle and funding namespaces).
+NAMESPACES = {"market", "oracle", "funding"}
 EVENTS: list[str] = []  # MarketParamsUpdated and/or MarketStatusSet, by the file's keys (expected_events)
 
 
@@ -103,6 +105,10 @@ def expected_calls(p: Model, protocol, fork_chain) -> list[ExpectedCall]:
             )
         )
     return calls
+
+
+def namespaces(p: Model) -> set[str]:
+    return {"market"} | ({"oracle", "funding"} if changes(p) else set())
 
 
 def expected_events(p: Model) -> list[str]:
