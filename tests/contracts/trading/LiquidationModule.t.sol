@@ -87,9 +87,15 @@ contract LiquidationModuleTest is TradingFixture {
     }
 
     /// The short mirror: 3x liquidates after a ~23% rise.
-    function test_liquidationPrice_3xShortAfter23PercentRise() public {
+    /// A short's margin ratio counts its notional at the mark once above entry (docs/protocol.md section 5), so it
+    /// liquidates where `(margin - size x (P - E)) / (size x P) = MM`: `P = E x (1 + margin / entryNotional) / (1 +
+    /// MM)`, ~20.9% above entry for 3x after the open's fee and impact (the entry-notional formula's 23.1% less).
+    function test_liquidationPrice_3xShortAfter21PercentRise() public {
         _open(alice, chutes, false, 5e18, 3e18);
-        assertApproxEqAbs(_adverseMove(alice, chutes), 0.2308e18, 0.001e18);
+        PositionInfo memory p = _position(alice, chutes);
+        uint256 expected = (WAD + p.margin * WAD / p.entryNotional) * WAD / 1.1e18 - WAD;
+        assertApproxEqAbs(_adverseMove(alice, chutes), expected, 0.0001e18);
+        assertApproxEqAbs(expected, 0.209e18, 0.001e18);
         _assertLiquidatesAt(alice, chutes, _position(alice, chutes).liquidationPrice);
     }
 
