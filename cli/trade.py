@@ -24,7 +24,8 @@ def _trading(network: str | None, rpc_url: str | None):
 def _print_position(p) -> None:
     out.print(
         f"{p.ticker} {p.side}: size {abs(p.size) / 10**18:,.4f}, entry {p.entry_price / 10**18:.9f}, "
-        f"mark {p.mark_price / 10**18:.9f} (spot {p.spot_price / 10**18:.9f}), margin {format_tao(p.margin)}, PnL {format_tao(p.unrealized_pnl)}, "
+        f"mark {p.mark_price / 10**18:.9f} (spot {p.spot_price / 10**18:.9f}), "
+        f"margin {format_tao(p.margin)}, PnL {format_tao(p.unrealized_pnl)}, "
         f"MR {p.margin_ratio * 100 / 10**18:.2f}%, "
         f"liquidation at {p.liquidation_price / 10**18:.9f} ({p.liquidation_status})"
     )
@@ -67,6 +68,12 @@ def _bounds(trading, ticker: str, buy: bool, max_slippage: str, acceptable_price
     return acceptable, trading.deadline(parse_duration(deadline, "--deadline")), reference
 
 
+def _print_fill(fill) -> None:
+    out.print(
+        f"filled at {fill.price / 10**18:.9f} TAO; fee {format_tao(fill.fee)}, skew impact {format_tao(fill.impact)}"
+    )
+
+
 def _print_bounds(reference: int, acceptable: int, buy: bool) -> None:
     bound = "at most" if buy else "at least"
     out.print(
@@ -95,7 +102,7 @@ def open(  # noqa: A001
     acceptable, until, reference = _bounds(trading, ticker, buy, max_slippage, acceptable_price, deadline)
     if not as_json:
         _print_bounds(reference, acceptable, buy)
-    position = trading.open(
+    position, fill = trading.open(
         ticker,
         buy,
         parse_tao(margin, "--margin"),
@@ -105,8 +112,10 @@ def open(  # noqa: A001
         signer_for(account, password_file),
     )
     if as_json:
-        print_json(position.as_json() | {"referencePrice": str(reference), "acceptablePrice": str(acceptable)})
+        bounds = {"referencePrice": str(reference), "acceptablePrice": str(acceptable)}
+        print_json(position.as_json() | fill.as_json() | bounds)
     else:
+        _print_fill(fill)
         _print_position(position)
 
 
@@ -126,9 +135,11 @@ def close(ticker, max_slippage, acceptable_price, deadline, account, password_fi
     if not as_json:
         _print_bounds(reference, acceptable, buy)
     result = trading.close(ticker, acceptable, until, signer)
+    fill = result.pop("fill")
     if as_json:
-        print_json({**result, "received": str(result["received"])})
+        print_json({**result, "received": str(result["received"])} | fill.as_json())
     else:
+        _print_fill(fill)
         out.print(f"closed {ticker.upper()}: received {format_tao(result['received'])} (block {result['block']})")
 
 

@@ -32,8 +32,9 @@ interface ILiquidationModule is ILiquidationErrors {
     /// @notice The liquidation fee of a liquidation and where it went.
     event LiquidationFeeBooked(bytes32 indexed positionId, uint256 toKeeper, uint256 toInsurance, uint256 toVault);
 
-    /// @notice The insurance fund paid `amount` to bring a liquidation's keeper payment up to the min keeper fee.
-    event KeeperFloorPaid(bytes32 indexed positionId, uint256 amount);
+    /// @notice A liquidation's keeper payment was brought up to the min keeper fee: `fromEquity` out of what the
+    ///         trader would have got back, then `fromInsurance` from the insurance fund.
+    event KeeperFloorPaid(bytes32 indexed positionId, uint256 fromEquity, uint256 fromInsurance);
 
     /// @notice `keeper` auto-deleveraged `sizeClosed` (signed like the position) at the mark `price`, realizing
     ///         `realizedPnl` and paying `payout` to the trader, with no fee.

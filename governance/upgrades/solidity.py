@@ -52,6 +52,12 @@ def built_contracts() -> list[str]:
     return sorted(_artifact_index(str(out_dir())))
 
 
+def _stale(artifact: dict) -> bool:
+    """An artifact left in the build output by a source file since deleted (forge keeps it)."""
+    targets = artifact.get("metadata", {}).get("settings", {}).get("compilationTarget", {})
+    return any(not (PROJECT_ROOT / source).is_file() for source in targets)
+
+
 @dataclass
 class Ast:
     """Every source unit of the build, and its nodes by id."""
@@ -66,7 +72,10 @@ def _ast(root: str) -> Ast:
     ast = Ast()
     for paths in _artifact_index(root).values():
         for path in paths:
-            unit = _read(path).get("ast")
+            artifact = _read(path)
+            if _stale(artifact):
+                continue
+            unit = artifact.get("ast")
             if unit is None:
                 raise ToolchainError(f"{display(path)} has no AST; build with `ast = true` (foundry.toml)")
             if unit["absolutePath"] in ast.units:

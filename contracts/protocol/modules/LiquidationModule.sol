@@ -148,7 +148,7 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
             }
         }
         (uint256 toTrader, uint256 badDebt) = _full(account, p, c, l);
-        _finish(l, msg.sender, account, toTrader);
+        toTrader = _finish(l, msg.sender, account, toTrader);
         emit PositionLiquidated(l.positionId, account, marketId, msg.sender, l.size, price, toTrader, badDebt, true);
         return (true, l.size);
     }
@@ -396,21 +396,29 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
         toTrader = o.toTrader;
     }
 
-    /// @dev Books the fee, tops the keeper's share up to the min keeper fee from the insurance fund, re-evaluates the
-    ///      circuit breaker, pays the keeper (sent) and the trader (sent with a gas limit, credited if that fails).
-    function _finish(Liquidation memory l, address keeper, address account, uint256 toTrader) private {
+    /// @dev Books the fee, tops the keeper's share up to the min keeper fee (from what the trader would get back
+    ///      first, then from the insurance fund: a trader liquidating its own position gains nothing from the floor),
+    ///      re-evaluates the circuit breaker, pays the keeper (sent) and the trader (sent with a gas limit, credited
+    ///      if that fails). Returns what the trader is paid.
+    function _finish(Liquidation memory l, address keeper, address account, uint256 toTrader)
+        private
+        returns (uint256)
+    {
         VaultLogic.bookLiquidationFee(l.toInsurance, l.toVault);
         emit LiquidationFeeBooked(l.positionId, l.toKeeper, l.toInsurance, l.toVault);
         uint256 floor = l.minKeeperFee;
         if (l.toKeeper < floor) {
-            uint256 topUp = VaultLogic.takeFromInsurance(floor - l.toKeeper);
-            if (topUp != 0) {
-                l.toKeeper += topUp;
-                emit KeeperFloorPaid(l.positionId, topUp);
+            uint256 fromEquity = Math.min(toTrader, floor - l.toKeeper);
+            toTrader -= fromEquity;
+            uint256 fromInsurance = VaultLogic.takeFromInsurance(floor - l.toKeeper - fromEquity);
+            if (fromEquity + fromInsurance != 0) {
+                l.toKeeper += fromEquity + fromInsurance;
+                emit KeeperFloorPaid(l.positionId, fromEquity, fromInsurance);
             }
         }
         VaultLogic.updateCircuitBreaker();
         VaultLogic.payOut(account, toTrader, VaultLogic.TRADER_PAYOUT_GAS);
         VaultLogic.payOut(keeper, l.toKeeper, VaultLogic.ALL_GAS);
+        return toTrader;
     }
 }

@@ -14,12 +14,13 @@ contract TradingFuzzTest is TradingFixture {
         return (bound(margin, 0.11e18, 100e18) / 1e9 * 1e9, bound(leverage, 1e18, 3e18));
     }
 
-    /// The keeper floor's top-ups (`KeeperFloorPaid`) recorded since the logs were last read.
+    /// The insurance fund's top-ups of the keeper floor (`KeeperFloorPaid`) recorded since the logs were last read.
     function _keeperTopUps() internal returns (uint256 topUps) {
         Vm.Log[] memory logs = vm.getRecordedLogs();
         for (uint256 i; i < logs.length; ++i) {
             if (logs[i].emitter == address(router) && logs[i].topics[0] == ILiquidationModule.KeeperFloorPaid.selector) {
-                topUps += abi.decode(logs[i].data, (uint256));
+                (, uint256 fromInsurance) = abi.decode(logs[i].data, (uint256, uint256));
+                topUps += fromInsurance;
             }
         }
     }
