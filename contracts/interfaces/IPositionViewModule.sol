@@ -39,7 +39,8 @@ struct PositionInfo {
     ///      mark at which MR on its margin notional `max(entry, size x mark)` reaches MM. A long with nothing left is
     ///      liquidatable at any price (max uint); a short at any price (0).
     uint256 liquidationPrice;
-    /// @dev Where it stands at the better of spot and mark for it: it is liquidatable only when under water at both.
+    /// @dev Where it stands at the best for it of spot, mark and the block's starting reference: it is liquidatable
+    ///      only when under water at all three.
     MarginMath.LiquidationStatus liquidationStatus;
     /// @dev The block of the last open or increase (no close or reduce in it).
     uint256 lastIncreaseBlock;
