@@ -63,7 +63,8 @@ contract TradingFuzzTest is TradingFixture {
 
     /// A liquidation moves TAO between buckets only: the keeper's and the trader's payouts plus the buckets equal
     /// what the protocol held before. The payouts stay within the position's equity, but for the keeper floor's
-    /// top-up from the insurance fund (PROTOCOL.md section 5: the keeper gets at least 0.01 TAO while the fund lasts).
+    /// top-up from the insurance fund (docs/protocol.md section 5: the keeper gets at least 0.01 TAO while the fund
+    /// lasts).
     function testFuzz_liquidate_conservesTao(uint256 margin, uint256 leverage, bool isLong, uint256 priceSeed) public {
         (margin, leverage) = _bounded(margin, leverage);
         leverage = bound(leverage, 2e18, 3e18);

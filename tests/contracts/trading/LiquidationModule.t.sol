@@ -53,7 +53,7 @@ contract LiquidationModuleTest is TradingFixture {
     }
 
     /// 5x (MTSOS) liquidates after ~10% (9.75% after the open fee). MTSOS's skew impact is measured on the vault's
-    /// reserves (PROTOCOL.md section 3), and comes out of the margin: on the fixture's 1,000 TAO vault the first 25 TAO
+    /// reserves (docs/protocol.md section 3), and comes out of the margin: on the fixture's 1,000 TAO vault the first 25 TAO
     /// pays 25^2 / 2,000 = 0.31 TAO and leaves 8.5%; on a vault of 100,000 TAO (here) it pays 0.003 TAO.
     function test_liquidationPrice_5xAfter10Percent() public {
         _fundVault(99_000e18);
