@@ -77,7 +77,10 @@ def _ast(root: str) -> Ast:
                 continue
             unit = artifact.get("ast")
             if unit is None:
-                raise ToolchainError(f"{display(path)} has no AST; build with `ast = true` (foundry.toml)")
+                raise ToolchainError(
+                    f"{display(path)} has no AST: build with `ast = true` (foundry.toml), or, if it is left from an "
+                    "older build, rebuild from clean (`forge clean && forge build`)"
+                )
             if unit["absolutePath"] in ast.units:
                 continue
             ast.units[unit["absolutePath"]] = unit
