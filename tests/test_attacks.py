@@ -175,8 +175,9 @@ def in_one_block(devnet: Devnet, *commands: tuple[int, tuple[str, ...]], timesta
     and mine them all in one block (at `timestamp` if given), in that order. A command refused before it sends (an
     estimate that reverts) simply has no transaction in the block.
 
-    The CLI cannot express this itself (automine is the node's), and it cannot name an in-block revert: it replays
-    the call on the state after the block, where the pool is restored; `Devnet.revert_reason` reads the trace."""
+    The CLI cannot express this itself (automine is the node's). An in-block revert is named from the transaction's
+    trace, by the CLI's error line and by `Devnet.revert_reason` alike (a replay after the block would run on the
+    restored pool and succeed)."""
     processes: list[subprocess.Popen] = []
     senders: list[str] = []
     mined = False
