@@ -49,7 +49,9 @@ def main() -> None:
             gov.queue(onchain, dev_account(1))
             devnet.advance(2 * 86400)
             gov.execute(onchain, dev_account(1))
-            Trading(gov.protocol).open("NINETEEN", True, 5 * 10**18, 2 * 10**18, 10**16, dev_account(5))
+            trading = Trading(gov.protocol)
+            _, acceptable = trading.bounds("NINETEEN", True, 10**16)
+            trading.open("NINETEEN", True, 5 * 10**18, 2 * 10**18, acceptable, trading.deadline(300), dev_account(5))
             elapsed = time.perf_counter() - started
         finally:
             devnet.down()

@@ -192,6 +192,7 @@ def run(bench: Bench) -> None:
     bench.advance(epoch_length)
     bench.send(f.claimWithdrawal(), 1, 0, "lp claim")
 
+
 def profile(bench: Bench, name: str) -> list[str]:
     """Every SLOAD and SSTORE of `name`'s transaction with its cost, attributed to the namespace field it is."""
     from eth_utils import keccak

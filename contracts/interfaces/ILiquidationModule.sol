@@ -6,15 +6,16 @@ import {MarginMath} from "../libraries/math/MarginMath.sol";
 import {ILiquidationErrors} from "../libraries/errors/LiquidationErrors.sol";
 
 /// @title Liquidations and auto-deleveraging (docs/protocol.md section 5).
-/// @notice Anyone liquidates a position that is under water at both the spot and the reference price: its margin ratio
-///         (on its entry notional) at the better of the two for it is below MM + band. Pushing spot alone can never
-///         liquidate anyone. The position closes at the reference price (the mark), with no slippage, impact or
-///         trading fee. Below MM: full liquidation; the fee (a share of the remaining equity) is split keeper /
-///         insurance fund / vault and the rest of the equity is sent to the trader (with a gas limit; credited for
-///         `claim` if that fails). From MM to MM + band: partial liquidation, closing just enough size to bring MR at
-///         the mark back to MM + band (full if the rest would fall below the minimum notional); the fee is charged on
-///         the closed share of the equity. The keeper receives at least the min keeper fee, topped up from the
-///         insurance fund. A negative equity is bad debt, paid by the insurance fund first, then the vault.
+/// @notice Anyone liquidates a position that is under water at the spot, the reference price and the block's starting
+///         reference: its margin ratio (on its entry notional; a short's on the larger of it and its size at the
+///         reference) at the best of the three for it is below MM + band. Pushing spot alone can never liquidate a
+///         position that is healthy at the reference. The position closes at the reference price (the mark), with no
+///         slippage, impact or trading fee. Below MM: full liquidation; the fee (a share of the remaining equity) is
+///         split keeper / insurance fund / vault and the rest of the equity is sent to the trader (with a gas limit;
+///         credited for `claim` if that fails). From MM to MM + band: partial liquidation, closing just enough size to
+///         bring MR at the mark back to MM + band (full if the rest would fall below the minimum notional); the fee is
+///         charged on the closed share of the equity. The keeper receives at least the min keeper fee, topped up from
+///         the insurance fund. A negative equity is bad debt, paid by the insurance fund first, then the vault.
 interface ILiquidationModule is ILiquidationErrors {
     /// @notice `keeper` liquidated `sizeClosed` (signed like the position) of a position at `price`.
     event PositionLiquidated(
@@ -32,8 +33,9 @@ interface ILiquidationModule is ILiquidationErrors {
     /// @notice The liquidation fee of a liquidation and where it went.
     event LiquidationFeeBooked(bytes32 indexed positionId, uint256 toKeeper, uint256 toInsurance, uint256 toVault);
 
-    /// @notice The insurance fund paid `amount` to bring a liquidation's keeper payment up to the min keeper fee.
-    event KeeperFloorPaid(bytes32 indexed positionId, uint256 amount);
+    /// @notice A liquidation's keeper payment was brought up to the min keeper fee: `fromEquity` out of what the
+    ///         trader would have got back, then `fromInsurance` from the insurance fund.
+    event KeeperFloorPaid(bytes32 indexed positionId, uint256 fromEquity, uint256 fromInsurance);
 
     /// @notice `keeper` auto-deleveraged `sizeClosed` (signed like the position) at the mark `price`, realizing
     ///         `realizedPnl` and paying `payout` to the trader, with no fee.

@@ -77,10 +77,10 @@ struct LpStatus {
 ///         withdrawal value then; a request not claimed in that window is void and its shares go back to the LP.
 ///         No account deposits and redeems in one block.
 /// @dev Share values (wei per 1e18 shares) come from `LpLogic.equity`: per market and side, the traders' PnL from the
-///      sum of sizes and of entry notionals, at both the price accepted before this block and the price an update
-///      would accept now. Withdrawal equity = reserves - the sum of each side's gain at the price where it is larger
-///      (a side's net loss counts zero); deposit equity = reserves - the sum of each side's PnL at the price where it
-///      is smaller. Unsettled funding and interest are not counted (interest is owed to the vault only).
+///      sum of sizes and of entry notionals at the market's stored reference price (docs/protocol.md section 7; no
+///      price source is read), less the side's unsettled funding. Withdrawal equity = reserves - the sum of each side's
+///      claim when positive (a side's net loss counts zero); deposit equity = reserves - the sum of the sides' claims,
+///      losses included. Unsettled interest is not counted (it is owed to the vault only).
 interface ILpModule is ILpErrors {
     /// @notice A schedule whose longest LP exit, `longestLpExit` seconds, is not shorter than the owner's upgrade delay
     ///         `upgradeDelay` (`IMegaTAOTimelock`): an LP could not leave before an upgrade took effect.

@@ -17,7 +17,8 @@ interface IMarginModule is IPositionErrors {
     function addMargin(MarketId marketId) external payable;
 
     /// @notice Removes `amount` wei (a multiple of 1e9) of margin, paid out, while the position stays at or above its
-    ///         initial margin (`entryNotional / maxLeverage`, unrealized gains not counted, losses at the better of
-    ///         spot and reference), above MM + band and the min margin. Not while the market's price source fails.
+    ///         initial margin (its margin notional / `maxLeverage`, unrealized gains not counted, losses at the best
+    ///         for it of spot, reference and the block's starting reference), above MM + band and the min margin. Not
+    ///         while the market's price source fails.
     function removeMargin(MarketId marketId, uint256 amount) external;
 }

@@ -58,9 +58,9 @@ struct OraclePrices {
 ///           `dt` is capped at the period P. Nothing in one block, let alone one transaction, moves the reference it
 ///           trades at.
 ///         - an index market's reference is its oracle's EMA, refreshed before every trade;
-///         - spot is the precompile's price now (an index market: its oracle's price). Trades execute at the worse of
-///           spot and reference for the trader; margin checks use the better; everything valued (open interest,
-///           utilization, LP equity) uses the reference.
+///         - spot is the precompile's price now (an index market: its oracle's price). Trades execute at the worst for
+///           the trader of spot, reference and the block's starting reference; margin checks use the best; everything
+///           valued (open interest, utilization, LP equity) uses the reference (LP equity: the stored one).
 ///         A price source that fails (a zero or reverting precompile, a subnet registered again, an index price older
 ///         than its max age) freezes nothing else: the market accepts no opens and closes at its reference price;
 ///         after `settleAfter` seconds of failure anyone may settle it (`IMarketModule.settleMarket`).

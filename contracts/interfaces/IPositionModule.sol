@@ -7,15 +7,16 @@ import {IPositionErrors} from "../libraries/errors/PositionErrors.sol";
 /// @title Isolated positions: open, increase, reduce, close (margin changes: `IMarginModule`).
 /// @notice One position per (account, market), id `keccak256(abi.encode(account, marketId))`, at most 50 per account,
 ///         notional at least 0.0001 TAO, margin at least the min margin. TAO sent must be a multiple of 1e9 wei.
-///         Prices (docs/protocol.md section 3): a fill executes at the worse of spot and reference price for the
-///         trader, moved by the utilization tier; it pays the skew impact on top (out of the margin sent on an open or
-///         increase, out of the proceeds on a reduce or close); the trader bounds the average price, impact included,
-///         with `acceptablePrice` (a buy: at most it; a sell: at least it) and the time with `deadline`. The taker fee
-///         is charged on each fill's notional at its execution price (margin 5 TAO at 2x: notional 10, fee 0.025);
-///         a referee's discount (referral program) is not charged. Realized profit is capped at the max profit
-///         multiple of the margin closed. Funding and interest are settled into the margin on every trade. The margin
-///         ratio is measured on the entry notional (GMX v2's `sizeInUsd`), so `PositionInfo.liquidationPrice` is the
-///         published formula, exactly; margin checks value the position at the better of spot and reference.
+///         Prices (docs/protocol.md section 3): a fill executes at the worst for the trader of spot, reference price
+///         and the block's starting reference, moved by the utilization tier; it pays the skew impact on top (out of
+///         the margin sent on an open or increase, out of the proceeds on a reduce or close); the trader bounds the
+///         average price, impact included, with `acceptablePrice` (a buy: at most it; a sell: at least it) and the time
+///         with `deadline`. The taker fee is charged on each fill's notional at its execution price (margin 5 TAO at
+///         2x: notional 10, fee 0.025); a referee's discount (referral program) is not charged. Realized profit is
+///         capped at the max profit multiple of the margin closed. Funding and interest are settled into the margin on
+///         every trade. The margin ratio is measured on the entry notional (GMX v2's `sizeInUsd`; a short's on the
+///         larger of it and its size at the reference, section 5), so a long's `PositionInfo.liquidationPrice` is the
+///         published formula, exactly. Margin checks value the position at the best for it of the same three prices.
 ///         Opens and increases revert when the market is not active, when opens are paused or the circuit breaker is
 ///         tripped, when the price source fails or its spot is beyond the divergence limit from the reference, when
 ///         the pool is below the liquidity threshold, and beyond max leverage, the per-side and depth caps on open

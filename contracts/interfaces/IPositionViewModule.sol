@@ -34,11 +34,13 @@ struct PositionInfo {
     int256 marginRatio;
     /// @dev `entryNotional / (margin - accruedFunding - accruedInterest)`; max uint when that is not positive.
     uint256 leverage;
-    /// @dev The mark at which MR reaches MM: `entry x (1 + MM - 1/leverage)` for a long, `entry x (1 - MM +
-    ///      1/leverage)` for a short (PROTOCOL.md section 5, exact on the entry notional), before fees. A long with
-    ///      nothing left is liquidatable at any price (max uint); a short at any price (0).
+    /// @dev The mark at which MR reaches MM, before fees: `entry x (1 + MM - 1/leverage)` for a long (docs/protocol.md
+    ///      section 5, exact on the entry notional); for a short the lower of `entry x (1 - MM + 1/leverage)` and the
+    ///      mark at which MR on its margin notional `max(entry, size x mark)` reaches MM. A long with nothing left is
+    ///      liquidatable at any price (max uint); a short at any price (0).
     uint256 liquidationPrice;
-    /// @dev Where it stands at the better of spot and mark for it: it is liquidatable only when under water at both.
+    /// @dev Where it stands at the best for it of spot, mark and the block's starting reference: it is liquidatable
+    ///      only when under water at all three.
     MarginMath.LiquidationStatus liquidationStatus;
     /// @dev The block of the last open or increase (no close or reduce in it).
     uint256 lastIncreaseBlock;

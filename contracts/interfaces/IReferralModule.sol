@@ -35,7 +35,7 @@ struct ReferralAccount {
     uint256 discountNow;
 }
 
-/// @title The referral program and builder fees (PROTOCOL.md section 8).
+/// @title The referral program and builder fees (docs/protocol.md section 8).
 /// @notice Anyone registers one referral code (3..32 characters A-Z, 0-9, `_`, as a left-aligned bytes32). A trader
 ///         binds to a referrer once, by code, never rebinds and never refers itself. Governance sets a table of tiers
 ///         (referrer share of the taker fee, referee discount, discount duration in days from the referee's first

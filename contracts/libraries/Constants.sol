@@ -124,8 +124,9 @@ library Constants {
     uint256 internal constant GENESIS_MIN_KEEPER_FEE = 0.01e18;
     uint256 internal constant MAX_MIN_KEEPER_FEE = 1e18;
 
-    /// @dev Genesis min margin of a position, wei: 0.1 TAO, so that a liquidation's fee share mostly covers the
-    ///      keeper floor. Bounds: the min keeper fee..10 TAO.
+    /// @dev Genesis min margin of a position, wei: 0.1 TAO, so that a position's equity when it reaches the full
+    ///      liquidation line (MM x notional, 0.01 TAO at 1x and MM 10%) pays the keeper floor itself, which the
+    ///      insurance fund tops up only when that equity is gone. Bounds: the min keeper fee..10 TAO.
     uint256 internal constant GENESIS_MIN_MARGIN = 0.1e18;
     uint256 internal constant MAX_MIN_MARGIN = 10e18;
 

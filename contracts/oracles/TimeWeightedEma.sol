@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-/// @title A time-weighted exponential moving average step (PROTOCOL.md section 4).
+/// @title A time-weighted exponential moving average step (docs/protocol.md sections 3 and 4).
 /// @notice `next = (spot * elapsed + prev * period) / (elapsed + period)`: the reading `spot` weighs as much as the
 ///         `elapsed` seconds it stands for, the previous average as much as the period. Rounding: the exact quotient
 ///         is rounded toward `prev` (written `prev + (spot - prev) * elapsed / (elapsed + period)` with the move

@@ -52,28 +52,61 @@ def built_contracts() -> list[str]:
     return sorted(_artifact_index(str(out_dir())))
 
 
+def _stale(artifact: dict) -> bool:
+    """An artifact left in the build output by a source file since deleted (forge keeps it)."""
+    targets = artifact.get("metadata", {}).get("settings", {}).get("compilationTarget", {})
+    return any(not (PROJECT_ROOT / source).is_file() for source in targets)
+
+
+def _current(root: str) -> set[Path] | None:
+    """The artifacts under `root` that forge's files cache lists (the rest are left from older builds), or None
+    without a cache for `root`."""
+    for cache_dir in ("cache", "cache-test"):
+        file = PROJECT_ROOT / cache_dir / "solidity-files-cache.json"
+        if not file.is_file():
+            continue
+        data = json.loads(file.read_text())
+        artifacts = PROJECT_ROOT / data.get("paths", {}).get("artifacts", "")
+        if artifacts.resolve() != Path(root).resolve():
+            continue
+        return {
+            artifacts / built["path"]
+            for entry in data.get("files", {}).values()
+            for versions in entry.get("artifacts", {}).values()
+            for profiles in versions.values()
+            for built in profiles.values()
+        }
+    return None
+
+
 @dataclass
 class Ast:
-    """Every source unit of the build, and its nodes by id."""
+    """Every source unit of the build, and its contracts by name. (Node ids are unique within one compilation only,
+    and an incremental build mixes several: nothing here is looked up by id.)"""
 
     units: dict[str, Node] = field(default_factory=dict)  # absolutePath -> SourceUnit
-    nodes: dict[int, Node] = field(default_factory=dict)
     contracts: dict[str, Node] = field(default_factory=dict)  # name -> ContractDefinition
 
 
 @cache
 def _ast(root: str) -> Ast:
     ast = Ast()
+    current = _current(root)
     for paths in _artifact_index(root).values():
         for path in paths:
-            unit = _read(path).get("ast")
+            artifact = _read(path)
+            if _stale(artifact) or (current is not None and path not in current):
+                continue
+            unit = artifact.get("ast")
             if unit is None:
-                raise ToolchainError(f"{display(path)} has no AST; build with `ast = true` (foundry.toml)")
+                raise ToolchainError(
+                    f"{display(path)} has no AST: build with `ast = true` (foundry.toml), or, if it is left from an "
+                    "older build, rebuild from clean (`forge clean && forge build`)"
+                )
             if unit["absolutePath"] in ast.units:
                 continue
             ast.units[unit["absolutePath"]] = unit
             for node in walk(unit):
-                ast.nodes[node["id"]] = node
                 if node["nodeType"] == "ContractDefinition":
                     ast.contracts.setdefault(node["name"], node)
     return ast
@@ -122,8 +155,37 @@ def contract(name: str) -> Node:
 
 def lineage(name: str) -> list[Node]:
     """The contract and its bases, most derived first (C3 linearization, as the compiler resolves names)."""
-    ast = build_ast()
-    return [ast.nodes[i] for i in contract(name)["linearizedBaseContracts"] if i in ast.nodes]
+    contracts = build_ast().contracts
+    return [contracts[n] for n in _linearize(name, contracts) if n in contracts]
+
+
+def _direct_bases(node: Node) -> list[str]:
+    """The names of a contract's direct bases, as written (`is A, B`), without any qualifier."""
+    names = []
+    for base in node.get("baseContracts", []):
+        written = base["baseName"].get("name") or base["baseName"].get("namePath", "")
+        names.append(written.rsplit(".", 1)[-1])
+    return names
+
+
+def _linearize(name: str, contracts: dict[str, Node]) -> list[str]:
+    """Solidity's C3 linearization by name: `L(C) = C + merge(L(Bn), ..., L(B1), [Bn, ..., B1])`."""
+    node = contracts.get(name)
+    if node is None:
+        return [name]
+    bases = list(reversed(_direct_bases(node)))
+    sequences = [_linearize(b, contracts) for b in bases] + [bases]
+    result = [name]
+    while any(sequences):
+        for seq in sequences:
+            head = seq[0] if seq else None
+            if head is not None and not any(head in other[1:] for other in sequences):
+                break
+        else:
+            raise ToolchainError(f"cannot linearize the bases of {name}")
+        result.append(head)
+        sequences = [[n for n in seq if n != head] for seq in sequences]
+    return result
 
 
 def definitions(name: str, function: str) -> list[Node]:

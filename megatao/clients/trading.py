@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from eth_account.signers.local import LocalAccount
+from web3.logs import DISCARD
 
 from megatao.clients.protocol import Protocol
 from megatao.core.errors import InputError
@@ -34,6 +35,19 @@ class PositionView:
 
     def as_json(self) -> dict:
         return {k: (str(v) if isinstance(v, int) and abs(v) > 2**53 else v) for k, v in vars(self).items()}
+
+
+@dataclass(frozen=True)
+class Fill:
+    """What one trade paid, from its receipt's events: the fill price (the entry price of an open), the trading fee
+    and the skew impact (docs/protocol.md section 3), all wei."""
+
+    price: int
+    fee: int
+    impact: int
+
+    def as_json(self) -> dict:
+        return {"fillPrice": str(self.price), "fee": str(self.fee), "impact": str(self.impact)}
 
 
 class Trading:
@@ -67,13 +81,27 @@ class Trading:
         acceptable_price: int,
         deadline: int,
         signer: LocalAccount,
-    ) -> PositionView:
+    ) -> tuple[PositionView, Fill]:
+        """Opens a position; returns it and what its fill paid."""
         if margin % WEI_PER_RAO:
             raise InputError("the margin must be a whole number of rao (9 decimals of TAO)")
         market_id = self.market_id(ticker)
         call = self.functions.openPosition(market_id, is_long, leverage, acceptable_price, deadline)
-        self.chain.transact(call, signer, value=margin)
-        return self.position(signer.address, ticker)
+        receipt = self.chain.transact(call, signer, value=margin)
+        return self.position(signer.address, ticker), self.fill(receipt)
+
+    def fill(self, receipt) -> Fill:
+        """The fill of the trade `receipt` is for: price, fee and skew impact from the protocol's events."""
+        events = self.protocol.contract.events
+
+        def logs(name: str) -> list:
+            return list(getattr(events, name)().process_receipt(receipt, errors=DISCARD))
+
+        opened, increased, decreased = logs("PositionOpened"), logs("PositionIncreased"), logs("PositionDecreased")
+        prices = [e.args.entryPrice for e in opened] + [e.args.fillPrice for e in increased + decreased]
+        fee = sum(e.args.fee for e in opened + increased + decreased)
+        impact = sum(e.args.impact for e in logs("PriceImpactCharged"))
+        return Fill(prices[0] if prices else 0, fee, impact)
 
     def close(self, ticker: str, acceptable_price: int, deadline: int, signer: LocalAccount) -> dict:
         """Close the signer's position; in a settled market, at the settlement price with no fee (the bounds do
@@ -87,7 +115,32 @@ class Trading:
         receipt = self.chain.transact(call, signer)
         after = self.chain.guard(lambda: self.chain.w3.eth.get_balance(signer.address))
         gas_cost = receipt["gasUsed"] * receipt["effectiveGasPrice"]
-        return {"received": after - before + gas_cost, "block": receipt["blockNumber"]}
+        return {"received": after - before + gas_cost, "block": receipt["blockNumber"], "fill": self.fill(receipt)}
+
+    def increase(
+        self, ticker: str, margin: int, leverage: int, acceptable_price: int, deadline: int, signer: LocalAccount
+    ) -> tuple[PositionView, Fill]:
+        """Grows the signer's position by `margin x leverage` of notional, `margin` sent; returns it and the fill."""
+        if margin % WEI_PER_RAO:
+            raise InputError("the margin must be a whole number of rao (9 decimals of TAO)")
+        call = self.functions.increasePosition(self.market_id(ticker), leverage, acceptable_price, deadline)
+        receipt = self.chain.transact(call, signer, value=margin)
+        return self.position(signer.address, ticker), self.fill(receipt)
+
+    def reduce(self, ticker: str, size: int, acceptable_price: int, deadline: int, signer: LocalAccount) -> dict:
+        """Closes `size` (asset units x 1e18, unsigned) of the signer's position; what it received and the fill."""
+        call = self.functions.reducePosition(self.market_id(ticker), size, acceptable_price, deadline)
+        before = self.chain.guard(lambda: self.chain.w3.eth.get_balance(signer.address))
+        receipt = self.chain.transact(call, signer)
+        after = self.chain.guard(lambda: self.chain.w3.eth.get_balance(signer.address))
+        gas_cost = receipt["gasUsed"] * receipt["effectiveGasPrice"]
+        return {"received": after - before + gas_cost, "block": receipt["blockNumber"], "fill": self.fill(receipt)}
+
+    def remove_margin(self, ticker: str, amount: int, signer: LocalAccount) -> PositionView:
+        if amount % WEI_PER_RAO:
+            raise InputError("the amount must be a whole number of rao (9 decimals of TAO)")
+        self.chain.transact(self.functions.removeMargin(self.market_id(ticker), amount), signer)
+        return self.position(signer.address, ticker)
 
     def auto_deleverage(self, account: str, ticker: str, keeper: LocalAccount) -> dict:
         receipt = self.chain.transact(self.functions.autoDeleverage(account, self.market_id(ticker)), keeper)

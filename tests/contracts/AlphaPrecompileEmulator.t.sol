@@ -7,7 +7,7 @@ import {IAlpha} from "../../contracts/interfaces/IAlpha.sol";
 import {Bittensor} from "../../contracts/libraries/Bittensor.sol";
 import {AlphaPrecompileEmulator} from "../../contracts/emulators/AlphaPrecompileEmulator.sol";
 
-/// @dev Pins the emulator to the selectors and units of PROTOCOL.md section 1, through the precompile's address.
+/// @dev Pins the emulator to the selectors and units of docs/protocol.md section 1, through the precompile's address.
 contract AlphaPrecompileEmulatorTest is Test {
     AlphaPrecompileEmulator internal emulator;
     IAlpha internal alpha;

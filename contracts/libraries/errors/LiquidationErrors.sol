@@ -6,8 +6,8 @@ import {MarketId} from "../../types/MarketId.sol";
 /// @title Errors of the liquidation module.
 /// @dev Fractions are WAD (1e18 = 100%).
 interface ILiquidationErrors {
-    /// @notice `account`'s position in `marketId` has margin ratio `marginRatio` (at the better of spot and reference
-    ///         for it), at or above MM + band.
+    /// @notice `account`'s position in `marketId` has margin ratio `marginRatio` (at the best for it of spot, reference
+    ///         and the block's starting reference), at or above MM + band.
     error NotLiquidatable(address account, MarketId marketId, int256 marginRatio);
 
     /// @notice The traders' unrealized profit in `marketId`, `profit` wei, is within its cap `cap` (max PnL factor x

@@ -5,7 +5,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Constants} from "../Constants.sol";
 
 /// @title Trading fees on notional and their split.
-/// @notice Amounts in wei, rates and shares in WAD (1e18 = 100%). PROTOCOL.md section 6.
+/// @notice Amounts in wei, rates and shares in WAD (1e18 = 100%). docs/protocol.md section 6.
 library FeeMath {
     /// @notice A fee rate above 100% of notional.
     error FeeRateAboveOne(uint256 feeRate);

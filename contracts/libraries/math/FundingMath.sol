@@ -7,7 +7,7 @@ import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 import {Constants} from "../Constants.sol";
 
 /// @title Funding rate, per-market cumulative funding index, and what a position owes from it.
-/// @notice PROTOCOL.md section 6. Rates are signed WAD: positive means longs pay and shorts earn. The index is the
+/// @notice docs/protocol.md section 6. Rates are signed WAD: positive means longs pay and shorts earn. The index is the
 ///         cumulative funding paid per unit of notional by a long (signed WAD): a position with notional `n` owes
 ///         `n x (indexNow - indexAtEntry)` if long and the opposite if short. Open interest and the notional a
 ///         position is charged on are the same quantity (TAO notional, wei), so each side pays or earns

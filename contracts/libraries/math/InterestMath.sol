@@ -5,7 +5,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Constants} from "../Constants.sol";
 
 /// @title Utilization, the interest (borrow fee) rate, and the global cumulative interest index.
-/// @notice PROTOCOL.md section 6. Both sides pay interest to the vault. The index is the cumulative interest per
+/// @notice docs/protocol.md section 6. Both sides pay interest to the vault. The index is the cumulative interest per
 ///         unit of notional (WAD, never decreasing); a position with notional `n` owes `n x (indexNow - indexAt)`.
 ///         Each accrual step adds simple interest `annualRate x elapsed / SECONDS_PER_YEAR`; steps do not compound
 ///         on each other (the rate is re-read at every step, because utilization changes only where the protocol

@@ -7,7 +7,7 @@ import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 import {Constants} from "../Constants.sol";
 
 /// @title Liquidation fee, its split, partial-liquidation size and bad debt.
-/// @notice PROTOCOL.md section 5. The fee is a WAD fraction of the remaining margin (equity); it is split between
+/// @notice docs/protocol.md section 5. The fee is a WAD fraction of the remaining margin (equity); it is split between
 ///         keeper, insurance fund and vault, every wei to exactly one of them, and the rest of the equity returns
 ///         to the trader. A partial liquidation closes part of the size at the mark price (equity unchanged by the
 ///         close itself) and charges the fee on the closed share of the equity only. Amounts in wei.

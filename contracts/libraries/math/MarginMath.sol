@@ -7,7 +7,7 @@ import {SignedMath} from "@openzeppelin/contracts/utils/math/SignedMath.sol";
 import {Constants} from "../Constants.sol";
 
 /// @title Equity, margin ratio, liquidation prices, health classification and close settlement.
-/// @notice PROTOCOL.md section 5. `MR = (margin + uPnL - funding - interest) / notional`, signed WAD. Amounts are
+/// @notice docs/protocol.md section 5. `MR = (margin + uPnL - funding - interest) / notional`, signed WAD. Amounts are
 ///         wei, prices TAO per unit x 1e18, MM / band / leverage WAD. Sizes are signed 1e18 units (long > 0).
 library MarginMath {
     /// @notice Where a position stands against its maintenance margin.
@@ -73,7 +73,7 @@ library MarginMath {
     /// @param isLong The side.
     /// @return Price; 0 when the long factor is not positive (no price liquidates the long) or the short factor is
     ///         not positive (every price does).
-    /// @dev This is the formula of PROTOCOL.md section 5, i.e. MR measured on the entry notional. Against the
+    /// @dev This is the formula of docs/protocol.md section 5, i.e. MR measured on the entry notional. Against the
     ///      trader: `1/L` rounds DOWN, the long price rounds UP and the short price rounds DOWN (shown nearer).
     ///      `liquidationPriceAtMark` gives the price where MR on the mark notional reaches MM.
     function liquidationPrice(uint256 entryPrice, uint256 leverage, uint256 mm, bool isLong)

@@ -5,10 +5,10 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Constants} from "../Constants.sol";
 
 /// @title The utilization tier of slippage and execution prices.
-/// @notice docs/protocol.md section 3: a fill executes at its base price (the worse of spot and reference for the
-///         trader) moved against the trader by the base tier of the vault's utilization; the skew impact is charged
-///         on top (`TradingLogic.skewImpact`). Prices are TAO per unit of the asset x 1e18, slippage and utilization
-///         are WAD.
+/// @notice docs/protocol.md section 3: a fill executes at its base price (the worst for the trader of spot, reference
+///         and the block's starting reference) moved against the trader by the base tier of the vault's utilization;
+///         the skew impact is charged on top (`TradingLogic.skewImpact`). Prices are TAO per unit of the asset x 1e18,
+///         slippage and utilization are WAD.
 library SlippageMath {
     /// @notice A slippage of more than 100%.
     error SlippageAboveOne(uint256 slippage);

@@ -3,7 +3,7 @@ pragma solidity 0.8.30;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {MarketId, MarketKind} from "../../types/MarketId.sol";
+import {MarketId, MarketKind, MarketStatus} from "../../types/MarketId.sol";
 import {IAlpha} from "../../interfaces/IAlpha.sol";
 import {ISubnet} from "../../interfaces/ISubnet.sol";
 import {IOracleModule, IIndexOracle, OraclePrices} from "../../interfaces/IOracleModule.sol";
@@ -80,14 +80,14 @@ library OracleLogic {
             uint256 period = m.referencePeriod;
             st.ref = TimeWeightedEma.next(st.ref, st.held, Math.min(block.timestamp - st.updatedAt, period), period);
             emit IOracleModule.ReferencePriceUpdated(marketId, st.held, st.ref);
-            (st.held, st.poolWhole) = (p.spot, _whole(poolWei));
             bool wasFailing = s.failingSince != 0;
-            // Below 2^96: a stored reference.
+            // Below 2^96: a stored reference; the depth is stored whole TAO in 24 bits.
             // forge-lint: disable-next-line(unsafe-typecast)
-            (s.blockStartReference, s.failingSince) = (uint96(p.refBefore), 0);
+            (s.blockStartReference, s.failingSince, s.blockStartPoolTao) = (uint96(p.refBefore), 0, uint24(st.poolWhole));
+            (st.held, st.poolWhole) = (p.spot, _whole(poolWei));
             if (wasFailing) emit IOracleModule.PriceSourceRecovered(marketId);
         } else {
-            p.refBefore = s.blockStartReference;
+            (p.refBefore, p.poolTao) = (s.blockStartReference, Math.min(p.poolTao, s.blockStartPoolTao * Constants.WAD));
             st.held = _nearest(st.held, p.spot, st.ref);
             st.poolWhole = Math.min(st.poolWhole, _whole(poolWei));
         }
@@ -107,7 +107,7 @@ library OracleLogic {
         uint96 price96 = price.toUint96();
         (s.referencePrice, s.heldSpot, s.updatedAt, s.poolTao) =
             (price96, price96, uint40(block.timestamp), uint24(_whole(poolWei)));
-        s.blockStartReference = price96;
+        (s.blockStartReference, s.blockStartPoolTao) = (price96, uint24(_whole(poolWei)));
         if (address(oracle) != address(0)) {
             s.indexOracle = oracle;
             emit IOracleModule.IndexOracleSet(marketId, address(0), address(oracle));
@@ -126,8 +126,13 @@ library OracleLogic {
         (r.storedReferencePrice, r.heldSpot, r.updatedAt, r.failingSince) =
             (s.referencePrice, s.heldSpot, s.updatedAt, s.failingSince);
         r.referencePrice = r.storedReferencePrice;
-        r.blockStartReferencePrice =
-            r.updatedAt == block.timestamp ? s.blockStartReference : r.storedReferencePrice;
+        bool touched = r.updatedAt == block.timestamp;
+        r.blockStartReferencePrice = touched ? s.blockStartReference : r.storedReferencePrice;
+        // A settled market stands at its settlement price (the stored reference), whatever its source says now.
+        if (m.status == MarketStatus.Settled) {
+            (r.broken, r.poolTao) = (true, uint256(s.poolTao) * Constants.WAD);
+            return r;
+        }
         if (m.kind == MarketKind.Index) {
             (bool ok, uint256 price, uint256 input, uint256 updatedAt) = _peekIndex(s.indexOracle);
             r.broken = !ok || _isStale(updatedAt);
@@ -141,7 +146,8 @@ library OracleLogic {
         bool readable;
         (readable, r.spot, poolWei) = readAlphaNow(m.netuid);
         // An unreadable pool keeps the last good depth, as a trade measures it (`_fail`).
-        r.poolTao = readable ? Math.min(poolWei, uint256(s.poolTao) * Constants.WAD) : uint256(s.poolTao) * Constants.WAD;
+        r.poolTao = uint256(touched ? Math.min(s.poolTao, s.blockStartPoolTao) : s.poolTao) * Constants.WAD;
+        if (readable) r.poolTao = Math.min(r.poolTao, poolWei);
         r.broken = !readable || (_diverges(r.spot, r.storedReferencePrice, m) && !_sameRegistration(s, m.netuid));
         if (!r.broken && r.updatedAt != block.timestamp) {
             uint256 period = m.referencePeriod;

@@ -23,10 +23,11 @@ import {VaultLogic} from "./VaultLogic.sol";
 
 /// @title Positions, their accounts and their margin, on the `megatao.storage.position` and
 ///        `megatao.storage.margin` namespaces.
-/// @dev Internal library of the trading modules. A position's margin ratio is `equity / entryNotional`, the entry
-///      notional being `|size| x entryPrice` rounded up (GMX v2's `sizeInUsd`): the denominator that makes PROTOCOL.md
-///      section 5's liquidation prices exact. Every margin change goes through `setMargin`, which keeps the
-///      account's collateral and the vault's `marginsOwed` equal to the sums of the margins.
+/// @dev Internal library of the trading modules. A position's margin ratio is `equity / marginNotional`: the entry
+///      notional `|size| x entryPrice` rounded up (GMX v2's `sizeInUsd`), the denominator that makes docs/protocol.md
+///      section 5's liquidation prices exact, and for a short the larger of it and `|size| x mark` (`marginNotional`).
+///      Every margin change goes through `setMargin`, which keeps the account's collateral and the vault's
+///      `marginsOwed` equal to the sums of the margins.
 library PositionLogic {
     using SafeCast for uint256;
     using SafeCast for int256;

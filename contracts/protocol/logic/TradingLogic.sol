@@ -28,9 +28,10 @@ import {VaultLogic} from "./VaultLogic.sol";
 ///      the circuit breaker is not tripped; the reference price is updated (once per block) and the spot read; an
 ///      increase reverts on a failing price source, on a spot too far from the reference and below the liquidity
 ///      threshold; funding and interest accrue at the open interest that held until now.
-///      Prices: a fill executes at the worse of spot and reference for the trader (buys at the higher, sells at the
-///      lower) moved by the utilization tier; margin checks use the better; open interest and utilization are
-///      valued at the reference. Impact is charged on the market's skew, so that splitting a trade buys nothing.
+///      Prices: a fill executes at the worst for the trader of spot, reference and the block's starting reference (buys
+///      at the highest, sells at the lowest) moved by the utilization tier; margin checks use the best of the three;
+///      open interest and utilization are valued at the reference. Impact is charged on the market's skew, so that
+///      splitting a trade buys nothing.
 library TradingLogic {
     using SafeCast for uint256;
     using SafeCast for int256;

@@ -25,13 +25,15 @@ import {TradingLogic} from "../logic/TradingLogic.sol";
 import {VaultLogic} from "../logic/VaultLogic.sol";
 import {ModuleBase} from "./ModuleBase.sol";
 
-/// @title The liquidation module: permissionless liquidations, auto-deleveraging and closes of settled markets, and
-///        the liquidation fee's and risk governance parameters (in `megatao.storage.fee` and `megatao.storage.vault`).
-/// @dev A position is liquidatable when its margin ratio (on the entry notional) is below MM + band at both the spot and
-///      the reference price, and it closes at the reference price: neither a pool pushed against it nor one pushed
-///      for it in the same transaction changes what it receives. Every entry point is `nonReentrant` (the transient
-///      guard shared by all modules); the keeper's share is sent last, the trader's rest is sent with a gas limit and
-///      credited for `claim` if that fails (so a trader cannot block its liquidation).
+/// @title The liquidation module: permissionless liquidations and auto-deleveraging, and the liquidation fee's and
+///        risk governance parameters (in `megatao.storage.fee` and `megatao.storage.vault`). Positions of a settled
+///        market close through `IMarketModule.closeSettledPosition`.
+/// @dev A position is liquidatable when its margin ratio (on its margin notional, `PositionLogic.marginNotional`) is
+///      below MM + band at each of the spot, the reference price and the block's starting reference, and it closes at
+///      the reference price: neither a pool pushed against it nor one pushed for it in the same transaction changes
+///      what it receives. Every entry point is `nonReentrant` (the transient guard shared by all modules); the keeper's
+///      share is sent last, the trader's rest is sent with a gas limit and credited for `claim` if that fails (so a
+///      trader cannot block its liquidation).
 contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTransient {
     using SafeCast for uint256;
     using SafeCast for int256;
@@ -110,7 +112,7 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
         uint256 price = c.prices.ref;
         l.marginNotional = PositionLogic.marginNotional(l.size, l.notional, price);
         l.equity = MarginMath.equity(l.margin, PositionMath.pnl(l.size, p.entryPrice, price), l.funding, l.interest);
-        // Liquidatable only when under water at both prices: the status at the better one for the trader.
+        // Liquidatable only when under water at all three prices: the status at the best one for the trader.
         int256 best = MarginMath.marginRatio(
             MarginMath.equity(
                 l.margin,
@@ -148,7 +150,7 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
             }
         }
         (uint256 toTrader, uint256 badDebt) = _full(account, p, c, l);
-        _finish(l, msg.sender, account, toTrader);
+        toTrader = _finish(l, msg.sender, account, toTrader);
         emit PositionLiquidated(l.positionId, account, marketId, msg.sender, l.size, price, toTrader, badDebt, true);
         return (true, l.size);
     }
@@ -396,21 +398,29 @@ contract LiquidationModule is ILiquidationModule, ModuleBase, ReentrancyGuardTra
         toTrader = o.toTrader;
     }
 
-    /// @dev Books the fee, tops the keeper's share up to the min keeper fee from the insurance fund, re-evaluates the
-    ///      circuit breaker, pays the keeper (sent) and the trader (sent with a gas limit, credited if that fails).
-    function _finish(Liquidation memory l, address keeper, address account, uint256 toTrader) private {
+    /// @dev Books the fee, tops the keeper's share up to the min keeper fee (from what the trader would get back
+    ///      first, then from the insurance fund: a trader liquidating its own position gains nothing from the floor),
+    ///      re-evaluates the circuit breaker, pays the keeper (sent) and the trader (sent with a gas limit, credited
+    ///      if that fails). Returns what the trader is paid.
+    function _finish(Liquidation memory l, address keeper, address account, uint256 toTrader)
+        private
+        returns (uint256)
+    {
         VaultLogic.bookLiquidationFee(l.toInsurance, l.toVault);
         emit LiquidationFeeBooked(l.positionId, l.toKeeper, l.toInsurance, l.toVault);
         uint256 floor = l.minKeeperFee;
         if (l.toKeeper < floor) {
-            uint256 topUp = VaultLogic.takeFromInsurance(floor - l.toKeeper);
-            if (topUp != 0) {
-                l.toKeeper += topUp;
-                emit KeeperFloorPaid(l.positionId, topUp);
+            uint256 fromEquity = Math.min(toTrader, floor - l.toKeeper);
+            toTrader -= fromEquity;
+            uint256 fromInsurance = VaultLogic.takeFromInsurance(floor - l.toKeeper - fromEquity);
+            if (fromEquity + fromInsurance != 0) {
+                l.toKeeper += fromEquity + fromInsurance;
+                emit KeeperFloorPaid(l.positionId, fromEquity, fromInsurance);
             }
         }
         VaultLogic.updateCircuitBreaker();
         VaultLogic.payOut(account, toTrader, VaultLogic.TRADER_PAYOUT_GAS);
         VaultLogic.payOut(keeper, l.toKeeper, VaultLogic.ALL_GAS);
+        return toTrader;
     }
 }

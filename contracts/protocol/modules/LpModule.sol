@@ -62,7 +62,7 @@ contract LpModule is ILpModule, ModuleBase, ReentrancyGuardTransient {
         selectors[16] = ILpModule.longestLpExit.selector;
     }
 
-    /// @notice Sets the genesis parameters of PROTOCOL.md section 7: epochs of 7 days starting now, deposit and
+    /// @notice Sets the genesis parameters of docs/protocol.md section 7: epochs of 7 days starting now, deposit and
     ///         withdrawal windows of 48 h, no deposit cap; binds the LP token; reserves already held (capital added
     ///         by `fundVault` before this module) become the owner's shares. Once. Owner only; run as `setModule`'s
     ///         `initData`.

@@ -59,10 +59,11 @@ contract VaultModule is IVaultModule, ModuleBase, ReentrancyGuardTransient {
         selectors[13] = IVaultModule.circuitBreakerTripped.selector;
     }
 
-    /// @notice Sets the genesis parameters of PROTOCOL.md sections 5 to 7: trading-fee split insurance 10% /
+    /// @notice Sets the genesis parameters of docs/protocol.md sections 5 to 7: trading-fee split insurance 10% /
     ///         referral 0% / vault the rest; liquidation fee 5% split keeper 20% / insurance 30% / vault 50%;
     ///         utilization limit on increases 80%, circuit breaker 90%; collateral caps at their maximum (none
-    ///         until governance sets them). Once. Owner only; run as `setModule`'s `initData`.
+    ///         until governance sets them); risk parameters: min margin 0.1 TAO, min keeper fee 0.01 TAO, max PnL
+    ///         factor 30%, max profit multiple 9x. Once. Owner only; run as `setModule`'s `initData`.
     function initialize() external onlyDelegateCall onlyOwner {
         VaultStorage.Layout storage v = VaultStorage.load();
         if (v.version != 0) revert VaultAlreadyInitialized(v.version);

@@ -15,7 +15,8 @@ library FeeStorage {
         uint64 liquidationFee;
         uint64 liquidationKeeperShare;
         /// @dev Slot 1 (gov), read by every liquidation: the rest of the liquidation-fee split (the three shares sum to
-        ///      100%) and the least a liquidation pays its keeper, wei (the insurance fund tops the fee share up to it).
+        ///      100%) and the least a liquidation pays its keeper, wei (what the trader gets back, then the insurance
+        ///      fund, top the fee share up to it).
         uint64 liquidationInsuranceShare;
         uint64 liquidationVaultShare;
         uint64 minKeeperFee;

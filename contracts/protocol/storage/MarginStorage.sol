@@ -5,7 +5,7 @@ import {MarketId} from "../../types/MarketId.sol";
 
 /// @title Storage of the accounts' margin: each account's collateral and the markets it holds a position in.
 /// @dev ERC-7201 namespace `megatao.storage.margin`. Isolated margin today (each position holds its own margin, in
-///      `PositionStorage`); the per-account cross margin PROTOCOL.md section 5 announces appends its fields here.
+///      `PositionStorage`); the per-account cross margin docs/protocol.md section 5 announces appends its fields here.
 ///      Append fields only; never reorder or retype.
 library MarginStorage {
     /// @dev One account: 1 slot, written by every open, close and margin change. Its positions are not listed

@@ -15,7 +15,8 @@ library OracleStorage {
         ///      (of its readings, the one nearest the reference).
         ///      `updatedAt`: the time of the last reference update (the once-per-block key).
         ///      `poolTao`: an alpha market's pool TAO reserve, whole TAO (saturating), the smallest reading of the last
-        ///      block that touched the market: depth reads the smaller of it and the reserve now.
+        ///      block that touched the market (the first reading of this block, then the smallest of them): depth reads
+        ///      the smallest of it, `blockStartPoolTao` and the reserve now.
         uint96 referencePrice;
         uint96 heldSpot;
         uint40 updatedAt;
@@ -25,10 +26,13 @@ library OracleStorage {
         ///      fills are priced no better than it, so a reference moved by a reading that only its own updater
         ///      observed never pays that updater).
         ///      `failingSince`: when the price source started failing (0: it works). `registeredAt`: an alpha market's
-        ///      subnet registration block when it was listed.
+        ///      subnet registration block when it was listed. `blockStartPoolTao`: `poolTao` as this block found it (the
+        ///      smallest reading of the block before), so that a pool pumped and read within one block, even by this
+        ///      block's first touch, never deepens what the block's trades read.
         uint96 blockStartReference;
         uint40 failingSince;
         uint56 registeredAt;
+        uint24 blockStartPoolTao;
         /// @dev Slot 2: index markets only.
         IIndexOracle indexOracle;
     }

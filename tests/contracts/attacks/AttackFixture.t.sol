@@ -74,6 +74,25 @@ contract PoolPusher {
         restore(netuid, tao, alphaIn);
     }
 
+    /// @dev Deepens subnet `netuid`'s pool `factor` (WAD) times at the same price, pokes, opens with `margin` of its
+    ///      own TAO, restores the pool: one transaction.
+    function deepenPokeOpenRestore(
+        MarketId id,
+        uint16 netuid,
+        uint256 factor,
+        bool isLong,
+        uint256 margin,
+        uint256 leverage
+    ) external {
+        (uint64 tao, uint64 alphaIn) = (alpha.getTaoInPool(netuid), alpha.getAlphaInPool(netuid));
+        // Test values, far below the type limits.
+        // forge-lint: disable-next-line(unsafe-typecast)
+        alpha.setPool(netuid, uint64(tao * factor / 1e18), uint64(alphaIn * factor / 1e18), Bittensor.MECHANISM_DYNAMIC);
+        protocol.poke(id);
+        protocol.openPosition{value: margin}(id, isLong, leverage, isLong ? type(uint256).max : 0, block.timestamp);
+        restore(netuid, tao, alphaIn);
+    }
+
     /// @dev Opens with `margin` of its own TAO.
     function open(MarketId id, bool isLong, uint256 margin, uint256 leverage) external {
         protocol.openPosition{value: margin}(id, isLong, leverage, isLong ? type(uint256).max : 0, block.timestamp);

@@ -34,7 +34,7 @@ contract ListingCriteriaTest is GovernanceFixture {
         assertEq(uint8(_state(proposalId)), uint8(IGovernor.ProposalState.Queued), "still queued");
     }
 
-    // ---------------------------------------------------------------- parameter bounds (PROTOCOL.md section 2)
+    // ---------------------------------------------------------------- parameter bounds (docs/protocol.md section 2)
 
     function test_RevertWhen_MaxLeverageBelowBound() public {
         MarketListing memory l = _sn19Listing();

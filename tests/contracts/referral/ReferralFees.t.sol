@@ -44,7 +44,7 @@ contract ReferralFeesTest is ReferralFixture {
         s.builder = _rewards(frontend);
     }
 
-    // ---------------------------------------------------------------- the example of PROTOCOL.md section 6
+    // ---------------------------------------------------------------- the example of docs/protocol.md section 6
 
     /// Margin 5 TAO at 2x: notional 10, fee 0.025. Base tier: discount 5% (0.00125), referrer 10% (0.0025), insurance
     /// 10% (0.0025), the vault the rest of the 0.02375 charged (0.01875). The skew impact of the open (~0.005) also

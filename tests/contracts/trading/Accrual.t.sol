@@ -6,7 +6,7 @@ import {PositionInfo} from "../../../contracts/interfaces/IPositionViewModule.so
 import {VaultTotals, MarketTradingState} from "../../../contracts/interfaces/IVaultModule.sol";
 import {InterestMath} from "../../../contracts/libraries/math/InterestMath.sol";
 
-/// Funding and interest through the protocol (PROTOCOL.md section 6).
+/// Funding and interest through the protocol (docs/protocol.md section 6).
 contract AccrualTest is TradingFixture {
     /// Long OI 100 and short OI 60: 0.1875% per 8 h, longs paying; the vault keeps the imbalance. Funding is paid
     /// on the open interest at entry (the sum of the positions' entry notionals); the caps and utilization count it

@@ -14,12 +14,13 @@ contract TradingFuzzTest is TradingFixture {
         return (bound(margin, 0.11e18, 100e18) / 1e9 * 1e9, bound(leverage, 1e18, 3e18));
     }
 
-    /// The keeper floor's top-ups (`KeeperFloorPaid`) recorded since the logs were last read.
+    /// The insurance fund's top-ups of the keeper floor (`KeeperFloorPaid`) recorded since the logs were last read.
     function _keeperTopUps() internal returns (uint256 topUps) {
         Vm.Log[] memory logs = vm.getRecordedLogs();
         for (uint256 i; i < logs.length; ++i) {
             if (logs[i].emitter == address(router) && logs[i].topics[0] == ILiquidationModule.KeeperFloorPaid.selector) {
-                topUps += abi.decode(logs[i].data, (uint256));
+                (, uint256 fromInsurance) = abi.decode(logs[i].data, (uint256, uint256));
+                topUps += fromInsurance;
             }
         }
     }
@@ -62,7 +63,8 @@ contract TradingFuzzTest is TradingFixture {
 
     /// A liquidation moves TAO between buckets only: the keeper's and the trader's payouts plus the buckets equal
     /// what the protocol held before. The payouts stay within the position's equity, but for the keeper floor's
-    /// top-up from the insurance fund (PROTOCOL.md section 5: the keeper gets at least 0.01 TAO while the fund lasts).
+    /// top-up from the insurance fund (docs/protocol.md section 5: the keeper gets at least 0.01 TAO while the fund
+    /// lasts).
     function testFuzz_liquidate_conservesTao(uint256 margin, uint256 leverage, bool isLong, uint256 priceSeed) public {
         (margin, leverage) = _bounded(margin, leverage);
         leverage = bound(leverage, 2e18, 3e18);

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {TradingFixture, TaoRefuser} from "./TradingFixture.t.sol";
+import {Vm} from "forge-std/Vm.sol";
 import {ILiquidationModule} from "../../../contracts/interfaces/ILiquidationModule.sol";
 import {PositionInfo} from "../../../contracts/interfaces/IPositionViewModule.sol";
 import {IVaultModule, MarketTradingState} from "../../../contracts/interfaces/IVaultModule.sol";
@@ -52,7 +53,7 @@ contract LiquidationModuleTest is TradingFixture {
     }
 
     /// 5x (MTSOS) liquidates after ~10% (9.75% after the open fee). MTSOS's skew impact is measured on the vault's
-    /// reserves (PROTOCOL.md section 3), and comes out of the margin: on the fixture's 1,000 TAO vault the first 25 TAO
+    /// reserves (docs/protocol.md section 3), and comes out of the margin: on the fixture's 1,000 TAO vault the first 25 TAO
     /// pays 25^2 / 2,000 = 0.31 TAO and leaves 8.5%; on a vault of 100,000 TAO (here) it pays 0.003 TAO.
     function test_liquidationPrice_5xAfter10Percent() public {
         _fundVault(99_000e18);
@@ -87,9 +88,15 @@ contract LiquidationModuleTest is TradingFixture {
     }
 
     /// The short mirror: 3x liquidates after a ~23% rise.
-    function test_liquidationPrice_3xShortAfter23PercentRise() public {
+    /// A short's margin ratio counts its notional at the mark once above entry (docs/protocol.md section 5), so it
+    /// liquidates where `(margin - size x (P - E)) / (size x P) = MM`: `P = E x (1 + margin / entryNotional) / (1 +
+    /// MM)`, ~20.9% above entry for 3x after the open's fee and impact (the entry-notional formula's 23.1% less).
+    function test_liquidationPrice_3xShortAfter21PercentRise() public {
         _open(alice, chutes, false, 5e18, 3e18);
-        assertApproxEqAbs(_adverseMove(alice, chutes), 0.2308e18, 0.001e18);
+        PositionInfo memory p = _position(alice, chutes);
+        uint256 expected = (WAD + p.margin * WAD / p.entryNotional) * WAD / 1.1e18 - WAD;
+        assertApproxEqAbs(_adverseMove(alice, chutes), expected, 0.0001e18);
+        assertApproxEqAbs(expected, 0.209e18, 0.001e18);
         _assertLiquidatesAt(alice, chutes, _position(alice, chutes).liquidationPrice);
     }
 
@@ -189,27 +196,64 @@ contract LiquidationModuleTest is TradingFixture {
         _assertSolvent();
     }
 
-    /// PROTOCOL.md section 5: the keeper gets at least the min keeper fee (0.01 TAO); when its share of the fee is
-    /// less, the insurance fund tops it up.
-    function test_liquidate_keeperFloorFromTheInsuranceFund() public {
+    /// docs/protocol.md section 5: the keeper gets at least the min keeper fee (0.01 TAO); when its share of the fee
+    /// is less, the difference comes out of what the trader would get back, so that liquidating one's own position
+    /// never draws on the insurance fund.
+    function test_liquidate_keeperFloorFromTheTradersEquityFirst() public {
         _open(bob, chutes, false, 50e18, 2e18); // its fee feeds the insurance fund (0.025 TAO)
         bytes32 id = _open(alice, chutes, true, 5e18, 3e18); // shrinks the skew: no impact, margin 4.9625
         PositionInfo memory p = _position(alice, chutes);
-        // Equity ~0.2 TAO: fee 5% = 0.01, the keeper's 20% = 0.002, topped up by 0.008.
+        // Equity ~0.2 TAO: fee 5% = 0.01, the keeper's 20% = 0.002, topped up by 0.008 from the trader's rest.
         _moveChutesPrice(p.entryPrice - (p.margin - 0.2e18) * WAD / uint256(p.size));
         p = _position(alice, chutes);
         assertTrue(p.liquidationStatus == MarginMath.LiquidationStatus.Full);
-        uint256 fee = (uint256(p.equity) * 0.05e18 + WAD - 1) / WAD;
+        uint256 equity = uint256(p.equity);
+        uint256 fee = (equity * 0.05e18 + WAD - 1) / WAD;
         uint256 toKeeper = fee * 0.2e18 / WAD;
         assertLt(toKeeper, 0.01e18);
         uint256 insurance = protocol.vaultTotals().insuranceFund;
+        uint256 aliceBefore = alice.balance;
         vm.expectEmit(address(router));
-        emit ILiquidationModule.KeeperFloorPaid(id, 0.01e18 - toKeeper);
+        emit ILiquidationModule.KeeperFloorPaid(id, 0.01e18 - toKeeper, 0);
         vm.prank(keeper);
         protocol.liquidate(alice, chutes);
         assertEq(keeper.balance, 0.01e18, "the floor");
-        // The insurance fund took its 30% of the fee and paid the top-up.
-        assertEq(protocol.vaultTotals().insuranceFund, insurance + fee * 0.3e18 / WAD - (0.01e18 - toKeeper));
+        assertApproxEqAbs(alice.balance - aliceBefore, equity - fee - (0.01e18 - toKeeper), 1e9, "the rest, less it");
+        assertEq(protocol.vaultTotals().insuranceFund, insurance + fee * 0.3e18 / WAD, "the insurance fund's share");
+        _assertSolvent();
+    }
+
+    /// When what the trader would get back cannot pay the floor, the insurance fund tops it up.
+    function test_liquidate_keeperFloorFromTheInsuranceFundWhenTheEquityCannot() public {
+        _open(bob, chutes, false, 50e18, 2e18); // its fee feeds the insurance fund (0.025 TAO)
+        bytes32 id = _open(alice, chutes, true, 5e18, 3e18);
+        PositionInfo memory p = _position(alice, chutes);
+        // Equity ~0.004 TAO: the fee 0.0002, the trader's rest 0.0038, the insurance fund the remaining ~0.006.
+        _moveChutesPrice(p.entryPrice - (p.margin - 0.004e18) * WAD / uint256(p.size));
+        p = _position(alice, chutes);
+        uint256 equity = uint256(p.equity);
+        uint256 fee = (equity * 0.05e18 + WAD - 1) / WAD;
+        uint256 toKeeper = fee * 0.2e18 / WAD;
+        uint256 rest = (equity - fee) / 1e9 * 1e9;
+        uint256 insurance = protocol.vaultTotals().insuranceFund;
+        uint256 aliceBefore = alice.balance;
+        vm.recordLogs();
+        vm.prank(keeper);
+        protocol.liquidate(alice, chutes);
+        assertEq(keeper.balance, 0.01e18, "the floor");
+        assertEq(alice.balance, aliceBefore, "nothing back");
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        bool seen;
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].topics[0] != ILiquidationModule.KeeperFloorPaid.selector) continue;
+            (uint256 fromEquity, uint256 fromInsurance) = abi.decode(logs[i].data, (uint256, uint256));
+            assertEq(logs[i].topics[1], id);
+            assertApproxEqAbs(fromEquity, rest, 1e9, "the trader's rest first");
+            assertEq(fromEquity + fromInsurance, 0.01e18 - toKeeper, "then the insurance fund");
+            assertEq(protocol.vaultTotals().insuranceFund, insurance + fee * 0.3e18 / WAD - fromInsurance);
+            seen = true;
+        }
+        assertTrue(seen, "KeeperFloorPaid");
         _assertSolvent();
     }
 

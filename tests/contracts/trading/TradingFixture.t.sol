@@ -49,7 +49,7 @@ abstract contract TradingFixture is ProtocolFixture {
     /// @dev CHUTES's pool TAO reserve, wei (10,000 TAO): the depth D of its skew impact (depth factor 1.0) and the base
     ///      of its depth cap (5%: 500 TAO of open interest per side at the mark).
     uint256 internal constant POOL_TAO = uint256(POOL_TAO_RAO) * 1e9;
-    /// @dev The utilization tier of the execution price below 50% utilization (PROTOCOL.md section 3): 0.10%.
+    /// @dev The utilization tier of the execution price below 50% utilization (docs/protocol.md section 3): 0.10%.
     uint256 internal constant LOW_TIER = 0.001e18;
 
     function setUp() public virtual override {
@@ -176,10 +176,10 @@ abstract contract TradingFixture is ProtocolFixture {
         return Math.mulDiv(SignedMath.abs(size), price, WAD, Math.Rounding.Ceil);
     }
 
-    /// @dev The skew impact (PROTOCOL.md section 3) of a fill that moves a market's net size (long - short, 1e18 units)
-    ///      from `netBefore` to `netAfter`: with `s` the net size valued at the reference price `ref` and `D` the
-    ///      `depth` (wei, depth factor 1.0), `max(0, s1^2 - s0^2) / (2D)` wei, rounded up (below the cap of 20% of the
-    ///      fill's notional in every test that uses it).
+    /// @dev The skew impact (docs/protocol.md section 3) of a fill that moves a market's net size (long - short, 1e18
+    ///      units) from `netBefore` to `netAfter`: with `s` the net size valued at the reference price `ref` and `D`
+    ///      the `depth` (wei, depth factor 1.0), `max(0, s1^2 - s0^2) / (2D)` wei, rounded up (below the cap of 20% of
+    ///      the fill's notional in every test that uses it).
     function _skewImpact(int256 netBefore, int256 netAfter, uint256 ref, uint256 depth)
         internal
         pure

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-// Pins FeeMath: the published fee example of PROTOCOL.md section 6 (margin 5 TAO at 2x -> notional 10 TAO,
+// Pins FeeMath: the published fee example of docs/protocol.md section 6 (margin 5 TAO at 2x -> notional 10 TAO,
 // open fee 0.025 TAO, close fee 0.025 TAO at taker 0.25%), maker 0%, rounding UP against the trader, and the fee
 // split summing to the fee exactly (vault takes the remainder).
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-// Pins FundingMath: the published example of PROTOCOL.md section 6 (long OI 100, short OI 60, max 0.75% per 8 h
+// Pins FundingMath: the published example of docs/protocol.md section 6 (long OI 100, short OI 60, max 0.75% per 8 h
 // -> 0.1875% per 8 h, longs paying), the 32-hour cap on one accrual gap, each side paying or earning rate x its own
 // OI with the vault keeping the difference (never negative), and per-position settlement rounding against the
 // trader (owed rounds up, earned rounds down).

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-// Pins InterestMath: the rate curve of PROTOCOL.md section 6, min(80%, 0.01% + 20% x u^2) a year (5.01% at
+// Pins InterestMath: the rate curve of docs/protocol.md section 6, min(80%, 0.01% + 20% x u^2) a year (5.01% at
 // utilization 0.5, capped at 80% from u ~ 2), utilization = open notional / reserves rounded up, and a global index
 // that accrues simple interest per step, rounded up, with no cap on the gap.
 

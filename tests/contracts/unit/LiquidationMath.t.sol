@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-// Pins LiquidationMath: the liquidation fee of PROTOCOL.md section 5 (5% of the remaining margin, rounded up), its
+// Pins LiquidationMath: the liquidation fee of docs/protocol.md section 5 (5% of the remaining margin, rounded up), its
 // 20/30/50 keeper / insurance / vault split with every wei in exactly one bucket (remainder to the vault), the rest
 // back to the trader, bad debt on negative equity (insurance first, then the vault), and the partial-liquidation
 // size that brings MR back to MM + band (at or above it within wei rounding) without creating TAO.

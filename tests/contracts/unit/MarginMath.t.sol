@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-// Pins MarginMath: the liquidation prices of PROTOCOL.md section 5 with MM 10% (a long at 3x liquidates after a
+// Pins MarginMath: the liquidation prices of docs/protocol.md section 5 with MM 10% (a long at 3x liquidates after a
 // ~23% drop, entry x 0.7667; 2x after 40%; 5x after 10%; and the short mirror), the margin ratio
 // (margin + uPnL - funding - interest) / notional rounded toward negative infinity, the full / partial / none
 // classification at its edges, the exact mark-notional liquidation price, and close settlement that never creates
