@@ -170,7 +170,8 @@ def _min_margin_covers_keeper(p) -> Iterator[Violation]:
         yield (
             ("min_margin",),
             f"found {format_tao(margin)}, expected at least the min keeper fee ({format_tao(keeper)})",
-            "a liquidation's fee share of the smallest position should cover most of the keeper's floor",
+            "the liquidation module refuses it (RiskParamOutOfBounds): the smallest position must be able to pay the "
+            "keeper floor",
         )
 
 
