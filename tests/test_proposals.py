@@ -297,6 +297,8 @@ def test_a_guardian_must_be_a_quoted_address_or_none(tmp_path, value, fragment):
     (found,) = findings(tmp_path, text)
     assert (found.rule, found.path, found.line) == ("SCHEMA", "proposal_guardian", 12)
     assert fragment in found.message
+    # One line, the field's description (a docstring over several lines) as its hint.
+    assert "\n" not in found.format("p.yaml") and found.hint.startswith("The Governor's new proposal guardian")
 
 
 def test_a_guardian_address_is_read_checksummed_and_none_is_the_zero_address(tmp_path):

@@ -132,4 +132,5 @@ def _description(model: type[BaseModel], loc: tuple) -> str:
     holder = _model_at(model, loc[:-1])
     if holder is None or not loc or loc[-1] not in holder.model_fields:
         return ""
-    return holder.model_fields[loc[-1]].description or ""
+    # One line: a description written over several lines (an attribute docstring) joins into one.
+    return " ".join((holder.model_fields[loc[-1]].description or "").split())
