@@ -28,11 +28,10 @@ REFERRAL = EXAMPLES / "referral-launch.yaml"
 #: - 7, every example: the devnet's LP epoch 0 starts at deployment, and propose + vote + the 2-day timelock delay take
 #:   8 days, so the execution lands 1 day into epoch 1's 48-hour deposit and withdrawal windows (LPs act in a window
 #:   whose terms change under them); `test_check_7_passes_when_the_execution_misses_the_windows` shows the pass;
-#: - 6, protocol-params: no user flow is defined for it yet;
+#: - 6, liquidation-split: no user flow covers its keys (fee splits), so check 6 is skipped;
 #: - 2, lp-window-q1: its schedule (7d epochs, 48 h windows) is the genesis schedule, so its three schedule keys change
 #:   nothing on the devnet (its caps do); `test_an_lp_window_that_changes_the_schedule...` shows the pass.
-PROTOCOL_PARAMS = ("liquidation-split.yaml", "risk-limits.yaml", "upgrade-delay.yaml")
-WARNINGS = {**{name: {6} for name in PROTOCOL_PARAMS}, "lp-window-q1.yaml": {2}}
+WARNINGS = {"liquidation-split.yaml": {6}, "lp-window-q1.yaml": {2}}
 #: The LP epoch each example's execution lands in: epoch 1 after a vote and the 2-day timelock delay; epoch 2 for the
 #: proposals with an upgrade call (a module upgrade, a new upgrade delay), which wait the 9-day upgrade delay.
 EXECUTION_EPOCH = {"oracle-module-v2.yaml": 2, "upgrade-delay.yaml": 2}
@@ -79,7 +78,7 @@ def test_every_example_simulates_against_the_devnet(shared_devnet, tmp_path, exa
     expected = {n: "warn" if n == 7 or n in WARNINGS.get(example, ()) else "pass" for n in range(1, 9)}
     assert {n: c["status"] for n, c in by_number.items()} == expected
     skipped = {n for n, c in by_number.items() if c["skipped"]}
-    assert skipped == ({6} if example in PROTOCOL_PARAMS else set())  # no protocol-params flow yet
+    assert skipped == ({6} if example == "liquidation-split.yaml" else set())  # no flow for its keys
     epoch = EXECUTION_EPOCH.get(example, 1)
     assert f"lands inside epoch {epoch}'s open deposit window" in by_number[7]["summary"]
     assert [s["step"] for s in report["lifecycle"]["steps"]][-2:] == ["queue", "execute"]
@@ -238,6 +237,14 @@ def test_protocol_params_reach_the_oracle_and_the_timelock(shared_devnet, tmp_pa
     mapped = {row["key"]: (row["before"], row["after"]) for row in by_number[2]["rows"]}
     assert mapped["mtsos_max_elapsed"] == ("1h (3,600 s)", "2h (7,200 s)")
     assert mapped["min_keeper_fee"] == ("0.0100 TAO", "0.0200 TAO") and mapped["max_pause"][1] == "5d (432,000 s)"
+    # What users meet after the execution: each new value measured on the fork.
+    flows = {row["flow"]: row for row in by_number[6]["rows"]}
+    assert {name: row["result"] for name, row in flows.items()} == dict.fromkeys(
+        ["min margin", "MTSOS max elapsed", "max pause"], "ok"
+    )
+    assert "refused (MarginBelowMinimum, min 0.200000000 TAO); 0.204000000 TAO opens" in flows["min margin"]["detail"]
+    assert flows["MTSOS max elapsed"]["detail"].startswith("a reading held 4h is weighed for 2h: the next EMA is")
+    assert flows["max pause"]["detail"].endswith(", 5d later")
     delay = report_of(ok(simulate(str(EXAMPLES / "upgrade-delay.yaml"), "--json", "--report-dir", str(tmp_path))))
     # An upgrade call: the timelock holds the proposal for the upgrade delay (9 days), not the 2-day minimum.
     assert delay["lifecycle"]["executionLandsAt"] == delay["lifecycle"]["queuedAt"] + 9 * 86_400
@@ -246,6 +253,11 @@ def test_protocol_params_reach_the_oracle_and_the_timelock(shared_devnet, tmp_pa
         "protocol.upgrade_delay",
         "9d (777,600 s)",
         "12d (1,036,800 s)",
+    )
+    (flow,) = checks(delay)[6]["rows"]
+    assert (flow["flow"], flow["detail"]) == (
+        "upgrade delay",
+        "a module upgrade scheduled now waits 12d in the timelock",
     )
 
 

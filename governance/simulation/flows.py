@@ -16,7 +16,9 @@ reason (a warning, never a pass). Trading flows (listing, update, upgrade):
   liquidation must come within three reference periods (`liquidation_pokes`), and at every poke the protocol's
   liquidation status must agree with the position's margin ratio at the best of spot, reference and the block's
   starting reference, and the market's (new) maintenance margin and partial band.
-Traders and the keeper are deterministic keyless addresses, impersonated and funded on the fork.
+Traders and the keeper are deterministic keyless addresses, impersonated and funded on the fork. The other kinds'
+flows (LP deposits, referred trades, what each guardian can do, the new protocol parameters in effect) are described
+at their functions and in governance/simulation/README.md.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from web3 import Web3
+from web3.exceptions import ContractLogicError
 from web3.logs import DISCARD
 
 from governance.proposals.models import (
@@ -33,6 +36,7 @@ from governance.proposals.models import (
     MarketListing,
     MarketUpdate,
     Proposal,
+    ProtocolParams,
     ReferralConfig,
     Upgrade,
 )
@@ -598,6 +602,153 @@ def _one(logs) -> dict | None:
     return dict(logs[0]["args"]) if len(logs) == 1 else None
 
 
+# ---------------------------------------------------------------- protocol-params
+
+
+def _protocol_params(fork: Fork, protocol, proposal: ProtocolParams, modules) -> FlowLog:
+    """Where the new governed values show in what users do, each measured after the execution: the min margin in the
+    refusal of an open below it; the upgrade delay in the wait the timelock gives an upgrade proposed now; the MTSOS
+    oracle's elapsed cap in the EMA an update would store after a reading held longer than the cap; the max pause in
+    the pause the guardian can start (last: it pauses opens). Keys without a flow (fee splits, caps, limits, the
+    broken-price times) rest on checks 2 to 4."""
+    log = FlowLog()
+    if proposal.min_margin is not None:
+        _min_margin_flow(fork, protocol, proposal.min_margin, log)
+    if proposal.upgrade_delay is not None:
+        _upgrade_delay_flow(fork, protocol, proposal.upgrade_delay, log)
+    if proposal.mtsos_max_elapsed is not None:
+        _max_elapsed_flow(fork, protocol, proposal.mtsos_max_elapsed, log)
+    if proposal.max_pause is not None:
+        _max_pause_flow(fork, protocol, proposal.max_pause, log)
+    if not log.rows:
+        why = "no user flow covers the keys this file names (fee splits, caps, limits, broken-price times)"
+        log.rows.append({"flow": "protocol parameters", "result": "skipped", "detail": why})
+    return log
+
+
+def _min_margin_flow(fork: Fork, protocol, min_margin: int, log: FlowLog) -> None:
+    """An open at 1x whose margin after the fee and impact falls just below the min margin reverts MarginBelowMinimum
+    naming the file's value; one with a margin 2% above it opens."""
+    flow = "min margin"
+    tickers = active_alpha_tickers(fork, protocol)
+    if not tickers:
+        log.rows.append({"flow": flow, "result": "skipped", "detail": "no active alpha market to open on"})
+        return
+    if min_margin <= MIN_NOTIONAL:
+        detail = f"a min margin of {format_tao(min_margin, 9)} refuses no position of the min notional"
+        log.rows.append({"flow": flow, "result": "skipped", "detail": detail})
+        return
+    market = Market(fork, protocol, tickers[0])
+    below = min_margin // RAO * RAO  # the fee and impact take it below the min
+    try:
+        market.open(sim_address("trader.min-margin.below"), True, below, WAD)
+        log.fail(flow, f"an open with {format_tao(below, 9)} of margin (less the fee, below the min) succeeded")
+        return
+    except Reverted as exc:
+        expected = "MarginBelowMinimum("
+        if not exc.reason.startswith(expected) or not exc.reason.rstrip(")").endswith(f", {min_margin}"):
+            log.fail(flow, f"an open below the min margin of {format_tao(min_margin, 9)} reverted {exc.reason}")
+            return
+    above = -(-min_margin * 102 // 100 // RAO) * RAO
+    try:
+        market.open(sim_address("trader.min-margin.above"), True, above, WAD)
+    except Reverted as exc:
+        log.fail(flow, f"an open with {format_tao(above, 9)} of margin (2% above the min) reverted {exc.reason}")
+        return
+    log.ok(
+        flow,
+        f"on {market.ticker}, {format_tao(below, 9)} at 1x leaves less than the min margin after the fee and is "
+        f"refused (MarginBelowMinimum, min {format_tao(min_margin, 9)}); {format_tao(above, 9)} opens",
+    )
+
+
+def _upgrade_delay_flow(fork: Fork, protocol, upgrade_delay: int, log: FlowLog) -> None:
+    """The wait the timelock gives a module upgrade scheduled now (`operationDelay`, what `scheduleBatch` applies)."""
+    guard = fork.chain.guard
+    owner = guard(lambda: protocol.contract.functions.owner().call())
+    timelock = fork.chain.contract(owner, abi("IMegaTAOTimelock")).functions
+    upgrade = bytes.fromhex(protocol.contract.encode_abi("setModule", [b"oracle".ljust(32, b"\0"), owner, [], b""])[2:])
+    waits = guard(lambda: timelock.operationDelay([upgrade], 0).call())
+    if waits == upgrade_delay:
+        log.ok("upgrade delay", f"a module upgrade scheduled now waits {format_duration(waits)} in the timelock")
+    else:
+        log.fail("upgrade delay", f"a module upgrade scheduled now waits {format_duration(waits)}, not the file's "
+                 f"{format_duration(upgrade_delay)}")  # fmt: skip
+
+
+def _max_elapsed_flow(fork: Fork, protocol, max_elapsed: int, log: FlowLog) -> None:
+    """A reading held for twice the cap: the update the oracle would make weighs it for the cap only, to the wei of
+    the contract's formula (megatao.clients.oracle.next_ema). The held reading is first moved away from the EMA (one
+    pool's price up 10% on the emulator, then an update), so that the weight shows."""
+    from megatao.clients.oracle import next_ema
+
+    flow = "MTSOS max elapsed"
+    f, guard = protocol.contract.functions, fork.chain.guard
+    oracles = {
+        guard(lambda i=i: f.indexOracle(i).call())
+        for i in guard(lambda: f.marketIds().call())
+        if guard(lambda i=i: f.market(i).call())[1] == 1
+    }
+    tickers = active_alpha_tickers(fork, protocol)
+    if len(oracles) != 1 or not tickers:
+        log.rows.append({"flow": flow, "result": "skipped", "detail": "needs one index oracle and an alpha market"})
+        return
+    oracle = fork.chain.contract(oracles.pop(), abi("IMtsosOracle")).functions
+    market = Market(fork, protocol, tickers[0])
+    emulator = fork.chain.contract(ALPHA_PRECOMPILE, abi(EMULATOR_CONTRACT)).functions
+    tao, alpha = (
+        guard(lambda: emulator.getTaoInPool(market.netuid).call()),
+        guard(lambda: emulator.getAlphaInPool(market.netuid).call()),
+    )
+    keeper = sim_address("keeper.mtsos")
+    try:
+        fork.send(keeper, emulator.setPool(market.netuid, tao * 11 // 10, alpha, MECHANISM_DYNAMIC))
+        fork.send(keeper, oracle.update())
+        ema, held = guard(lambda: oracle.ema().call()), guard(lambda: oracle.lastSpot().call())
+        fork.advance(2 * max_elapsed)
+        previewed, _ = guard(lambda: oracle.previewUpdate().call())
+    except (Reverted, ContractLogicError) as exc:
+        log.fail(flow, f"the MTSOS oracle could not be updated on the fork: {exc}")
+        return
+    capped, uncapped = next_ema(ema, held, max_elapsed), next_ema(ema, held, 2 * max_elapsed)
+    if previewed == capped != uncapped:
+        log.ok(
+            flow,
+            f"a reading held {format_duration(2 * max_elapsed)} is weighed for {format_duration(max_elapsed)}: the "
+            f"next EMA is {previewed} (uncapped it would be {uncapped})",
+        )
+    elif capped == uncapped:
+        log.rows.append({"flow": flow, "result": "skipped", "detail": "the held reading equals the EMA"})
+    else:
+        log.fail(flow, f"after {format_duration(2 * max_elapsed)} the oracle would store {previewed}; the file's cap "
+                 f"of {format_duration(max_elapsed)} gives {capped}")  # fmt: skip
+
+
+def _max_pause_flow(fork: Fork, protocol, max_pause: int, log: FlowLog) -> None:
+    """The pause guardian's pause lasts the file's max pause (the owner then lifts it, as the fork's last step)."""
+    f, guard = protocol.contract.functions, fork.chain.guard
+    guardian = guard(lambda: f.guardian().call())
+    if guardian == ZERO_ADDRESS or guard(lambda: f.opensPaused().call()):
+        why = (
+            "no pause guardian" if guardian == ZERO_ADDRESS else "a pause is in effect, which a guardian cannot extend"
+        )
+        log.rows.append({"flow": "max pause", "result": "skipped", "detail": why})
+        return
+    try:
+        sent = fork.send(guardian, f.pauseOpens())
+    except Reverted as exc:
+        log.fail("max pause", f"the pause guardian {guardian} could not pause opens: {exc.reason}")
+        return
+    until = guard(lambda: f.pausedUntil().call())
+    if until - sent.timestamp == max_pause:
+        log.ok("max pause", f"the pause guardian's pause of opens at {sent.timestamp} lapses at {until}, "
+               f"{format_duration(max_pause)} later")  # fmt: skip
+    else:
+        log.fail("max pause", f"the pause guardian's pause lasts {format_duration(until - sent.timestamp)}, not the "
+                 f"file's {format_duration(max_pause)}")  # fmt: skip
+    fork.send(guard(lambda: f.owner().call()), f.unpauseOpens())
+
+
 # ---------------------------------------------------------------- guardians
 
 
@@ -725,6 +876,7 @@ FLOWS: dict[str, Callable] = {
     "lp-window": _lp_window,
     "referral-config": _referral,
     "guardians": _guardians,
+    "protocol-params": _protocol_params,
 }
 #: What to do when a kind's flows fail.
 TRADING_ACTION = "users could not trade this market as intended after the execution: revise the parameters"
@@ -732,6 +884,7 @@ ACTIONS = {
     "lp-window": "LPs could not deposit as the file intends after the execution: revise the windows or the caps",
     "referral-config": "referred trades do not pay what the file configures: revise the tiers",
     "guardians": "a guardian cannot do what the file appoints it for, or a replaced one still can: do not vote yet",
+    "protocol-params": "a parameter does not take the effect the file names after the execution: report it",
 }
 
 
@@ -742,6 +895,8 @@ def check_flows(fork: Fork, protocol, proposal: Proposal, modules: set[str]) -> 
     outcome = flow(fork, protocol, proposal, modules)
     if isinstance(outcome, str):
         return skipped(6, outcome, "rerun once the module is deployed")
+    if all(r["result"] == "skipped" for r in outcome.rows):  # nothing measured: never a pass
+        return skipped(6, "; ".join(r["detail"] for r in outcome.rows) or "no user flow ran")
     done = ", ".join(dict.fromkeys(r["flow"] for r in outcome.rows if r["result"] == "ok"))
     broken = ("; ".join(outcome.fails[:2]), ACTIONS.get(proposal.kind, TRADING_ACTION))
     doubtful = ("; ".join(w for w, _ in outcome.warnings[:2]), outcome.warnings[0][1]) if outcome.warnings else None
