@@ -110,6 +110,8 @@ class ChainContext:
     report: Any  # onchain.ChainReport
     fail: Callable[..., None]  # fail(rule, loc, message, hint="")
     source: Source | None
+    #: The deployment's Governor, timelock and token (governance.governor.Governance); None without governance.
+    governance: Any = None
 
     @property
     def chain(self):

@@ -98,7 +98,13 @@ def check_on_chain(loaded: Loaded, protocol: Protocol, proposer: str | None = No
         line, column = loaded.source.position((*loc, "<value>")) if loaded.source else (1, 1)
         report.findings.append(Finding(rule, key_path(loc), line, column, message, hint))
 
+    from governance.governor import Governance
+
+    try:
+        governance = Governance(chain)
+    except InputError:
+        governance = None  # a deployment without governance
     module = kind_of(proposal)
     if hasattr(module, "chain_checks"):
-        module.chain_checks(proposal, ChainContext(protocol, block, report, fail, loaded.source))
+        module.chain_checks(proposal, ChainContext(protocol, block, report, fail, loaded.source, governance))
     return report

@@ -166,10 +166,10 @@ def key_targets(p: Model, new_implementations: dict[str, str]) -> list[KeyTarget
 def chain_checks(p: Model, ctx: ChainContext) -> None:
     """The guardians after the execution must differ (with the current one the file keeps), and the proposal must be
     guardian-proof by the Governor's own rule."""
-    from governance.governor import Governance
-    from governance.proposals.encode import encode_proposal
-
-    gov = Governance(ctx.chain)
+    gov = ctx.governance
+    if gov is None:
+        ctx.fail("CHAIN-GOVERNANCE", (), "the deployment records no Governor: nobody could propose this file")
+        return
     pause_now = ctx.chain.guard(lambda: ctx.functions.guardian().call())
     veto_now = ctx.chain.guard(lambda: gov.governor.functions.proposalGuardian().call())
     ctx.report.readings.update({"pauseGuardian": pause_now, "proposalGuardian": veto_now})
@@ -183,9 +183,10 @@ def chain_checks(p: Model, ctx: ChainContext) -> None:
             f"after the execution {pause} would be both the pause guardian and the proposal guardian",
             "the execution reverts GuardiansNotDistinct: give them different keys (to swap them, name both)",
         )
-    encoded = encode_proposal(p, gov.context())
+    calls = actions(p, gov.context())
+    targets, values, calldatas = [a.target for a in calls], [a.value for a in calls], [a.calldata for a in calls]
     governor = gov.governor.functions
-    proof = ctx.chain.guard(lambda: governor.isGuardianProof(encoded.targets, encoded.values, encoded.calldatas).call())
+    proof = ctx.chain.guard(lambda: governor.isGuardianProof(targets, values, calldatas).call())
     ctx.report.readings["guardianProof"] = proof
     if not proof:
         ctx.fail(

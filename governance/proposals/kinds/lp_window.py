@@ -96,7 +96,6 @@ def chain_checks(p, ctx: ChainContext) -> None:
     (`LpExitNotShorterThanUpgradeDelay`), so that an LP can always leave before a queued upgrade executes. The longest
     exit is max(the epoch in force when the schedule is set, the new epoch) + the new withdrawal window - 1 s; the
     epoch in force is taken as the longer of today's schedule and a pending one."""
-    from governance.simulation.state import read_schedule
     from megatao.node.toolchain import abi
 
     chain, f = ctx.chain, ctx.functions
@@ -105,8 +104,9 @@ def chain_checks(p, ctx: ChainContext) -> None:
         return  # an account owns the protocol: no upgrade delay, no constraint
     timelock = chain.contract(owner, abi("IMegaTAOTimelock")).functions
     delay = chain.guard(lambda: timelock.upgradeDelay().call())
-    schedule = read_schedule(ctx.protocol)
-    current = max(schedule["epoch_length"], schedule["next_epoch_length"] if schedule["next_from"] else 0)
+    # `epochSchedule()`: the schedule in force, then the one set for the next epoch (`nextFrom` 0: none).
+    length, _, _, next_length, _, _, next_from, _ = chain.guard(lambda: f.epochSchedule().call())
+    current = max(length, next_length if next_from else 0)
     epoch = max(current, p.epoch_length)
     exit_ = epoch + p.withdraw_window - 1
     ctx.report.readings.update({"upgradeDelay": delay, "longestLpExitAfter": exit_})
