@@ -32,7 +32,7 @@ from megatao.node.toolchain import abi, artifact, deployed_bytecode
 from tests.conftest import ROOT, Run, assert_one_line_error
 
 EXAMPLE = "proposals/examples/mtsos-march-2026.csv"
-PUBLISHED_EMAS = ["1299300000000000000", "1299300000000000000", "1301338222222222222"]
+PUBLISHED_EMAS = ["1299300000000000000", "1299300000000000000", "1299300444444444444"]
 #: docs/protocol.md section 4: from 1.2993, 1.7579 held for one hour.
 AFTER_ONE_HOUR = 1_302_013_609_467_455_621
 RAO = 10**9
