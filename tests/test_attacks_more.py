@@ -1,0 +1,271 @@
+"""The rest of issue 15's attacks through the CLI on a devnet, as tests/test_attacks.py replays the pool pushes: split
+fills, a stale MTSOS EMA with a spike, a zero-priced subnet, a deregistered and re-registered subnet, a sandwiched
+LP exit, a 4x rally and the guardian freeze (docs/protocol.md sections 3, 3a, 4, 5, 7 and 9; tests/contracts/attacks/
+has them at the contract level: SplitFills, StaleMtsosEma, BrokenPrices, SandwichedLpExit, MarketRally and
+GuardianFreeze).
+
+Each attack either ends with the attacker holding less TAO than it started with (read from the chain) or is refused
+with the custom error that names the defence. The attacker's trades are always `megatao` commands. A few steps no
+command expresses use the project's Python clients, each said where it is: the subnet precompile's registration block
+(the emulator's setter), the pause guardian's `pauseOpens`, and a proposal's submission and cancellation by the
+proposal guardian (no proposal kind replaces the guardians yet, and no command cancels).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from decimal import Decimal
+
+import pytest
+
+from megatao.node.accounts import dev_account
+from tests import test_attacks
+from tests.conftest import Run, assert_one_line_error
+from tests.test_attacks import (
+    ATTACKER,
+    NETUID,
+    POOL_MOVER,
+    TICKER,
+    VICTIM,
+    WAD,
+    Devnet,
+    account,
+    ok,
+    price,
+    report,
+    tao,
+)
+
+pytestmark = pytest.mark.anvil
+
+#: `megatao ARGS` in this process (tests/test_attacks.py's fixture).
+megatao = test_attacks.megatao
+RAO = 10**9
+
+
+def shown(run: Run) -> dict | list:
+    """A command's `--json` output."""
+    return json.loads(ok(run).stdout)
+
+
+def address(index: int) -> str:
+    return dev_account(index).address
+
+
+class Attacks(Devnet):
+    """Devnet reads (the node client, never for trades) for any market and pool, the vault's books, and the one-off
+    writes no command makes."""
+
+    def pool(self, netuid: int) -> tuple[int, int]:
+        reading = self.alpha.read(netuid)
+        return reading.tao_in_rao, reading.alpha_in_rao
+
+    @staticmethod
+    def pool_set(netuid: int, tao_rao: int, alpha_rao: int) -> tuple[str, ...]:
+        """`megatao pool set` args for these reserves (in rao)."""
+        return (
+            "pool",
+            "set",
+            str(netuid),
+            "--tao",
+            str(Decimal(tao_rao) / RAO),
+            "--alpha",
+            str(Decimal(alpha_rao) / RAO),
+        )
+
+    def scaled(self, netuid: int, factor: float, reserves: tuple[int, int] | None = None) -> tuple[str, ...]:
+        """`pool set` moving a constant-product pool so its price is `factor` times what it is (or was, at
+        `reserves`)."""
+        tao_rao, alpha_rao = reserves or self.pool(netuid)
+        root = Decimal(math.sqrt(factor))
+        return self.pool_set(netuid, int(tao_rao * root), int(alpha_rao / root))
+
+    def market_id_of(self, ticker: str) -> bytes:
+        return self.protocol.market_by_ticker(ticker).market_id
+
+    def position_in(self, index: int, ticker: str) -> dict:
+        info = self.protocol.contract.functions.position(address(index), self.market_id_of(ticker)).call()
+        keys = ("size", "entry", "notional", "margin", "funding", "interest", "mark", "spot", "pnl", "equity")
+        return dict(zip(keys, info[3:13], strict=True))
+
+    def vault(self) -> dict:
+        """The vault's books (`vaultTotals`) and the TAO the protocol holds."""
+        totals = self.protocol.contract.functions.vaultTotals().call()
+        keys = ("reserves", "insurance", "margins", "claims", "referral")
+        books = dict(zip(keys, totals[:5], strict=True))
+        return books | {"owed": sum(books.values()), "balance": self.w3.eth.get_balance(self.protocol.address)}
+
+    def now(self) -> int:
+        return self.w3.eth.get_block("latest")["timestamp"]
+
+
+@pytest.fixture
+def devnet(shared_devnet) -> Attacks:
+    return Attacks(shared_devnet.rpc_url)
+
+
+def open_args(ticker: str, side: str, margin: str, leverage: str, index: int, *options: str) -> tuple[str, ...]:
+    return (
+        "trade",
+        "open",
+        ticker,
+        side,
+        "--margin",
+        margin,
+        "--leverage",
+        leverage,
+        *options,
+        *account(index),
+        "--json",
+    )
+
+
+# 1. Split fills.
+
+
+def test_split_fills_pay_at_least_the_impact_of_one_fill(megatao, devnet):
+    """1,500 TAO of CHUTES longs (500 TAO at 3x) opened in one fill, and from the same state split into ten fills of
+    150 TAO by ten accounts (`trade increase` is not in the CLI yet, and the impact is on the market's skew, whoever
+    holds it): the ten pay at least the one's impact, `(s1² − s0²) / 2D` per fill adding up to `s² / 2D`, and get no
+    more size for the same TAO. Issue 15: 100 fills paid 0.39% where one paid 20%."""
+    snapshot = devnet.node.snapshot()
+    bound = ("--max-slippage", "2%")  # the last tenth pays 0.95% of its notional as impact
+    one = shown(megatao(*open_args(TICKER, "long", "500", "3x", ATTACKER, *bound)))
+    devnet.node.revert(snapshot)
+    fills = [shown(megatao(*open_args(TICKER, "long", "50", "3x", index, *bound))) for index in range(10)]
+    single, split = int(one["impact"]), sum(int(f["impact"]) for f in fills)
+    sizes = sum(int(f["size"]) for f in fills)
+    figures = (
+        f"split fills: one 1,500 TAO fill paid {tao(single)} of impact, ten 150 TAO fills paid {tao(split)} "
+        f"({split - single} wei more; first {tao(int(fills[0]['impact']))}, last {tao(int(fills[-1]['impact']))}); "
+        f"size {int(one['size'])} against {sizes}"
+    )
+    assert single > 0, figures
+    assert split >= single, figures
+    assert sizes <= int(one["size"]), figures
+    assert int(fills[-1]["impact"]) > int(fills[0]["impact"]), figures
+    report(figures)
+
+
+# 3 and 4. Broken prices: a zero-priced subnet, a subnet registered again under the netuid.
+
+LP = 6
+KEEPER = 3
+
+
+def to_next_epoch(megatao) -> dict:
+    """`devnet advance` into the next epoch's windows (12 s in); returns `lp status` there."""
+    status = shown(megatao("lp", "status", "--json"))
+    ok(megatao("devnet", "advance", str(status["epochEnd"] - status["now"] + 12)))
+    return shown(megatao("lp", "status", "--json"))
+
+
+def test_zero_priced_subnet_freezes_nothing_else_and_settles(megatao, devnet):
+    """CHUTES's pool is set to no alpha, so its price reads 0 (the emulator answers 0 for an empty alpha reserve).
+    The attacker, short 3x, hoped to close at that price (its margin x4); it closes at the last reference instead.
+    Nothing else stops: another market opens, an LP claims and another deposits; CHUTES refuses opens, and
+    `market settle` before settle-after (1 h) of failure; after it anyone settles, and the positions close at the
+    settlement price with no fee. Issue 15: one zero-priced subnet reverted every LP deposit and claim, and that
+    market's closes."""
+    ok(megatao(*open_args(TICKER, "long", "20", "3x", VICTIM)))
+    ok(megatao(*open_args(TICKER, "short", "20", "2x", 5)))
+    ok(megatao("lp", "deposit", "1000", *account(LP)))
+    ok(megatao("lp", "request-withdrawal", "all", *account(LP)))
+    epoch = to_next_epoch(megatao)
+    assert epoch["depositWindow"]["open"] and epoch["withdrawalWindow"]["open"], epoch
+    ok(megatao("market", "poke", TICKER, *account(KEEPER)))
+    start = devnet.wealth(ATTACKER)
+    ok(megatao(*open_args(TICKER, "short", "20", "3x", ATTACKER)))
+
+    tao_rao, _alpha = devnet.pool(int(NETUID))
+    ok(megatao(*devnet.pool_set(int(NETUID), tao_rao, 0)))
+    ok(megatao("market", "poke", TICKER, *account(ATTACKER)))  # the failure is recorded: settle-after counts from here
+    pools = {pool["ticker"]: pool for pool in shown(megatao("pool", "list", "--json"))["pools"]}
+    market = shown(megatao("market", "show", TICKER, "--json"))
+    assert pools[TICKER]["price"] == 0 and market["priceBroken"], (pools[TICKER], market)
+    reference = market["referencePrice"]
+    market_id = "0x" + devnet.market_id_of(TICKER).hex()
+
+    refused = megatao(*open_args(TICKER, "long", "10", "2x", 2))
+    assert_one_line_error(refused, f"openPosition would revert: OraclePriceUnavailable({market_id})")
+    other = shown(megatao(*open_args("LIUM", "long", "10", "2x", VICTIM)))
+    claimed = shown(megatao("lp", "claim", *account(LP), "--json"))
+    deposited = shown(megatao("lp", "deposit", "100", *account(KEEPER), "--json"))
+    early = megatao("market", "settle", TICKER, *account(ATTACKER))
+    assert_one_line_error(early, f"settleMarket would revert: MarketNotSettleable({market_id}, ", ", 3600)")
+    closed = shown(megatao("trade", "close", TICKER, *account(ATTACKER), "--json"))
+    received = int(closed["received"])
+
+    ok(megatao("devnet", "advance", "1h"))
+    ok(megatao("market", "settle", TICKER, *account(5)))  # anyone, once settle-after has passed
+    settled = shown(megatao("market", "show", TICKER, "--json"))
+    equity = devnet.position_in(VICTIM, TICKER)["equity"]
+    paid = shown(megatao("trade", "close", TICKER, *account(VICTIM), "--json"))
+    end = devnet.wealth(ATTACKER)
+    vault = devnet.vault()
+    figures = (
+        f"zero-priced CHUTES: reference {price(reference)}; attacker's 60 TAO short closed at "
+        f"{price(int(closed['fillPrice']))} for {tao(received)} (20 TAO in); LIUM opened at "
+        f"{price(int(other['entry_price']))}; LP claimed {tao(claimed['amount'])}, another deposited 100 TAO for "
+        f"{deposited['shares'] / WAD:.4f} shares; settled at {price(settled['referencePrice'])}, the victim's close "
+        f"paid {tao(int(paid['received']))} (equity {tao(equity)}, fee {tao(int(paid['fee']))}); attacker "
+        f"{tao(start)} -> {tao(end)}"
+    )
+    assert int(other["size"]) > 0 and claimed["outcome"] == "claimed" and claimed["amount"] > 0, figures
+    assert deposited["shares"] > 0, figures
+    assert received < 20 * WAD and int(closed["fillPrice"]) >= reference, figures
+    assert settled["status"] == "settled" and settled["referencePrice"] == reference, figures
+    assert int(paid["fee"]) == 0 and abs(int(paid["received"]) - equity) <= RAO, figures
+    assert end < start, figures
+    assert vault["balance"] == vault["owed"], f"vault {vault}"
+    report(figures)
+
+
+def register_again(devnet: Attacks, netuid: int) -> int:
+    """Subnet `netuid` deregistered and registered again: its registration block (the subnet precompile's
+    `getNetworkRegistrationBlock`) becomes this block. No command sets it, so the node client sends the emulator's
+    setter, this one step only."""
+    from megatao.clients.pools import SUBNET_PRECOMPILE
+    from megatao.node.toolchain import abi
+
+    emulator = devnet.chain.contract(SUBNET_PRECOMPILE, abi("SubnetPrecompileEmulator")).functions
+    block = devnet.block_number()
+    devnet.chain.transact(emulator.setNetworkRegistrationBlock(netuid, block), dev_account(POOL_MOVER))
+    return block
+
+
+def test_subnet_registered_again_is_broken_and_closes_at_the_reference(megatao, devnet):
+    """Subnet 64 is deregistered and registered again, and the new subnet's pool prices its alpha at 0.001 TAO (an
+    eightieth of CHUTES's reference). The attacker, short 3x, hoped to close at the new price (nearly four times its
+    margin back): the divergence makes the update read the registration block, which changed, so the market is broken
+    (`market show`), refuses opens, and both sides close at the last reference."""
+    ok(megatao(*open_args(TICKER, "long", "20", "3x", VICTIM)))
+    start = devnet.wealth(ATTACKER)
+    ok(megatao(*open_args(TICKER, "short", "20", "3x", ATTACKER)))
+    ok(megatao("devnet", "advance", "12"))
+    block = register_again(devnet, int(NETUID))
+    ok(megatao(*devnet.pool_set(int(NETUID), 150_000 * RAO, 150_000_000 * RAO)))  # as deep, at 0.001 TAO
+    ok(megatao("market", "poke", TICKER, *account(KEEPER)))
+    spot = devnet.alpha.read(int(NETUID)).price
+    market = shown(megatao("market", "show", TICKER, "--json"))
+    text = ok(megatao("market", "show", TICKER)).stdout
+    reference = market["referencePrice"]
+    market_id = "0x" + devnet.market_id_of(TICKER).hex()
+    refused = megatao(*open_args(TICKER, "short", "10", "2x", 2))
+    assert_one_line_error(refused, f"openPosition would revert: OraclePriceUnavailable({market_id})")
+    closed = shown(megatao("trade", "close", TICKER, *account(ATTACKER), "--json"))
+    victim = shown(megatao("trade", "close", TICKER, *account(VICTIM), "--json"))
+    end = devnet.wealth(ATTACKER)
+    figures = (
+        f"subnet 64 registered again at block {block}, new pool at {price(spot)}: market broken, reference "
+        f"{price(reference)}; attacker's 60 TAO short closed at {price(int(closed['fillPrice']))} for "
+        f"{tao(int(closed['received']))} (20 TAO in), the victim's long at {price(int(victim['fillPrice']))} for "
+        f"{tao(int(victim['received']))}; attacker {tao(start)} -> {tao(end)}"
+    )
+    assert spot * 50 < reference, figures
+    assert market["priceBroken"] and "failing: no opens, closes at the reference price" in text, text
+    assert int(closed["fillPrice"]) >= reference and int(closed["received"]) < 20 * WAD, figures
+    assert int(victim["fillPrice"]) <= reference and int(victim["received"]) > 19 * WAD, figures
+    assert end < start, figures
+    report(figures)
