@@ -31,6 +31,7 @@ from tests.test_attacks import (
     WAD,
     Devnet,
     account,
+    in_one_block,
     ok,
     price,
     report,
@@ -433,3 +434,59 @@ def test_weakness_a_held_spike_of_ten_times_the_sum_pays_an_mtsos_long(megatao, 
     )
     report(figures)
     assert end < start, figures
+
+
+# 5. A sandwiched LP exit.
+
+
+def test_sandwiched_lp_claim_and_deposit_are_priced_as_without_the_push(megatao, devnet):
+    """The attacker, an LP with 2,000 TAO, requested its withdrawal in epoch 0; traders hold CHUTES longs and shorts.
+    In epoch 1's windows it claims inside a sandwich, all in one block: push CHUTES 50% down (the longs under water at
+    that spot, so the vault would look richer), poke (the pushed reading is the block's first), claim, another LP's
+    deposit, restore. From the same state, the claim and the deposit alone in a block at the same time: the same TAO
+    and the same shares to the wei, as LP equity is valued at the stored references. The sandwich only cost the
+    attacker its poke's gas. Issue 15: a claim priced at the in-block spot, sandwiched, paid 3.3% less."""
+    ok(megatao("lp", "deposit", "2000", *account(ATTACKER)))
+    ok(megatao(*open_args(TICKER, "long", "100", "3x", VICTIM)))
+    ok(megatao(*open_args(TICKER, "short", "60", "3x", 5)))
+    ok(megatao("lp", "request-withdrawal", "all", *account(ATTACKER)))
+    epoch = to_next_epoch(megatao)
+    assert epoch["depositWindow"]["open"] and epoch["withdrawalWindow"]["open"], epoch
+    ok(megatao("market", "poke", TICKER, *account(KEEPER)))
+    at = devnet.now() + 30
+    claim = (ATTACKER, ("lp", "claim", *account(ATTACKER), "--json"))
+    deposit = (LP, ("lp", "deposit", "500", *account(LP), "--json"))
+
+    snapshot = devnet.node.snapshot()
+    honest_claim, honest_deposit = (
+        json.loads(ok(run).stdout) for run in in_one_block(devnet, claim, deposit, timestamp=at).runs
+    )
+    honest = devnet.wealth(ATTACKER)
+    devnet.node.revert(snapshot)
+    first = devnet.block_number()
+    block = in_one_block(
+        devnet,
+        (POOL_MOVER, devnet.scaled(int(NETUID), 0.5)),
+        (ATTACKER, ("market", "poke", TICKER, *account(ATTACKER))),
+        claim,
+        deposit,
+        (POOL_MOVER, devnet.pool_set(int(NETUID), *devnet.pool(int(NETUID)))),
+        timestamp=at,
+    )
+    for run in block.runs:
+        ok(run)
+    sandwiched_claim, sandwiched_deposit = (json.loads(run.stdout) for run in block.runs[2:4])
+    sandwiched = devnet.wealth(ATTACKER)
+    gas = devnet.gas_paid(ATTACKER, first)
+    figures = (
+        f"LP claim sandwiched by a 50% push: {tao(sandwiched_claim['amount'])} for "
+        f"{sandwiched_claim['shares'] / WAD:,.2f} shares against {tao(honest_claim['amount'])} alone; the deposit "
+        f"of 500 TAO got {sandwiched_deposit['shares'] / WAD:,.6f} shares against "
+        f"{honest_deposit['shares'] / WAD:,.6f}; attacker {tao(honest)} after an honest claim, {tao(sandwiched)} "
+        f"after the sandwich ({tao(honest - sandwiched)} less; its poke and claim cost {tao(gas)} of gas)"
+    )
+    assert len(block.transactions) == 5, figures
+    assert sandwiched_claim["amount"] == honest_claim["amount"] > 0, figures
+    assert sandwiched_deposit["shares"] == honest_deposit["shares"] > 0, figures
+    assert 0 < honest - sandwiched < gas, figures
+    report(figures)
