@@ -490,3 +490,82 @@ def test_sandwiched_lp_claim_and_deposit_are_priced_as_without_the_push(megatao,
     assert sandwiched_deposit["shares"] == honest_deposit["shares"] > 0, figures
     assert 0 < honest - sandwiched < gas, figures
     report(figures)
+
+
+# 6. A 4x rally of one market.
+
+RALLY = (1.5, 2.0, 3.0, 4.0)
+LONGS = (1, 2, 3, 4)
+LATE = 5
+
+
+def follow(megatao, within: Decimal) -> dict:
+    """Keepers poke CHUTES every 10 minutes (each update weighs the reading held since the last one for the reference
+    period, half the way to the spot) until the reference is within `within` of the spot; returns `market show`."""
+    for _ in range(12):
+        ok(megatao("market", "poke", TICKER, *account(KEEPER)))
+        ok(megatao("devnet", "advance", "10m"))
+        market = shown(megatao("market", "show", TICKER, "--json"))
+        if market["divergence"] <= within * WAD:
+            return market
+    raise AssertionError(f"the reference did not follow the spot: {market}")
+
+
+def profit_per_notional(position: dict) -> Decimal:
+    return Decimal(int(position["unrealized_pnl"])) / int(position["entry_notional"])
+
+
+def test_rally_4x_auto_deleveraging_keeps_the_vault_solvent(megatao, devnet):
+    """Four 1,500 TAO CHUTES longs (3x, on a pool made twice as deep first) and a late 150 TAO one opened at twice
+    the price (it pays the skew it adds to); CHUTES rallies 4x over a few hours, keepers poking so the reference
+    follows. The traders' profit passes its cap (30% of the reserves): a keeper's `trade adl` of the late long, below
+    its side's average profit, is refused (AdlNotEligible); ADL of the most profitable long brings the profit under
+    the cap, after which ADL is refused (AdlNotNeeded). The vault's TAO covers every book and the LPs keep a positive
+    equity. Issue 15: the rally emptied the reserves."""
+    tao_rao, alpha_rao = devnet.pool(int(NETUID))
+    seeded = (2 * tao_rao, 2 * alpha_rao)  # twice as deep (depth cap 15,000 TAO a side), at the same price
+    ok(megatao(*devnet.pool_set(int(NETUID), *seeded)))
+    for _ in range(2):  # a deeper pool counts once a whole block has read it
+        ok(megatao("market", "poke", TICKER, *account(KEEPER)))
+        ok(megatao("devnet", "advance", "12"))
+    for index in LONGS:
+        ok(megatao(*open_args(TICKER, "long", "500", "3x", index, "--max-slippage", "3%")))
+    for factor in RALLY:
+        ok(megatao(*devnet.scaled(int(NETUID), factor, seeded)))
+        follow(megatao, Decimal("0.04") if factor < 4 else Decimal("0.005"))
+        if factor == 2.0:
+            late = shown(megatao(*open_args(TICKER, "long", "50", "3x", LATE, "--max-slippage", "10%")))
+    market = shown(megatao("market", "show", TICKER, "--json"))
+    rallied = market["referencePrice"]
+    before = market["traderProfit"]
+    assert before["now"] > before["cap"], market
+
+    start = devnet.wealth(ATTACKER)
+    refused = megatao("trade", "adl", address(LATE), TICKER, *account(ATTACKER))
+    assert_one_line_error(refused, "autoDeleverage would revert: AdlNotEligible(")
+    steps = []
+    while (profit := shown(megatao("market", "show", TICKER, "--json"))["traderProfit"])["now"] > profit["cap"]:
+        held = {i: shown(megatao("trade", "positions", address(i), "--json"))[0] for i in (*LONGS, LATE)}
+        target = max(held, key=lambda i: profit_per_notional(held[i]))
+        ok(megatao("trade", "adl", address(target), TICKER, *account(KEEPER)))
+        size = int(held[target]["size"])
+        closed = size - devnet.position_in(target, TICKER)["size"]
+        steps.append(f"devnet:{target} {closed / WAD:,.0f} of {size / WAD:,.0f} alpha")
+        assert len(steps) <= len(LONGS), steps
+    after = profit
+    needless = megatao("trade", "adl", address(LONGS[0]), TICKER, *account(KEEPER))
+    vault = devnet.vault()
+    lp = shown(megatao("lp", "status", "--json"))
+    figures = (
+        f"4x rally: reference {price(rallied)} (late long in at {price(int(late['entry_price']))}); traders' profit "
+        f"{tao(before['now'])} over its cap {tao(before['cap'])}; ADL closed {', '.join(steps)} -> profit "
+        f"{tao(after['now'])}, cap {tao(after['cap'])}; vault holds {tao(vault['balance'])} for books of "
+        f"{tao(vault['owed'])} (reserves {tao(vault['reserves'])}); LP equity {tao(lp['withdrawalEquity'])}"
+    )
+    assert steps and not any(step.startswith(f"devnet:{LATE} ") for step in steps), figures
+    assert devnet.wealth(ATTACKER) == start, figures
+    assert after["now"] <= after["cap"], figures
+    assert_one_line_error(needless, "autoDeleverage would revert: AdlNotNeeded(")
+    assert vault["balance"] == vault["owed"], figures
+    assert lp["withdrawalEquity"] > 0 and lp["depositEquity"] > 0, figures
+    report(figures)
