@@ -1,4 +1,5 @@
-"""`megatao trade`: open and close positions, add margin, liquidate, and list an account's positions."""
+"""`megatao trade`: open, increase, reduce and close positions, add and remove margin, liquidate, auto-deleverage,
+and list an account's positions."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from rich.table import Table
 
 from cli.account import account_option, signer_for
 from cli.base import Group, example, json_option, network_options, out, print_json
-from megatao.core.units import format_tao, parse_fraction, parse_leverage, parse_tao
+from megatao.core.errors import InputError
+from megatao.core.units import WAD, format_tao, parse_fraction, parse_leverage, parse_size, parse_tao
 
 SIDE = click.Choice(["long", "short"], case_sensitive=False)
 
@@ -141,6 +143,93 @@ def close(ticker, max_slippage, acceptable_price, deadline, account, password_fi
     else:
         _print_fill(fill)
         out.print(f"closed {ticker.upper()}: received {format_tao(result['received'])} (block {result['block']})")
+
+
+@trade.command(epilog=example("megatao trade increase CHUTES --margin 2 --leverage 2x --account devnet:3"))
+@click.argument("ticker")
+@click.option("--margin", required=True, help="TAO sent as margin (the fee on the added notional comes out of it).")
+@click.option("--leverage", required=True, help="e.g. 2x: added notional = margin x leverage.")
+@_bounds_options
+@account_option
+@network_options
+@json_option
+def increase(
+    ticker, margin, leverage, max_slippage, acceptable_price, deadline, account, password_file, network, rpc_url,
+    as_json,
+) -> None:  # fmt: skip
+    """Grow your position on TICKER, on its side, at the worse of spot and reference price plus the skew impact."""
+    trading = _trading(network, rpc_url)
+    signer = signer_for(account, password_file)
+    buy = trading.position(signer.address, ticker).side == "long"
+    acceptable, until, reference = _bounds(trading, ticker, buy, max_slippage, acceptable_price, deadline)
+    if not as_json:
+        _print_bounds(reference, acceptable, buy)
+    position, fill = trading.increase(
+        ticker, parse_tao(margin, "--margin"), parse_leverage(leverage, "--leverage"), acceptable, until, signer
+    )
+    if as_json:
+        bounds = {"referencePrice": str(reference), "acceptablePrice": str(acceptable)}
+        print_json(position.as_json() | fill.as_json() | bounds)
+    else:
+        _print_fill(fill)
+        _print_position(position)
+
+
+@trade.command(epilog=example("megatao trade reduce CHUTES --fraction 50% --account devnet:3"))
+@click.argument("ticker")
+@click.option("--size", "size_text", help="Units of the asset to close, e.g. 40.5.")
+@click.option("--fraction", "fraction_text", help="The share of the position to close, e.g. 50%.")
+@_bounds_options
+@account_option
+@network_options
+@json_option
+def reduce(
+    ticker, size_text, fraction_text, max_slippage, acceptable_price, deadline, account, password_file, network,
+    rpc_url, as_json,
+) -> None:  # fmt: skip
+    """Close part of your position on TICKER (--size or --fraction); the released margin and PnL less the fee are
+    paid back to you."""
+    if (size_text is None) == (fraction_text is None):
+        raise InputError("give one of --size and --fraction")
+    trading = _trading(network, rpc_url)
+    signer = signer_for(account, password_file)
+    position = trading.position(signer.address, ticker)
+    held = abs(position.size)
+    if size_text is not None:
+        size = parse_size(size_text, "--size")
+    else:
+        fraction = parse_fraction(fraction_text, "--fraction")
+        if not 0 < fraction < WAD:
+            raise InputError(f"--fraction '{fraction_text}' must be above 0% and below 100% (close to close it all)")
+        size = held * fraction // WAD
+    if size >= held:
+        raise InputError(f"--size must be below the position's {held / WAD:,.6f} (close to close it all)")
+    buy = position.side == "short"
+    acceptable, until, reference = _bounds(trading, ticker, buy, max_slippage, acceptable_price, deadline)
+    if not as_json:
+        _print_bounds(reference, acceptable, buy)
+    result = trading.reduce(ticker, size, acceptable, until, signer)
+    fill = result.pop("fill")
+    if as_json:
+        print_json({**result, "received": str(result["received"]), "size": str(size)} | fill.as_json())
+    else:
+        _print_fill(fill)
+        out.print(
+            f"reduced {ticker.upper()} by {size / WAD:,.6f}: received {format_tao(result['received'])} "
+            f"(block {result['block']})"
+        )
+
+
+@trade.command("remove-margin", epilog=example("megatao trade remove-margin CHUTES 0.5 --account devnet:3"))
+@click.argument("ticker")
+@click.argument("amount")
+@account_option
+@network_options
+def remove_margin(ticker, amount, account, password_file, network, rpc_url) -> None:
+    """Take AMOUNT TAO of margin back from your position on TICKER, as long as it stays healthy and within its
+    max leverage."""
+    position = _trading(network, rpc_url).remove_margin(ticker, parse_tao(amount), signer_for(account, password_file))
+    _print_position(position)
 
 
 @trade.command("add-margin", epilog=example("megatao trade add-margin CHUTES 1 --account devnet:3"))

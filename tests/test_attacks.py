@@ -11,7 +11,8 @@ as devnet:0; on Bittensor a stake or unstake through the precompile, which costs
 here is tried at its cheapest) and trades from its own devnet account, devnet:7. "Across blocks": each command is its
 own block, as anvil mines one per transaction. "In one block": anvil's automine is switched off, each command's
 `megatao` process puts its transaction in the pool in order, and one block is mined with all of them; the node client
-does that, and decodes an in-block revert from the transaction's trace, which the CLI cannot (see `in_one_block`).
+does that (see `in_one_block`); an in-block revert is decoded from the transaction's trace, as the CLI's own error
+line names it.
 """
 
 from __future__ import annotations
@@ -174,8 +175,9 @@ def in_one_block(devnet: Devnet, *commands: tuple[int, tuple[str, ...]], timesta
     and mine them all in one block (at `timestamp` if given), in that order. A command refused before it sends (an
     estimate that reverts) simply has no transaction in the block.
 
-    The CLI cannot express this itself (automine is the node's), and it cannot name an in-block revert: it replays
-    the call on the state after the block, where the pool is restored; `Devnet.revert_reason` reads the trace."""
+    The CLI cannot express this itself (automine is the node's). An in-block revert is named from the transaction's
+    trace, by the CLI's error line and by `Devnet.revert_reason` alike (a replay after the block would run on the
+    restored pool and succeed)."""
     processes: list[subprocess.Popen] = []
     senders: list[str] = []
     mined = False
@@ -262,9 +264,9 @@ def test_pool_push_19_percent_open_and_restore_in_one_block_reverts(devnet, side
     pushed, opened, restored = block.runs
     ok(pushed)
     ok(restored)
-    assert_one_line_error(opened, "openPosition reverted in transaction")
     reason = devnet.revert_reason(block.transactions[1]["hash"])
     assert reason and reason.startswith("PriceDivergenceTooHigh("), reason
+    assert_one_line_error(opened, "openPosition reverted in transaction", f": {reason}")
     end = devnet.wealth(ATTACKER)
     gas = devnet.gas_paid(ATTACKER, first)
     figures = f"19% push, {side}, one block: open reverted with {reason}; attacker {tao(start)} -> {tao(end)}"
@@ -411,9 +413,9 @@ def test_sandwiched_open_with_the_cli_default_bound_reverts(devnet):
     )
     ok(block.runs[0])
     ok(block.runs[2])
-    assert_one_line_error(block.runs[1], "openPosition reverted in transaction")
     reason = devnet.revert_reason(block.transactions[1]["hash"])
     assert reason and reason.startswith("PriceNotAcceptable("), reason
+    assert_one_line_error(block.runs[1], "openPosition reverted in transaction", f": {reason}")
     assert devnet.position(VICTIM)["size"] == 0
     end = devnet.wealth(VICTIM)
     assert end + devnet.gas_paid(VICTIM, first) == start, f"victim {tao(start)} -> {tao(end)}"

@@ -115,3 +115,55 @@ def test_a_fill_beyond_its_bounds_is_refused_before_sending(cli, shared_devnet):
     )
     assert_one_line_error(bad, "--deadline")
     assert json.loads(ok(cli("trade", "positions", dev_account(5).address, "--json")).stdout) == []
+
+
+def test_increase_reduce_and_remove_margin(cli, shared_devnet):
+    account = dev_account(6).address
+    opened = json.loads(
+        ok(
+            cli(
+                "trade",
+                "open",
+                "TEMPLAR",
+                "short",
+                "--margin",
+                "4",
+                "--leverage",
+                "2x",
+                "--account",
+                "devnet:6",
+                "--json",
+            )
+        ).stdout
+    )
+    ok(cli("devnet", "advance", "12"))
+    grown = json.loads(
+        ok(
+            cli("trade", "increase", "TEMPLAR", "--margin", "2", "--leverage", "2x", "--account", "devnet:6", "--json")
+        ).stdout
+    )
+    # The increase sells (a short grows): its fill is at most the reference, its fee 0.25% of the added 4 TAO.
+    assert int(grown["fillPrice"]) <= int(grown["referencePrice"]) and int(grown["fee"]) == 10**16
+    assert abs(int(grown["size"])) > abs(int(opened["size"])) and grown["side"] == "short"
+    ok(cli("devnet", "advance", "12"))
+    reduced = json.loads(
+        ok(cli("trade", "reduce", "TEMPLAR", "--fraction", "50%", "--account", "devnet:6", "--json")).stdout
+    )
+    assert int(reduced["size"]) == abs(int(grown["size"])) // 2 and int(reduced["received"]) > 0
+    position = json.loads(ok(cli("trade", "positions", account, "--json")).stdout)[0]
+    assert abs(int(position["size"])) == abs(int(grown["size"])) - int(reduced["size"])
+    ok(cli("trade", "remove-margin", "TEMPLAR", "0.5", "--account", "devnet:6"))
+    after = json.loads(ok(cli("trade", "positions", account, "--json")).stdout)[0]
+    # Less the 0.5 TAO, and the funding and interest of the seconds since, which removing margin settles.
+    settled = int(position["margin"]) - 5 * 10**17 - int(after["margin"])
+    assert 0 <= settled < 10**13
+    assert_one_line_error(
+        cli("trade", "reduce", "TEMPLAR", "--size", "1", "--fraction", "10%", "--account", "devnet:6"),
+        "give one of --size and --fraction",
+    )
+    assert_one_line_error(
+        cli("trade", "reduce", "TEMPLAR", "--size", "10000000", "--account", "devnet:6"), "close to close it all"
+    )
+    assert_one_line_error(
+        cli("trade", "remove-margin", "TEMPLAR", "100", "--account", "devnet:6"), "removeMargin would revert"
+    )

@@ -97,9 +97,9 @@ class Trading:
         def logs(name: str) -> list:
             return list(getattr(events, name)().process_receipt(receipt, errors=DISCARD))
 
-        opened, decreased = logs("PositionOpened"), logs("PositionDecreased")
-        prices = [e.args.entryPrice for e in opened] + [e.args.fillPrice for e in decreased]
-        fee = sum(e.args.fee for e in opened + decreased)
+        opened, increased, decreased = logs("PositionOpened"), logs("PositionIncreased"), logs("PositionDecreased")
+        prices = [e.args.entryPrice for e in opened] + [e.args.fillPrice for e in increased + decreased]
+        fee = sum(e.args.fee for e in opened + increased + decreased)
         impact = sum(e.args.impact for e in logs("PriceImpactCharged"))
         return Fill(prices[0] if prices else 0, fee, impact)
 
@@ -116,6 +116,31 @@ class Trading:
         after = self.chain.guard(lambda: self.chain.w3.eth.get_balance(signer.address))
         gas_cost = receipt["gasUsed"] * receipt["effectiveGasPrice"]
         return {"received": after - before + gas_cost, "block": receipt["blockNumber"], "fill": self.fill(receipt)}
+
+    def increase(
+        self, ticker: str, margin: int, leverage: int, acceptable_price: int, deadline: int, signer: LocalAccount
+    ) -> tuple[PositionView, Fill]:
+        """Grows the signer's position by `margin x leverage` of notional, `margin` sent; returns it and the fill."""
+        if margin % WEI_PER_RAO:
+            raise InputError("the margin must be a whole number of rao (9 decimals of TAO)")
+        call = self.functions.increasePosition(self.market_id(ticker), leverage, acceptable_price, deadline)
+        receipt = self.chain.transact(call, signer, value=margin)
+        return self.position(signer.address, ticker), self.fill(receipt)
+
+    def reduce(self, ticker: str, size: int, acceptable_price: int, deadline: int, signer: LocalAccount) -> dict:
+        """Closes `size` (asset units x 1e18, unsigned) of the signer's position; what it received and the fill."""
+        call = self.functions.reducePosition(self.market_id(ticker), size, acceptable_price, deadline)
+        before = self.chain.guard(lambda: self.chain.w3.eth.get_balance(signer.address))
+        receipt = self.chain.transact(call, signer)
+        after = self.chain.guard(lambda: self.chain.w3.eth.get_balance(signer.address))
+        gas_cost = receipt["gasUsed"] * receipt["effectiveGasPrice"]
+        return {"received": after - before + gas_cost, "block": receipt["blockNumber"], "fill": self.fill(receipt)}
+
+    def remove_margin(self, ticker: str, amount: int, signer: LocalAccount) -> PositionView:
+        if amount % WEI_PER_RAO:
+            raise InputError("the amount must be a whole number of rao (9 decimals of TAO)")
+        self.chain.transact(self.functions.removeMargin(self.market_id(ticker), amount), signer)
+        return self.position(signer.address, ticker)
 
     def auto_deleverage(self, account: str, ticker: str, keeper: LocalAccount) -> dict:
         receipt = self.chain.transact(self.functions.autoDeleverage(account, self.market_id(ticker)), keeper)

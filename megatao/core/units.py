@@ -106,6 +106,17 @@ def parse_price(text: str | int | float, what: str = "price") -> int:
     return int(wad)
 
 
+def parse_size(text: str | int | float, what: str = "size") -> int:
+    """A position size in units of its asset x 1e18, written as a decimal such as 12.5."""
+    value = _decimal(str(text).strip(), what, "a size: write units of the asset such as 12.5")
+    if value <= 0:
+        raise InputError(f"{what} '{text}' must be above zero")
+    wad = value * WAD
+    if wad != wad.to_integral_value():
+        raise InputError(f"{what} '{text}' has more precision than 18 decimals")
+    return int(wad)
+
+
 def parse_leverage(text: str | int | float, what: str = "leverage") -> int:
     """WAD (1e18 = 1x) of a leverage written as 3, 2.5 or '3x'."""
     raw = str(text).strip().lower()

@@ -59,6 +59,20 @@ class Chain:
                 f"refusing to sign with a public devnet key for {self.url}; use an account of your own (--account NAME)"
             )
 
+    def _traced_reason(self, tx_hash: bytes, abi: list[dict]) -> str | None:
+        """The revert reason a mined transaction failed with, from the node's call trace (anvil and archive nodes
+        with the debug API answer it; others do not, and None is returned)."""
+        try:
+            response = self.w3.provider.make_request(
+                "debug_traceTransaction", ["0x" + tx_hash.hex(), {"tracer": "callTracer"}]
+            )
+            output = (response.get("result") or {}).get("output")
+        except Exception:  # the trace is a courtesy: no reason is better than a second error
+            return None
+        if not output or output == "0x":
+            return None
+        return f": {describe_revert(output, abi)}"
+
     def _replayed_reason(self, tx: dict, abi: list[dict]) -> str:
         """The revert reason, from the same call replayed on the state after the failed block."""
         call = {k: tx[k] for k in ("from", "to", "data", "value") if k in tx}
@@ -133,5 +147,6 @@ class Chain:
         tx_hash = self.guard(lambda: self.w3.eth.send_raw_transaction(signed.raw_transaction))
         receipt = self.guard(lambda: self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=60))
         if receipt["status"] != 1:
-            raise TransactionError(f"{what} reverted in transaction 0x{tx_hash.hex()}{self._replayed_reason(tx, abi)}")
+            reason = self._traced_reason(tx_hash, abi) or self._replayed_reason(tx, abi)
+            raise TransactionError(f"{what} reverted in transaction 0x{tx_hash.hex()}{reason}")
         return receipt
