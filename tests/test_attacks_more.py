@@ -125,26 +125,35 @@ def open_args(ticker: str, side: str, margin: str, leverage: str, index: int, *o
 # 1. Split fills.
 
 
-def test_split_fills_pay_at_least_the_impact_of_one_fill(megatao, devnet):
-    """1,500 TAO of CHUTES longs (500 TAO at 3x) opened in one fill, and from the same state split into ten fills of
-    150 TAO by ten accounts (`trade increase` is not in the CLI yet, and the impact is on the market's skew, whoever
-    holds it): the ten pay at least the one's impact, `(s1² − s0²) / 2D` per fill adding up to `s² / 2D`, and get no
-    more size for the same TAO. Issue 15: 100 fills paid 0.39% where one paid 20%."""
+@pytest.mark.parametrize("split", ["one account", "ten accounts"])
+def test_split_fills_pay_at_least_the_impact_of_one_fill(megatao, devnet, split):
+    """1,000 TAO of CHUTES longs (500 TAO at 2x) opened in one fill, and from the same state split into ten fills of
+    100 TAO, each its own block: the attacker's open and nine `trade increase`, or ten accounts' opens (the impact is
+    on the market's skew, whoever holds it). The ten pay at least the one's impact, `(s1² − s0²) / 2D` per fill
+    adding up to `s² / 2D`, and get no more size for the same TAO. Issue 15: 100 fills paid 0.39% where one paid
+    20%."""
+    bound = ("--max-slippage", "2%")  # the last tenth pays 0.63% of its notional as impact
     snapshot = devnet.node.snapshot()
-    bound = ("--max-slippage", "2%")  # the last tenth pays 0.95% of its notional as impact
-    one = shown(megatao(*open_args(TICKER, "long", "500", "3x", ATTACKER, *bound)))
+    one = shown(megatao(*open_args(TICKER, "long", "500", "2x", ATTACKER, *bound)))
     devnet.node.revert(snapshot)
-    fills = [shown(megatao(*open_args(TICKER, "long", "50", "3x", index, *bound))) for index in range(10)]
-    single, split = int(one["impact"]), sum(int(f["impact"]) for f in fills)
-    sizes = sum(int(f["size"]) for f in fills)
+    if split == "one account":
+        increase = ("trade", "increase", TICKER, "--margin", "50", "--leverage", "2x", *bound, *account(ATTACKER))
+        fills = [shown(megatao(*open_args(TICKER, "long", "50", "2x", ATTACKER, *bound)))]
+        fills += [shown(megatao(*increase, "--json")) for _ in range(9)]
+        size, margin = int(fills[-1]["size"]), int(fills[-1]["margin"])
+    else:
+        fills = [shown(megatao(*open_args(TICKER, "long", "50", "2x", index, *bound))) for index in range(10)]
+        size, margin = sum(int(f["size"]) for f in fills), sum(int(f["margin"]) for f in fills)
+    single, paid = int(one["impact"]), sum(int(f["impact"]) for f in fills)
     figures = (
-        f"split fills: one 1,500 TAO fill paid {tao(single)} of impact, ten 150 TAO fills paid {tao(split)} "
-        f"({split - single} wei more; first {tao(int(fills[0]['impact']))}, last {tao(int(fills[-1]['impact']))}); "
-        f"size {int(one['size'])} against {sizes}"
+        f"split fills, {split}: one 1,000 TAO fill paid {tao(single)} of impact, ten 100 TAO fills {tao(paid)} "
+        f"({paid - single} wei more; first {tao(int(fills[0]['impact']))}, last {tao(int(fills[-1]['impact']))}); "
+        f"size {int(one['size']) / WAD:,.6f} against {size / WAD:,.6f}, margin {tao(int(one['margin']))} against "
+        f"{tao(margin)}"
     )
     assert single > 0, figures
-    assert split >= single, figures
-    assert sizes <= int(one["size"]), figures
+    assert paid >= single, figures
+    assert size <= int(one["size"]) and margin <= int(one["margin"]), figures
     assert int(fills[-1]["impact"]) > int(fills[0]["impact"]), figures
     report(figures)
 
