@@ -578,3 +578,119 @@ def test_rally_4x_auto_deleveraging_keeps_the_vault_solvent(megatao, devnet):
     assert vault["balance"] == vault["owed"], figures
     assert lp["withdrawalEquity"] > 0 and lp["depositEquity"] > 0, figures
     report(figures)
+
+
+# 7. The guardian freeze.
+
+GUARDIAN = 9  # the devnet's pause guardian
+PROPOSAL_GUARDIAN = 8  # the devnet's proposal guardian
+NEW_GUARDIAN, NEW_PROPOSAL_GUARDIAN = 6, 5
+VOTERS = (1, 2, 3)  # 1.5% of the votes each: the 4% quorum
+
+
+def as_key(devnet: Attacks, call, index: int) -> str | None:
+    """`call` sent by devnet:`index` through the node client; the one-line error if it would revert, else None."""
+    from megatao.core.errors import TransactionError
+
+    try:
+        devnet.chain.transact(call, dev_account(index))
+    except TransactionError as exc:
+        return str(exc)
+    return None
+
+
+def pause_opens(devnet: Attacks, index: int = GUARDIAN) -> str | None:
+    """The pause guardian's `pauseOpens`: no command sends it, so the node client does, this step only."""
+    return as_key(devnet, devnet.protocol.contract.functions.pauseOpens(), index)
+
+
+def test_a_guardians_pause_lapses_by_itself(megatao, devnet):
+    """The pause guardian pauses opens and cannot extend its pause (OpensAlreadyPaused); a second before the pause
+    lapses opens are still refused (OpensArePaused), and once `maxPause` (7 days) has passed they work again without
+    governance. The guardian is out its gas."""
+    start = devnet.wealth(GUARDIAN)
+    assert pause_opens(devnet) is None
+    until = devnet.protocol.contract.functions.pausedUntil().call()
+    refused = megatao(*open_args(TICKER, "long", "10", "2x", ATTACKER))
+    extended = pause_opens(devnet)
+    ok(megatao("devnet", "advance", str(until - devnet.now() - 2)))
+    still = megatao(*open_args(TICKER, "long", "10", "2x", ATTACKER))
+    ok(megatao("devnet", "advance", "2"))
+    opened = shown(megatao(*open_args(TICKER, "long", "10", "2x", ATTACKER)))
+    end = devnet.wealth(GUARDIAN)
+    figures = (
+        f"guardian's pause until {until}: extension refused ({extended}); open at {until - 1} refused, at "
+        f"{devnet.now()} filled at {price(int(opened['entry_price']))}; guardian {tao(start)} -> {tao(end)}"
+    )
+    assert_one_line_error(refused, "openPosition would revert: OpensArePaused()")
+    assert extended == f"pauseOpens would revert: OpensAlreadyPaused({until})", figures
+    assert_one_line_error(still, "openPosition would revert: OpensArePaused()")
+    assert int(opened["size"]) > 0 and end < start, figures
+    report(figures)
+
+
+def test_the_proposal_guardian_cannot_cancel_the_proposal_that_replaces_it(megatao, devnet):
+    """Governance answers a pause at once with one proposal replacing both guardians and lifting the pause. At every
+    stage (pending, active, succeeded, queued) the proposal guardian's `cancel` is refused
+    (ProposalGuardianCannotCancel); meanwhile the pause lapses and the old guardian pauses again, which the executed
+    proposal lifts. Afterwards the old pause guardian is refused (GuardianUnauthorizedAccount) and opens work.
+
+    No proposal kind replaces the guardians yet (wip/prop's `guardians`), no command cancels, and on this branch the
+    governance package (`megatao proposal`, `megatao vote`, governance/governor.py) stops at import on a parameter
+    that is gone (KeyError 'price_band' in governance/proposals/bounds.py): the whole proposal, its votes, queue,
+    execution and the cancels, goes through the node client, with the Governor's ABI. The pause and the trades are
+    `megatao` commands."""
+    from megatao.node.deployments import read_deployment
+    from megatao.node.toolchain import abi
+
+    record = read_deployment(devnet.chain.chain_id)["contracts"]
+    governor = devnet.chain.contract(record["MegaTAOGovernor"]["address"], abi("MegaTAOGovernor"))
+    router, send = devnet.protocol.contract, governor.functions
+    calls = [
+        (router, "setGuardian", [address(NEW_GUARDIAN)]),
+        (governor, "setProposalGuardian", [address(NEW_PROPOSAL_GUARDIAN)]),
+        (router, "unpauseOpens", []),
+    ]
+    targets, values = [contract.address for contract, _name, _args in calls], [0] * len(calls)
+    calldatas = [bytes.fromhex(contract.encode_abi(name, args)[2:]) for contract, name, args in calls]
+    description = "# Replace the guardians\n\nBoth guardians abused their powers.\n"
+    digest = devnet.w3.keccak(text=description)
+    proposal_id = send.hashProposal(targets, values, calldatas, digest).call()
+    cancel = send.cancel(targets, values, calldatas, digest)
+
+    assert pause_opens(devnet) is None
+    assert as_key(devnet, send.propose(targets, values, calldatas, description), VOTERS[0]) is None
+    refusals = {"Pending": as_key(devnet, cancel, PROPOSAL_GUARDIAN)}
+    ok(megatao("devnet", "advance", str(86_400 + 12)))  # past the voting delay
+    for voter in VOTERS:
+        assert as_key(devnet, send.castVote(proposal_id, 1), voter) is None
+    refusals["Active"] = as_key(devnet, cancel, PROPOSAL_GUARDIAN)
+    ok(megatao("devnet", "advance", "5d"))
+    refusals["Succeeded"] = as_key(devnet, cancel, PROPOSAL_GUARDIAN)
+    assert as_key(devnet, send.queue(targets, values, calldatas, digest), VOTERS[0]) is None
+    refusals["Queued"] = as_key(devnet, cancel, PROPOSAL_GUARDIAN)
+    ok(megatao("devnet", "advance", "1d"))
+    lapsed = shown(megatao(*open_args(TICKER, "long", "10", "2x", VICTIM)))  # day 7: the first pause lapsed
+    repaused = pause_opens(devnet)
+    ok(megatao("devnet", "advance", "1d"))
+    paused = megatao(*open_args(TICKER, "long", "10", "2x", ATTACKER))
+    executed = as_key(devnet, send.execute(targets, values, calldatas, digest), VOTERS[0])
+    state = send.state(proposal_id).call()
+    old_guardian = pause_opens(devnet)
+    opened = shown(megatao(*open_args(TICKER, "long", "10", "2x", ATTACKER)))
+    figures = (
+        f"guardians' replacement {proposal_id}: the proposal guardian's cancels refused when {', '.join(refusals)}; "
+        f"executed (state {state}): guardian {router.functions.guardian().call()}, proposal guardian "
+        f"{send.proposalGuardian().call()}; the old guardian's pause: {old_guardian}; open filled at "
+        f"{price(int(opened['entry_price']))}"
+    )
+    for stage, refusal in refusals.items():
+        assert refusal == f"cancel would revert: ProposalGuardianCannotCancel({proposal_id})", (stage, refusal)
+    assert int(lapsed["size"]) > 0 and repaused is None, figures
+    assert_one_line_error(paused, "openPosition would revert: OpensArePaused()")
+    assert executed is None and state == 7, figures  # ProposalState.Executed
+    assert router.functions.guardian().call() == address(NEW_GUARDIAN), figures
+    assert send.proposalGuardian().call() == address(NEW_PROPOSAL_GUARDIAN), figures
+    assert old_guardian == f"pauseOpens would revert: GuardianUnauthorizedAccount({address(GUARDIAN)})", figures
+    assert int(opened["size"]) > 0, figures
+    report(figures)
