@@ -6,9 +6,12 @@ GuardianFreeze).
 
 Each attack either ends with the attacker holding less TAO than it started with (read from the chain) or is refused
 with the custom error that names the defence. The attacker's trades are always `megatao` commands. A few steps no
-command expresses use the project's Python clients, each said where it is: the subnet precompile's registration block
-(the emulator's setter), the pause guardian's `pauseOpens`, and a proposal's submission and cancellation by the
-proposal guardian (no proposal kind replaces the guardians yet, and no command cancels).
+command expresses use the project's node client, each said where it is: the subnet precompile's registration block
+(the emulator's setter), the pause guardian's `pauseOpens`, and the proposal that replaces the guardians with its
+votes, queue, execution and the proposal guardian's cancels (see that test).
+
+Two tests fail on purpose, named `test_weakness_...`: a held MTSOS spike is bounded in weight (1 h of a 7-day EMA),
+not in size, so a spike large enough moves the EMA as the issue's attack did (figures in their messages).
 """
 
 from __future__ import annotations
@@ -383,9 +386,11 @@ def test_mtsos_open_is_refused_while_the_oracle_is_older_than_its_max_age(megata
     report(figures)
 
 
-# WEAKNESS, failing on purpose (see the report of the commit that added them): the 1 h cap bounds the weight of a held
-# spike, not its size. One reading with every pool's price just under 1 TAO (the sum counts prices below 1 TAO)
-# raises the sum 28-fold; held for an hour without an update it moves the EMA 16%, the issue's attack again.
+# WEAKNESS, failing on purpose: the 1 h cap bounds the weight of a held spike, not its size. One reading with every
+# pool's price just under 1 TAO (the sum counts prices below 1 TAO) raises the sum 28-fold; held for an hour without an
+# update or an MTSOS trade it moves the EMA 15.9%, the issue's attack again (a healthy 5x short liquidated); every pool
+# ten times dearer pays a 5x long 4.4 TAO on 20. StaleMtsosEma.t.sol tries only a doubled sum. The pushes are free
+# here (`pool set`); on Bittensor each pool's push costs its swap fees both ways, cheapest on the thinnest pools.
 
 
 def every_pool_at(devnet: Attacks, megatao, factor: float | None) -> dict[int, tuple[int, int]]:
