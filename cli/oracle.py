@@ -256,8 +256,9 @@ def update(network: str | None, rpc_url: str | None, as_json: bool) -> None:
         cap = (
             f"the {format_duration(result.previous.max_elapsed)} cap" if result.elapsed > result.weighed_seconds else ""
         )
+        end = "the held reading" if result.weighed == result.previous.last_spot else "its own reading"
         what = (
-            f"updated after {result.elapsed} s: {format_price(state.ema)} TAO, weighing the held "
+            f"updated after {result.elapsed} s: {format_price(state.ema)} TAO, weighing {end} "
             f"{format_price(result.weighed)} TAO for {result.weighed_seconds} s{f' ({cap})' if cap else ''}"
         )
     else:
