@@ -106,8 +106,9 @@ def replay(file: Path, chart_path: Path | None, max_elapsed: str, as_json: bool)
 
     FILE.csv has a header with `timestamp` (unix seconds) and `spot` (TAO) columns; other columns are ignored, and
     lines starting with # are comments; rows are in time order. The first row deploys the oracle: the EMA starts at
-    its reading. Each later row is an update: it weighs the reading held since the row before (never its own) by the
-    seconds since, at most --max-elapsed, then holds its own reading for the next one. Rows in the same second keep
+    its reading. Each later row is an update: it weighs what held since the row before, known at its two ends (the
+    reading held and its own: the one nearer the EMA) by the seconds since, at most --max-elapsed, then holds its own
+    reading for the next one. Rows in the same second keep
     the EMA and hold the reading nearer to it; a zero reading changes nothing. The held gap is the held reading against
     the EMA (the contract's gap()). Prices print to 9 decimals; --json gives them to the wei.
     """
@@ -116,7 +117,10 @@ def replay(file: Path, chart_path: Path | None, max_elapsed: str, as_json: bool)
     if chart_path is not None:
         from megatao.clients.chart import write_svg
 
-        subtitle = f"{display(file)}; each update weighs the reading held since the previous one, for at most "
+        subtitle = (
+            f"{display(file)}; each update weighs, of the held reading and its own, the one nearer the EMA, "
+            "for at most "
+        )
         write_svg(rows, chart_path, "MTSOS index: spot against its 7-day EMA", subtitle + format_duration(cap))
     if as_json:
         print_json(
@@ -214,8 +218,9 @@ def show(network: str | None, rpc_url: str | None, as_json: bool) -> None:
 @network_options
 @json_option
 def update(network: str | None, rpc_url: str | None, as_json: bool) -> None:
-    """Send the MTSOS oracle's update() as the first dev account: it weighs the reading held since the last update by
-    the seconds since (at most the elapsed cap), then holds the sum of alpha prices it reads now for the next one.
+    """Send the MTSOS oracle's update() as the first dev account: it weighs, of the reading held since the last
+    update and the one it reads now, the one nearer the EMA, by the seconds since (at most the elapsed cap), then holds
+    the sum of alpha prices it reads now for the next one.
 
     The oracle's address comes from the deployment record, deployments/<chainId>.json.
     """
@@ -251,8 +256,9 @@ def update(network: str | None, rpc_url: str | None, as_json: bool) -> None:
         cap = (
             f"the {format_duration(result.previous.max_elapsed)} cap" if result.elapsed > result.weighed_seconds else ""
         )
+        end = "the held reading" if result.weighed == result.previous.last_spot else "its own reading"
         what = (
-            f"updated after {result.elapsed} s: {format_price(state.ema)} TAO, weighing the held "
+            f"updated after {result.elapsed} s: {format_price(state.ema)} TAO, weighing {end} "
             f"{format_price(result.weighed)} TAO for {result.weighed_seconds} s{f' ({cap})' if cap else ''}"
         )
     else:

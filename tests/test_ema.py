@@ -48,10 +48,14 @@ PUBLISHED = [
 ]
 #: The EMA after each, to the wei, as tests/contracts/oracles/MtsosOracle.t.sol pins them for the contract: the
 #: deployment reads 1.2993; 6360 s later the update weighs the held 1.2993 (capped at 3600 s: no move) and holds the
-#: spike; 2700 s later the next one weighs the spike for those 2700 s.
-PUBLISHED_EMAS = [1_299_300_000_000_000_000, 1_299_300_000_000_000_000, 1_301_338_222_222_222_222]
+#: spike; 2700 s later the next one reads 1.2994, nearer the EMA than the spike, and weighs it for those 2700 s.
+PUBLISHED_EMAS = [1_299_300_000_000_000_000, 1_299_300_000_000_000_000, 1_299_300_444_444_444_444]
 #: docs/protocol.md section 4's check: from 1.2993, a 1.7579 reading held for one hour moves the EMA by 0.0027.
-EMA_PUBLISHED, SPIKE_PUBLISHED = 1_299_300_000_000_000_000, 1_757_900_000_000_000_000
+EMA_PUBLISHED, SPIKE_PUBLISHED, AFTER_SPIKE = (
+    1_299_300_000_000_000_000,
+    1_757_900_000_000_000_000,
+    1_299_400_000_000_000_000,
+)
 AFTER_ONE_HOUR = 1_302_013_609_467_455_621
 
 
@@ -150,7 +154,9 @@ def test_replay_of_the_published_series():
     assert [r.ema for r in rows] == PUBLISHED_EMAS
     assert [r.outcome for r in rows] == [Outcome.INITIALISED, Outcome.UPDATED, Outcome.UPDATED]
     assert [r.elapsed for r in rows] == [0, 6360, 2700]
-    assert [r.weighed for r in rows] == [None, EMA_PUBLISHED, SPIKE_PUBLISHED], "each row weighs the one before"
+    # 18:04 weighs the 1.2993 held since 16:18 (nearer the EMA than its own 1.7579); 18:49 reads 1.2994, nearer than
+    # the 1.7579 held since 18:04: the spike did not hold to 18:49, and weighs nothing.
+    assert [r.weighed for r in rows] == [None, EMA_PUBLISHED, AFTER_SPIKE], "of the two ends, the one nearer the EMA"
     assert [r.weighed_seconds for r in rows] == [0, 3600, 2700], "6360 s weigh as the 1-hour cap"
     assert [r.capped for r in rows] == [False, True, False]
     assert [r.held for r in rows] == [spot for _, spot in PUBLISHED]
@@ -171,23 +177,34 @@ def test_the_example_series_documents_its_time_zone():
 
 
 def test_the_published_check_a_reading_held_for_one_hour_moves_the_ema_by_0_0027(tmp_path):
-    """docs/protocol.md section 4: from 1.2993, a row at t reading 1.7579 and one at t + 3600 (whatever it reads)."""
-    path = write_csv(tmp_path, "timestamp,spot\n1000,1.2993\n5000,1.7579\n8600,1.2\n")
+    """docs/protocol.md section 4: from 1.2993, a 1.7579 reading held for one hour: read at t and still at t + 3600."""
+    path = write_csv(tmp_path, "timestamp,spot\n1000,1.2993\n5000,1.7579\n8600,1.7579\n")
     rows = replay_csv(path)
     assert rows[1].ema == EMA_PUBLISHED, "its own reading weighs nothing when it is read"
     assert rows[2].ema == AFTER_ONE_HOUR == 1_302_013_609_467_455_621
     assert (rows[2].weighed, rows[2].weighed_seconds) == (SPIKE_PUBLISHED, 3600)
     assert format_price(rows[2].ema - rows[1].ema)[:6] == "0.0027"
-    assert rows[2].held == 1_200_000_000_000_000_000
+    assert rows[2].held == SPIKE_PUBLISHED
 
 
-def test_an_update_weighs_the_held_reading_never_its_own():
+def test_a_reading_that_did_not_hold_to_the_next_update_weighs_nothing(tmp_path):
+    """A spike read once and undone by the next update: of the two ends of the hour, the one nearer the EMA counts."""
+    path = write_csv(tmp_path, "timestamp,spot\n1000,1.2993\n5000,1.7579\n8600,1.2993\n")
+    rows = replay_csv(path)
+    assert rows[2].weighed == EMA_PUBLISHED and rows[2].ema == EMA_PUBLISHED
+
+
+def test_an_update_weighs_of_the_held_reading_and_its_own_the_one_nearer_the_ema():
     state = EmaState.deploy(0, EMA_PUBLISHED)
     row = state.apply(Reading(86_400, 5 * WAD))
     assert row.ema == EMA_PUBLISHED and row.held == state.last_spot == 5 * WAD
     assert (row.weighed, row.elapsed, row.weighed_seconds) == (EMA_PUBLISHED, 86_400, GENESIS_MAX_ELAPSED)
-    # the next update weighs the 5 TAO, for as long as it was held (at most the cap), whatever it reads itself
-    assert state.apply(Reading(86_400 + 60, 1)).ema == next_ema(EMA_PUBLISHED, 5 * WAD, 60)
+    # the next one: of the 5 TAO held and its own 3 TAO, the 3 TAO is nearer; a caller's reading never weighs further
+    # from the EMA than the held one
+    assert state.apply(Reading(86_400 + 60, 3 * WAD)).weighed == 3 * WAD
+    assert state.ema == next_ema(EMA_PUBLISHED, 3 * WAD, 60)
+    # then the 3 TAO held, and a reading further away: the held one counts
+    assert state.apply(Reading(86_400 + 120, 9 * WAD)).weighed == 3 * WAD
 
 
 @pytest.mark.parametrize(
@@ -205,7 +222,7 @@ def test_an_update_weighs_the_held_reading_never_its_own():
 def test_the_elapsed_cap(held_for, cap, weighed):
     state = EmaState.deploy(0, EMA_PUBLISHED, max_elapsed=cap)
     state.apply(Reading(1, SPIKE_PUBLISHED))
-    row = state.apply(Reading(1 + held_for, WAD))
+    row = state.apply(Reading(1 + held_for, SPIKE_PUBLISHED))  # it held to the end
     assert (row.elapsed, row.weighed_seconds, row.capped) == (held_for, weighed, held_for > cap)
     assert row.ema == next_ema(EMA_PUBLISHED, SPIKE_PUBLISHED, weighed)
     assert state.last_update == 1 + held_for, "the time moves to the update, not by the cap"
@@ -326,7 +343,8 @@ def test_preview_is_what_an_update_stores():
     cap=st.integers(MIN_MAX_ELAPSED, MAX_MAX_ELAPSED),
 )
 def test_replay_is_the_held_reading_rule(first, steps, cap):
-    """Restated from the rule, step by step: each later second weighs what the previous row left held."""
+    """Restated from the rule, step by step: each later second weighs, of what the previous row left held and its own
+    reading, the one nearer the EMA."""
     time, readings = 1_700_000_000, [Reading(1_700_000_000, first)]
     for gap, spot in steps:
         time += gap
@@ -339,7 +357,8 @@ def test_replay_is_the_held_reading_rule(first, steps, cap):
         elif reading.timestamp == last:
             held = reading.spot if abs(reading.spot - ema) < abs(held - ema) else held
         else:
-            ema = next_ema(ema, held, min(reading.timestamp - last, cap))
+            weighed = reading.spot if abs(reading.spot - ema) < abs(held - ema) else held
+            ema = next_ema(ema, weighed, min(reading.timestamp - last, cap))
             held, last = reading.spot, reading.timestamp
         assert (row.ema, row.held) == (ema, held)
 
@@ -469,7 +488,7 @@ def test_chart_is_valid_svg_with_both_series_axes_and_legend(tmp_path):
     texts = [t.text for t in root.iter(f"{SVG}text")]
     assert "MTSOS index: spot against its 7-day EMA" in texts
     assert root.find(f"{SVG}title").text == "MTSOS index: spot against its 7-day EMA"
-    assert "weighs the reading held since the one before" in root.find(f"{SVG}desc").text
+    assert "of the reading held since the one before and its own, the one nearer" in root.find(f"{SVG}desc").text
     assert "time (UTC, 2026-03-09)" in texts and "TAO (sum of alpha prices)" in texts
     assert {"spot reading", "held reading", "7-day EMA (the index price)"} <= set(texts)
 
@@ -480,11 +499,11 @@ def test_chart_is_valid_svg_with_both_series_axes_and_legend(tmp_path):
     # The held reading is a step: each reading holds, level, until the next row.
     assert len(held_points) == 5
     assert [held_points[i][1] for i in (1, 2, 3)] == [spot_points[0][1], spot_points[1][1], spot_points[1][1]]
-    # The spike: the spot jumps far up the chart (smaller y), the EMA does not move when it is read, and barely
-    # when the next row weighs it.
+    # The spike: the spot jumps far up the chart (smaller y); the EMA does not move when it is read, nor when the
+    # next row finds it gone (1.2994, nearer the EMA, is what that row weighs).
     spot_jump = spot_points[0][1] - spot_points[1][1]
     assert spot_jump > 200
-    assert ema_points[0][1] == ema_points[1][1] and 0 < ema_points[1][1] - ema_points[2][1] < 10
+    assert ema_points[0][1] == ema_points[1][1] and 0 <= ema_points[1][1] - ema_points[2][1] < 1
     assert len(group(root, "y-ticks").findall(f"{SVG}text")) >= 3
     assert len(group(root, "x-ticks").findall(f"{SVG}text")) >= 3
 

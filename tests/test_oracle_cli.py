@@ -32,7 +32,7 @@ from megatao.node.toolchain import abi, artifact, deployed_bytecode
 from tests.conftest import ROOT, Run, assert_one_line_error
 
 EXAMPLE = "proposals/examples/mtsos-march-2026.csv"
-PUBLISHED_EMAS = ["1299300000000000000", "1299300000000000000", "1301338222222222222"]
+PUBLISHED_EMAS = ["1299300000000000000", "1299300000000000000", "1299300444444444444"]
 #: docs/protocol.md section 4: from 1.2993, 1.7579 held for one hour.
 AFTER_ONE_HOUR = 1_302_013_609_467_455_621
 RAO = 10**9
@@ -66,8 +66,8 @@ def test_replay_prints_the_ema_of_each_row():
         "1.2993",
         "1.7579",
         "1.2993 x 3600",
-        "1.7579 x 2700",
-        "1.301338222",
+        "1.2994 x 2700",
+        "1.299300444",
         "+35.29%",
         "initialised",
         "held 6360 s, weighs the 1h cap",
@@ -82,7 +82,7 @@ def test_replay_json_gives_every_ema_to_the_wei():
     assert [row["ema"] for row in data["rows"]] == PUBLISHED_EMAS
     assert [row["timestamp"] for row in data["rows"]] == [1773087480, 1773093840, 1773096540]
     assert [row["outcome"] for row in data["rows"]] == ["initialised", "updated", "updated"]
-    assert [row["weighed"] for row in data["rows"]] == [None, "1299300000000000000", "1757900000000000000"]
+    assert [row["weighed"] for row in data["rows"]] == [None, "1299300000000000000", "1299400000000000000"]
     assert [row["weighedSeconds"] for row in data["rows"]] == [0, 3600, 2700]
     assert [row["held"] for row in data["rows"]] == [
         "1299300000000000000",
@@ -94,7 +94,7 @@ def test_replay_json_gives_every_ema_to_the_wei():
 
 def test_replay_max_elapsed_changes_the_weight_and_shows_in_the_output(tmp_path):
     path = tmp_path / "day.csv"
-    path.write_text("timestamp,spot\n0,1.2993\n60,1.7579\n7260,1.2993\n")
+    path.write_text("timestamp,spot\n0,1.2993\n60,1.7579\n7260,1.7579\n")  # the spike held two hours
     rows = json.loads(run_oracle("replay", str(path), "--max-elapsed", "2h", "--json").stdout)["rows"]
     assert rows[2]["weighedSeconds"] == 7200 and rows[2]["ema"] == str(
         next_ema(1_299_300 * 10**12, 1_757_900 * 10**12, 7200)
@@ -231,7 +231,7 @@ SERIES = [
     (0, 840_700_000, "update"),
     (2700, 1_299_400_000, "update"),
     (0, 2_500_000_000, "update"),
-    (0, 1_301_000_000, "refresh"),
+    (0, 1_299_300_400, "refresh"),
     (12, 0, "update"),
     (1, 0, "refresh"),
     (3600, 812_300_000, "update"),
@@ -431,22 +431,23 @@ def test_update_weighs_the_held_reading_for_at_most_the_cap(devnet):
     assert first["ema"] == first["previousEma"] == "1299300000000000000", "its own reading weighs nothing yet"
     assert first["lastSpot"] == "1757900000000000000" and first["maxElapsed"] == 3600
 
-    mined(devnet, devnet.set_sum(1_000_000_000, pools=2))
     devnet.rpc.increase_time(5 * 3600)
-    second = update_json(devnet)
+    second = update_json(devnet)  # the sum still reads 1.7579: it held
     assert second["outcome"] == "updated" and second["elapsed"] >= 5 * 3600 and second["weighedSeconds"] == 3600
     # The published check, exactly: the held 1.7579 weighs one hour, the cap, from 1.2993.
     assert int(second["ema"]) == AFTER_ONE_HOUR == contract.functions.ema().call()
-    assert second["weighed"] == "1757900000000000000" and second["lastSpot"] == "1000000000000000000"
+    assert second["weighed"] == "1757900000000000000" and second["lastSpot"] == "1757900000000000000"
     # The whole transaction, the emulator's two pools included, stays within the 50k.
     assert second["gasUsed"] <= 50_000, second["gasUsed"]
 
+    mined(devnet, devnet.set_sum(1_000_000_000, pools=2))
     devnet.rpc.increase_time(7200)
     text = run_oracle("update", "--rpc-url", devnet.url)
     assert text.code == 0, text.output
+    # Of the held 1.7579 and its own 1.0, the 1.0 is nearer the EMA (~1.302): it is what the update weighs.
     assert (
         "MTSOS EMA updated after" in text.stdout
-        and "weighing the held 1.0000 TAO for 3600 s (the 1h cap)" in text.stdout
+        and "weighing its own reading 1.0000 TAO for 3600 s (the 1h cap)" in text.stdout
     )
     assert "it now holds 1.0000 TAO for the next update" in text.stdout and "gas" in text.stdout
 

@@ -22,10 +22,11 @@ interface IMtsosOracleErrors {
 
 /// @title The MTSOS index oracle: a 7-day time-weighted EMA of the sum of alpha prices (docs/protocol.md section 4).
 /// @notice Input: the Alpha precompile's `getSumAlphaPrice()` (TAO x 1e18). The EMA is initialised to the reading in
-///         the deploying transaction. Each update, `elapsed` seconds after the previous one, weighs the reading held
-///         since then (the one the previous update read, not its own: who calls cannot choose the weight of its
-///         reading) by `min(elapsed, maxElapsed)`:
-///         `ema = (held * elapsed + ema * 604800) / (elapsed + 604800)`, then holds its own reading for the next one.
+///         the deploying transaction. Each update, `elapsed` seconds after the previous one, weighs what held since
+///         then, known at its two ends (the reading the previous update held and its own): the one of them nearer the
+///         EMA (who calls cannot give its reading a weight the held one does not confirm), by `min(elapsed,
+///         maxElapsed)`: `ema = (weighed * elapsed + ema * 604800) / (elapsed + 604800)`, then holds its own reading
+///         for the next one.
 ///         Updates in the same second leave the EMA and hold the reading nearer to it. The result is rounded toward
 ///         the previous EMA, so one update never moves it further than the exact formula, and it always stays between
 ///         the smallest and largest reading it has taken. A zero, out-of-range or unavailable reading never enters:
@@ -36,8 +37,9 @@ interface IMtsosOracle is IIndexOracle, IMtsosOracleErrors {
     /// @notice The EMA was initialised to the spot `spot` (TAO x 1e18).
     event EmaInitialized(uint256 spot);
 
-    /// @notice An update weighed the held reading `spot`, held for `elapsed` seconds (before the cap), and moved the
-    ///         EMA from `previousEma` to `ema` (TAO x 1e18; equal when the move rounds to zero).
+    /// @notice An update weighed the reading `spot` (of the held reading and the reading now, the one nearer the EMA)
+    ///         for `elapsed` seconds (before the cap), and moved the EMA from `previousEma` to `ema` (TAO x 1e18; equal
+    ///         when the move rounds to zero).
     event EmaUpdated(uint256 spot, uint256 previousEma, uint256 ema, uint256 elapsed);
 
     /// @notice The elapsed cap is now `maxElapsed` seconds.

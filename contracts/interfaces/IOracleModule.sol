@@ -65,7 +65,8 @@ struct OraclePrices {
 ///         than its max age) freezes nothing else: the market accepts no opens and closes at its reference price;
 ///         after `settleAfter` seconds of failure anyone may settle it (`IMarketModule.settleMarket`).
 interface IOracleModule is IOracleErrors {
-    /// @notice An update moved `marketId`'s reference price to `referencePrice`, weighing `heldSpot`.
+    /// @notice An update moved `marketId`'s reference price to `referencePrice`, weighing `heldSpot` (of the held
+    ///         reading and the reading now, the one nearer the reference).
     event ReferencePriceUpdated(MarketId indexed marketId, uint256 heldSpot, uint256 referencePrice);
 
     /// @notice `marketId`'s price source started failing.

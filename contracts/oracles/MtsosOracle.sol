@@ -131,13 +131,15 @@ contract MtsosOracle is IMtsosOracle, Ownable2Step {
 
     // ---------------------------------------------------------------- internals
 
-    /// @dev Folds the held reading into the EMA (once per second) and holds `spot` for the next update.
+    /// @dev Folds the weighed reading into the EMA (once per second) and holds `spot` for the next update.
     function _update(uint256 spot) private returns (uint256) {
         State memory state = _state;
         (uint256 newEma, uint256 held) = _next(state, spot);
         // A clock that went back (test chains) changes the held reading at most, never the time.
         uint256 time = block.timestamp > state.lastUpdate ? block.timestamp : state.lastUpdate;
-        if (time != state.lastUpdate) emit EmaUpdated(state.lastSpot, state.ema, newEma, time - state.lastUpdate);
+        if (time != state.lastUpdate) {
+            emit EmaUpdated(_weighed(state, spot), state.ema, newEma, time - state.lastUpdate);
+        }
         // Below 2^96 (the EMA lies between readings, `_readSpot` bounds them); a timestamp below 2^40.
         // forge-lint: disable-next-line(unsafe-typecast)
         (_state.ema, _state.lastSpot, _state.lastUpdate) = (uint96(newEma), uint96(held), uint40(time));
@@ -145,8 +147,9 @@ contract MtsosOracle is IMtsosOracle, Ownable2Step {
     }
 
     /// @dev The EMA after an update reading `spot` now, and the reading it holds for the next one. The weighted
-    ///      reading is the one held since the last update (not `spot`: who calls cannot choose the weight of its
-    ///      own reading), weighed by the seconds since, capped at `maxElapsed`. Updates in the same second (or a clock
+    ///      reading is, of the one held since the last update and `spot`, the one nearer the EMA (who calls cannot
+    ///      give its own reading a weight the held one does not confirm), weighed by the seconds since, capped at
+    ///      `maxElapsed`. Updates in the same second (or a clock
     ///      gone back) leave the EMA and hold, of the two readings, the one nearer the EMA: a reading set and undone
     ///      within one block enters only if nothing else updated in that second.
     function _next(State memory state, uint256 spot) private view returns (uint256 newEma, uint256 held) {
@@ -157,7 +160,14 @@ contract MtsosOracle is IMtsosOracle, Ownable2Step {
         }
         uint256 elapsed = block.timestamp - state.lastUpdate;
         if (elapsed > state.maxElapsed) elapsed = state.maxElapsed;
-        return (TimeWeightedEma.next(newEma, state.lastSpot, elapsed, PERIOD), spot);
+        return (TimeWeightedEma.next(newEma, _weighed(state, spot), elapsed, PERIOD), spot);
+    }
+
+    /// @dev What held since the last update is known at its two ends only: the held reading and the reading now. The
+    ///      one nearer the EMA is weighed (the held one on a tie), so a spike read once and undone before the next
+    ///      update counts for nothing unless it is read again at the next update too.
+    function _weighed(State memory state, uint256 spot) private pure returns (uint256) {
+        return _distance(spot, state.ema) < _distance(state.lastSpot, state.ema) ? spot : state.lastSpot;
     }
 
     function _distance(uint256 a, uint256 b) private pure returns (uint256) {

@@ -2,8 +2,8 @@
 
 No plotting dependency: a fixed-size SVG with a title, both axes with ticks and labels, gridlines, a legend, a dot
 per spot reading, the held reading as a thin step line (the oracle holds each reading until the next update, which
-weighs it: the EMA moves toward the step it just left), and the EMA after each update as a thick line. Zero readings
-(rejected by the oracle: nothing changes) are marked on the time axis.
+weighs it if it is nearer the EMA than the update's own reading), and the EMA after each update as a thick line.
+Zero readings (rejected by the oracle: nothing changes) are marked on the time axis.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ TIME_STEPS = (60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 1
 MAX_TICKS = 8
 DESCRIPTION = (
     "{count} readings of the sum of alpha prices; the first initialises the 7-day time-weighted EMA (the oracle's "
-    "deployment), each later one weighs the reading held since the one before (at most the elapsed cap), then is "
-    "held in turn"
+    "deployment), each later one weighs, of the reading held since the one before and its own, the one nearer the "
+    "EMA (at most the elapsed cap), then is held in turn"
 )
 
 

@@ -5,9 +5,11 @@ The arithmetic is the contract's, to the wei (docs/protocol.md section 4, contra
 
 - The deployment reads the sum of alpha prices and initialises the EMA to it (the constructor; a zero, out-of-range
   or unavailable reading makes the deployment revert). The EMA is nonzero from then on and `price()` never reverts.
-- Each update, `elapsed` seconds after the last successful one, weighs the reading HELD since then (the one the
-  previous update read, initially the deployment's), never its own: who calls cannot choose the weight of its own
-  reading. `ema = (held * e + ema * 604800) / (e + 604800)` with `e = min(elapsed, maxElapsed)`, rounded toward the
+- Each update, `elapsed` seconds after the last successful one, weighs what held since then, known at its two ends:
+  the reading HELD (the one the previous update read, initially the deployment's) and its own. The one nearer the
+  EMA is weighed (the held one on a tie), so who calls cannot give its own reading a weight the held one does not
+  confirm, and a spike read once and undone by the next update counts for nothing.
+  `ema = (weighed * e + ema * 604800) / (e + 604800)` with `e = min(elapsed, maxElapsed)`, rounded toward the
   previous EMA (a rising EMA rounds down, a falling one up), so one update never moves it further than the exact
   formula. The update then holds its own reading for the next one.
 - `maxElapsed` is governed (genesis 1 hour, `setMaxElapsed` by the owner within 1 minute..1 day): a reading held
@@ -75,8 +77,9 @@ def next_ema(prev: int, spot: int, elapsed: int, period: int = PERIOD_SECONDS) -
 
 
 def nearer_reading(held: int, spot: int, ema: int) -> int:
-    """The reading an update in the same second holds: of the held one and `spot`, the one nearer the EMA; the held
-    one on a tie (a reading set and undone within one second enters only if nothing else read that second)."""
+    """Of the held reading and `spot`, the one nearer the EMA (the held one on a tie): what a later update weighs
+    (what held over the gap, known at its two ends), and what an update in the same second holds (a reading set and
+    undone within one second enters only if nothing else read that second)."""
     return spot if abs(spot - ema) < abs(held - ema) else held
 
 
@@ -151,7 +154,8 @@ class ReplayRow:
     held: int
     #: Seconds since the last successful update (0 for the deployment, a same-second or a rejected row).
     elapsed: int = 0
-    #: The reading this row's update weighed (the one held since the last update); None unless UPDATED.
+    #: The reading this row's update weighed (of the held one and its own, the one nearer the EMA); None unless
+    #: UPDATED.
     weighed: int | None = None
     #: The seconds it weighed it by: `min(elapsed, maxElapsed)`; 0 unless UPDATED.
     weighed_seconds: int = 0
@@ -194,7 +198,7 @@ class EmaState:
         if timestamp <= self.last_update:
             return self.ema, nearer_reading(self.last_spot, spot, self.ema)
         elapsed = min(timestamp - self.last_update, self.max_elapsed)
-        return next_ema(self.ema, self.last_spot, elapsed), spot
+        return next_ema(self.ema, nearer_reading(self.last_spot, spot, self.ema), elapsed), spot
 
     def apply(self, reading: Reading) -> ReplayRow:
         """`refresh()` at `reading.timestamp` reading `reading.spot` (an `update()` that does not revert on a zero
@@ -206,7 +210,7 @@ class EmaState:
             self.last_spot = held
             return ReplayRow(reading, Outcome.SAME_SECOND, ema, held)
         elapsed = reading.timestamp - self.last_update
-        weighed = self.last_spot
+        weighed = nearer_reading(self.last_spot, reading.spot, self.ema)
         self.ema, self.last_spot, self.last_update = ema, held, reading.timestamp
         return ReplayRow(reading, Outcome.UPDATED, ema, held, elapsed, weighed, min(elapsed, self.max_elapsed))
 
@@ -414,8 +418,8 @@ class UpdateResult:
     gas_used: int
     #: Seconds since the previous update (the event's, before the cap); 0 in the same second.
     elapsed: int
-    #: The reading the update weighed (the one held before it), and the seconds it weighed it by; None/0 when it
-    #: ran in the same second as the previous update.
+    #: The reading the update weighed (of the held one and its own, the one nearer the EMA), and the seconds it
+    #: weighed it by; None/0 when it ran in the same second as the previous update.
     weighed: int | None
     weighed_seconds: int
     previous: OracleState

@@ -78,8 +78,12 @@ library OracleLogic {
         if (first) {
             p.refBefore = st.ref;
             uint256 period = m.referencePeriod;
-            st.ref = TimeWeightedEma.next(st.ref, st.held, Math.min(block.timestamp - st.updatedAt, period), period);
-            emit IOracleModule.ReferencePriceUpdated(marketId, st.held, st.ref);
+            // What held over the gap is known at its two ends only: the held reading and the reading now. The one
+            // nearer the reference is weighed, so a reading pushed and restored before anyone else looked counts for
+            // nothing unless the pool is pushed again at the gap's end too (docs/protocol.md section 3).
+            uint256 weighed = _nearest(st.held, p.spot, st.ref);
+            st.ref = TimeWeightedEma.next(st.ref, weighed, Math.min(block.timestamp - st.updatedAt, period), period);
+            emit IOracleModule.ReferencePriceUpdated(marketId, weighed, st.ref);
             bool wasFailing = s.failingSince != 0;
             // Below 2^96: a stored reference; the depth is stored whole TAO in 24 bits.
             // forge-lint: disable-next-line(unsafe-typecast)
@@ -152,7 +156,10 @@ library OracleLogic {
         if (!r.broken && r.updatedAt != block.timestamp) {
             uint256 period = m.referencePeriod;
             r.referencePrice = TimeWeightedEma.next(
-                r.storedReferencePrice, r.heldSpot, Math.min(block.timestamp - r.updatedAt, period), period
+                r.storedReferencePrice,
+                _nearest(r.heldSpot, r.spot, r.storedReferencePrice),
+                Math.min(block.timestamp - r.updatedAt, period),
+                period
             );
         }
         if (readable) r.divergence = divergence(r.spot, r.referencePrice);

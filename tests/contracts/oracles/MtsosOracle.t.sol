@@ -56,9 +56,9 @@ contract MtsosOracleTest is MtsosOracleFixture {
         assertEq(oracle.price(), EMA_PUBLISHED, "the deploying transaction initialises");
         // 18:04: the 1.2993 held since 16:18 weighs nothing new; 1.7579 is held from now.
         assertEq(_updateAfter(6360, SPIKE_PUBLISHED), EMA_PUBLISHED, "the spike weighs only from its reading on");
-        // 18:49: 1.7579 held for 2700 s.
-        assertEq(_updateAfter(2700, AFTER_SPIKE_PUBLISHED), 1.301338222222222222e18, "the spike's 2700 s");
-        _assertState(1.301338222222222222e18, AFTER_SPIKE_PUBLISHED, 1_773_087_480 + 6360 + 2700);
+        // 18:49 reads 1.2994: the spike did not hold to it, and 1.2994, nearer the EMA, weighs for the 2700 s.
+        assertEq(_updateAfter(2700, AFTER_SPIKE_PUBLISHED), 1.299300444444444444e18, "1.2994's 2700 s");
+        _assertState(1.299300444444444444e18, AFTER_SPIKE_PUBLISHED, 1_773_087_480 + 6360 + 2700);
     }
 
     // ---------------------------------------------------------------- deployment
@@ -93,11 +93,26 @@ contract MtsosOracleTest is MtsosOracleFixture {
         _deploy(EMA_PUBLISHED);
         _updateAfter(1, SPIKE_PUBLISHED);
         vm.warp(block.timestamp + HOUR);
-        _setSum(EMA_PUBLISHED);
+        _setSum(1.8e18); // the spike held, and more: the held 1.7579, nearer the EMA, is weighed
         vm.expectEmit(address(oracle));
         emit IMtsosOracle.EmaUpdated(SPIKE_PUBLISHED, EMA_PUBLISHED, AFTER_ONE_HOUR, HOUR);
         oracle.update();
-        _assertState(AFTER_ONE_HOUR, EMA_PUBLISHED, block.timestamp);
+        _assertState(AFTER_ONE_HOUR, 1.8e18, block.timestamp);
+    }
+
+    /// docs/protocol.md section 4: what held over the gap is known at its two ends; a spike read once and gone by the
+    /// next update counts for nothing, however long the gap (tests/test_attacks_more.py attacks it on the devnet).
+    function test_update_aSpikeGoneByTheNextUpdateWeighsNothing() public {
+        _deploy(EMA_PUBLISHED);
+        _updateAfter(1, MAX_SUM); // the largest sum, for one reading
+        vm.warp(block.timestamp + HOUR);
+        _setSum(EMA_PUBLISHED); // restored
+        vm.expectEmit(address(oracle));
+        emit IMtsosOracle.EmaUpdated(EMA_PUBLISHED, EMA_PUBLISHED, EMA_PUBLISHED, HOUR);
+        assertEq(oracle.update(), EMA_PUBLISHED);
+        // The caller's own reading weighs only when nearer the EMA than the held one: never further.
+        _updateAfter(1, 3e18);
+        assertEq(_updateAfter(HOUR, 1.5e18), EMA_PUBLISHED + (1.5e18 - EMA_PUBLISHED) * HOUR / (HOUR + 604800));
     }
 
     function test_update_storesOneSlot() public {
@@ -179,8 +194,8 @@ contract MtsosOracleTest is MtsosOracleFixture {
     function test_update_aLaterSecondMovesItByTheHeldReading() public {
         _deploy(EMA_PUBLISHED);
         _updateAfter(1, SPIKE_PUBLISHED);
-        // One second of 1.7579 against a week: 0.4586 / 604801.
-        assertEq(_updateAfter(1, EMA_PUBLISHED), EMA_PUBLISHED + uint256(0.4586e18) / 604801);
+        // One second of 1.7579 (held to the end) against a week: 0.4586 / 604801.
+        assertEq(_updateAfter(1, SPIKE_PUBLISHED), EMA_PUBLISHED + uint256(0.4586e18) / 604801);
     }
 
     // ---------------------------------------------------------------- zero and unavailable readings
@@ -235,7 +250,7 @@ contract MtsosOracleTest is MtsosOracleFixture {
         vm.expectRevert(IMtsosOracleErrors.SumAlphaPriceZero.selector);
         oracle.update();
         // The held reading stands for the whole hour since the last good update.
-        assertEq(_updateAfter(1800, EMA_PUBLISHED), AFTER_ONE_HOUR);
+        assertEq(_updateAfter(1800, SPIKE_PUBLISHED), AFTER_ONE_HOUR);
     }
 
     function test_RevertWhen_precompileIsSwitchedOff() public {
@@ -300,11 +315,11 @@ contract MtsosOracleTest is MtsosOracleFixture {
         _deploy(EMA_PUBLISHED);
         _updateAfter(1, SPIKE_PUBLISHED);
         vm.warp(block.timestamp + HOUR);
-        _setSum(1.4e18);
+        _setSum(1.9e18);
         (uint256 preview, uint256 held) = oracle.previewUpdate();
-        assertEq(held, 1.4e18, "the reading it would hold");
+        assertEq(held, 1.9e18, "the reading it would hold");
         assertEq(oracle.update(), preview);
-        assertEq(preview, AFTER_ONE_HOUR);
+        assertEq(preview, AFTER_ONE_HOUR, "the held 1.7579 weighed, nearer the EMA than 1.9");
     }
 
     // ---------------------------------------------------------------- fuzz
