@@ -678,9 +678,9 @@ def _upgrade_delay_flow(fork: Fork, protocol, upgrade_delay: int, log: FlowLog) 
 
 def _max_elapsed_flow(fork: Fork, protocol, max_elapsed: int, log: FlowLog) -> None:
     """A reading held for twice the cap: the update the oracle would make weighs it for the cap only, to the wei of
-    the contract's formula (megatao.clients.oracle.next_ema). The held reading is first moved away from the EMA (one
-    pool's price up 10% on the emulator, then an update), so that the weight shows."""
-    from megatao.clients.oracle import next_ema
+    the contract's arithmetic (megatao.clients.oracle.EmaState, with the file's cap). The held reading is first moved
+    away from the EMA (one pool's price up 10% on the emulator, then an update), so that the weight shows."""
+    from megatao.clients.oracle import EmaState
 
     flow = "MTSOS max elapsed"
     f, guard = protocol.contract.functions, fork.chain.guard
@@ -704,13 +704,17 @@ def _max_elapsed_flow(fork: Fork, protocol, max_elapsed: int, log: FlowLog) -> N
     try:
         fork.send(keeper, emulator.setPool(market.netuid, tao * 11 // 10, alpha, MECHANISM_DYNAMIC))
         fork.send(keeper, oracle.update())
-        ema, held = guard(lambda: oracle.ema().call()), guard(lambda: oracle.lastSpot().call())
+        read = (oracle.ema, oracle.lastSpot, oracle.lastUpdate)
+        ema, held, last_update = (guard(lambda r=r: r().call()) for r in read)
         fork.advance(2 * max_elapsed)
         previewed, _ = guard(lambda: oracle.previewUpdate().call())
+        spot = guard(lambda: emulator.getSumAlphaPrice().call())
     except (Reverted, ContractLogicError) as exc:
         log.fail(flow, f"the MTSOS oracle could not be updated on the fork: {exc}")
         return
-    capped, uncapped = next_ema(ema, held, max_elapsed), next_ema(ema, held, 2 * max_elapsed)
+    now = fork.now()
+    capped = EmaState(ema, held, last_update, max_elapsed).preview(now, spot)[0]
+    uncapped = EmaState(ema, held, last_update, 2 * max_elapsed).preview(now, spot)[0]
     if previewed == capped != uncapped:
         log.ok(
             flow,
