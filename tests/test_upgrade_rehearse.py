@@ -8,6 +8,7 @@ made-up readings, each shown able to fail."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -88,11 +89,14 @@ def test_the_good_upgrade_passes_with_positions_the_rehearsal_opens(shared_devne
     trials = {(r["market"], r["side"], r["action"]): r for r in check(report, 10)["rows"]}
     assert len(trials) == 12
     assert all(r["verdict"] == "ok" for k, r in trials.items() if k[0] == "AFFINE")
-    assert "liquidated (full)" in trials[("AFFINE", "short", "liquidate")]["after the upgrade"]
+    # A keeper liquidates as soon as the reference, poked after the pool moved past the liquidation price, takes the
+    # position out of health: within the partial band or past it, depending on the step the EMA takes.
+    liquidated = trials[("AFFINE", "short", "liquidate")]["after the upgrade"]
+    assert re.search(r"liquidated \((full|partial)\) after \d+ poke", liquidated), liquidated
     assert trials[("MTSOS", "long", "liquidate")]["verdict"] == "skipped"
     direct = {r["function"]: r for r in check(report, 11)["rows"]}
     assert direct["initialize()"]["verdict"] == "ok" and "NotDelegateCall" in direct["initialize()"]["direct call"]
-    assert "openPosition(bytes32,bool,uint256,uint256)" in direct and "liquidate(address,bytes32)" in direct
+    assert "openPosition(bytes32,bool,uint256,uint256,uint256)" in direct and "liquidate(address,bytes32)" in direct
     assert "megatao.storage.router" in check(report, 4)["summary"]  # only the module table was written
 
 

@@ -119,9 +119,13 @@ class Market:
         bound = ANY_BUY_PRICE if is_long else ANY_SELL_PRICE
         return self.fork.send(trader, self.f.increasePosition(self.market_id, leverage, bound, NO_DEADLINE), value)
 
-    def close(self, trader: str):
-        p = self.position(trader)
-        bound = ANY_SELL_PRICE if p is None or p.side == "long" else ANY_BUY_PRICE
+    def close(self, trader: str, is_long: bool | None = None):
+        """Closes `trader`'s position at any price; its side from the position view unless given (an upgrade under
+        rehearsal may break that view, and must not pick the close's bound)."""
+        if is_long is None:
+            p = self.position(trader)
+            is_long = p is None or p.side == "long"
+        bound = ANY_SELL_PRICE if is_long else ANY_BUY_PRICE
         return self.fork.send(trader, self.f.closePosition(self.market_id, bound, NO_DEADLINE))
 
     def liquidation_pokes(self) -> int:

@@ -110,7 +110,7 @@ def _increase(fork: Fork, market: Market, plan: Plan) -> Outcome:
 
 
 def _close(fork: Fork, market: Market, plan: Plan) -> Outcome:
-    sent = market.close(plan.held.account)
+    sent = market.close(plan.held.account, plan.size > 0)
     event = _event(market, "PositionDecreased", sent.receipt)
     if event is None or event["newSize"] != 0:
         return Outcome(False, "closePosition left the position open")

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from megatao.core.errors import InputError, NetworkError, TransactionError, did_you_mean
+from megatao.core.params import PROTOCOL, by_key
 from megatao.core.paths import display
 from megatao.core.units import format_duration, parse_duration
 
@@ -51,11 +52,10 @@ PERIOD_SECONDS = 604_800
 WAD = 10**18
 #: Largest reading the contract accepts (it stores prices in 96 bits).
 MAX_SPOT_WEI = 2**96 - 1
-#: The cap on the seconds one update weighs the held reading by, at genesis (`Constants.GENESIS_MTSOS_MAX_ELAPSED`),
-#: and the bounds `setMaxElapsed` accepts (`MIN_MTSOS_MAX_ELAPSED`, `MAX_MTSOS_MAX_ELAPSED`).
+#: The cap on the seconds one update weighs a reading by, at genesis (`Constants.GENESIS_MTSOS_MAX_ELAPSED`), and the
+#: bounds `setMaxElapsed` accepts: the governed parameter's row.
 GENESIS_MAX_ELAPSED = 3600
-MIN_MAX_ELAPSED = 60
-MAX_MAX_ELAPSED = 86_400
+MIN_MAX_ELAPSED, MAX_MAX_ELAPSED = by_key(PROTOCOL)["mtsos_max_elapsed"].bounds
 #: The contract's name, in the deployment record and among forge's artifacts.
 ORACLE_CONTRACT = "MtsosOracle"
 REQUIRED_COLUMNS = ("timestamp", "spot")

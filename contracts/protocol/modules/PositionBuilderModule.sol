@@ -34,7 +34,7 @@ contract PositionBuilderModule is IPositionBuilderModule, PositionTrading {
         uint256 acceptablePrice,
         uint256 deadline,
         address builder
-    ) external payable beforeDeadline(deadline) returns (bytes32) {
+    ) external payable onlyDelegateCall beforeDeadline(deadline) returns (bytes32) {
         return _open(marketId, isLong, leverage, acceptablePrice, builder);
     }
 
@@ -45,7 +45,7 @@ contract PositionBuilderModule is IPositionBuilderModule, PositionTrading {
         uint256 acceptablePrice,
         uint256 deadline,
         address builder
-    ) external payable beforeDeadline(deadline) {
+    ) external payable onlyDelegateCall beforeDeadline(deadline) {
         _increase(marketId, leverage, acceptablePrice, builder);
     }
 
@@ -56,13 +56,14 @@ contract PositionBuilderModule is IPositionBuilderModule, PositionTrading {
         uint256 acceptablePrice,
         uint256 deadline,
         address builder
-    ) external beforeDeadline(deadline) {
+    ) external onlyDelegateCall beforeDeadline(deadline) {
         _reduce(marketId, sizeDelta, acceptablePrice, builder);
     }
 
     /// @inheritdoc IPositionBuilderModule
     function closePositionWithBuilder(MarketId marketId, uint256 acceptablePrice, uint256 deadline, address builder)
         external
+        onlyDelegateCall
         beforeDeadline(deadline)
     {
         _close(marketId, acceptablePrice, builder);

@@ -79,7 +79,6 @@ abstract contract PositionTrading is IPositionErrors, ModuleBase, ReentrancyGuar
     /// @dev Opens the caller's position (see `IPositionModule.openPosition`), `builder` (0: none) named.
     function _open(MarketId marketId, bool isLong, uint256 leverage, uint256 acceptablePrice, address builder)
         internal
-        onlyDelegateCall
         nonReentrant
         returns (bytes32 id)
     {
@@ -108,7 +107,6 @@ abstract contract PositionTrading is IPositionErrors, ModuleBase, ReentrancyGuar
     /// @dev Adds to the caller's position (see `IPositionModule.increasePosition`), `builder` (0: none) named.
     function _increase(MarketId marketId, uint256 leverage, uint256 acceptablePrice, address builder)
         internal
-        onlyDelegateCall
         nonReentrant
     {
         (bytes32 id, PositionStorage.Position storage p) = PositionLogic.existing(msg.sender, marketId);
@@ -153,7 +151,6 @@ abstract contract PositionTrading is IPositionErrors, ModuleBase, ReentrancyGuar
     /// @dev Reduces the caller's position (see `IPositionModule.reducePosition`), `builder` (0: none) named.
     function _reduce(MarketId marketId, uint256 sizeDelta, uint256 acceptablePrice, address builder)
         internal
-        onlyDelegateCall
         nonReentrant
     {
         (bytes32 id, PositionStorage.Position storage p) = _closable(marketId);
@@ -207,7 +204,7 @@ abstract contract PositionTrading is IPositionErrors, ModuleBase, ReentrancyGuar
     }
 
     /// @dev Closes the caller's position (see `IPositionModule.closePosition`), `builder` (0: none) named.
-    function _close(MarketId marketId, uint256 acceptablePrice, address builder) internal onlyDelegateCall nonReentrant {
+    function _close(MarketId marketId, uint256 acceptablePrice, address builder) internal nonReentrant {
         (bytes32 id, PositionStorage.Position storage p) = _closable(marketId);
         TradingLogic.Context memory c = TradingLogic.begin(marketId, TradingLogic.Mode.Decrease);
         int256 size = p.size;
@@ -239,7 +236,8 @@ abstract contract PositionTrading is IPositionErrors, ModuleBase, ReentrancyGuar
 
     // ---------------------------------------------------------------- internals
 
-    /// @dev Every trade entry point: not after the trader's `deadline`.
+    /// @dev Every trade entry point: not after the trader's `deadline` (after `onlyDelegateCall`, so that a direct call
+    ///      to the module always names the delegate-call guard).
     modifier beforeDeadline(uint256 deadline) {
         TradingLogic.checkDeadline(deadline);
         _;
@@ -371,6 +369,7 @@ contract PositionModule is IPositionModule, PositionTrading {
     function openPosition(MarketId marketId, bool isLong, uint256 leverage, uint256 acceptablePrice, uint256 deadline)
         external
         payable
+        onlyDelegateCall
         beforeDeadline(deadline)
         returns (bytes32)
     {
@@ -381,6 +380,7 @@ contract PositionModule is IPositionModule, PositionTrading {
     function increasePosition(MarketId marketId, uint256 leverage, uint256 acceptablePrice, uint256 deadline)
         external
         payable
+        onlyDelegateCall
         beforeDeadline(deadline)
     {
         _increase(marketId, leverage, acceptablePrice, address(0));
@@ -389,6 +389,7 @@ contract PositionModule is IPositionModule, PositionTrading {
     /// @inheritdoc IPositionModule
     function reducePosition(MarketId marketId, uint256 sizeDelta, uint256 acceptablePrice, uint256 deadline)
         external
+        onlyDelegateCall
         beforeDeadline(deadline)
     {
         _reduce(marketId, sizeDelta, acceptablePrice, address(0));
@@ -397,6 +398,7 @@ contract PositionModule is IPositionModule, PositionTrading {
     /// @inheritdoc IPositionModule
     function closePosition(MarketId marketId, uint256 acceptablePrice, uint256 deadline)
         external
+        onlyDelegateCall
         beforeDeadline(deadline)
     {
         _close(marketId, acceptablePrice, address(0));
