@@ -1,4 +1,4 @@
-"""Checks 1-5, 7 and 8 of a simulated proposal (check 6, the user flows, is in flows.py). Each returns a
+"""Checks 1-5, 7 and 8 of a simulated proposal (check 6, the user flows, is in flows/). Each returns a
 CheckResult: pass / warn / fail, one line on what was found and one on what to do, and its evidence as rows."""
 
 from __future__ import annotations
