@@ -3,6 +3,7 @@ CheckResult: pass / warn / fail, one line on what was found and one on what to d
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from eth_utils import to_checksum_address
@@ -207,105 +208,114 @@ def check_storage(
     names = NamespaceMap()
     if expected is None:
         expected = BY_KIND[kind].NAMESPACES if kind in BY_KIND else set()
-    rows, fails, warns, touched = [], [], [], set()
+    found = _StorageFindings()
     for raw_address in sorted(set(pre) | set(post), key=str.lower):
         address = to_checksum_address(raw_address)
         before, after = pre.get(raw_address, {}), post.get(raw_address, {})
         slots = sorted(set(before.get("storage", {})) | set(after.get("storage", {})))
         other = sorted(k for k in ("balance", "nonce", "code") if k in after and after.get(k) != before.get(k))
         if address in gas_accounts:
-            if slots or "code" in other:
-                fails.append(f"{gas_accounts[address]} {address} changed storage or code")
-            rows.append(
-                {
-                    "contract": gas_accounts[address],
-                    "address": address,
-                    "slot": "-",
-                    "attribution": "gas: " + ", ".join(other),
-                    "verdict": "ok",
-                }
-            )
-            continue
-        if address in bookkeeping:
-            rows.append(
-                {
-                    "contract": bookkeeping[address],
-                    "address": address,
-                    "slot": f"{len(slots)} slot(s)",
-                    "attribution": "governance bookkeeping (proposal and operation state)",
-                    "verdict": "ok",
-                }
-            )
-            if other:
-                fails.append(f"{bookkeeping[address]} changed its {', '.join(other)}")
-            continue
-        if address not in contracts:
-            what = ", ".join(other + ["storage"] * bool(slots))
-            fails.append(f"{address} (not a contract the proposal targets) changed {what}")
-            rows.append(
-                {
-                    "contract": "unexpected",
-                    "address": address,
-                    "slot": f"{len(slots)} slot(s)",
-                    "attribution": ", ".join(other),
-                    "verdict": "FAIL",
-                }
-            )
-            continue
-        if other:
-            fails.append(f"{contracts[address]} changed its {', '.join(other)}")
-        own = contract_slots(contracts[address]) if contracts[address] != "MegaTAO" else None
-        for slot in slots:
-            if own is not None:
-                label = own.get(int(slot, 16))
-                attribution = Attribution(contracts[address] if label else None, label or "unattributed")
-            else:
-                attribution = names.attribute(int(slot, 16), keys)
-            if attribution.namespace is None:
-                verdict = "WARN"
-                warns.append(f"slot {slot} of {contracts[address]} is unattributed")
-            elif attribution.namespace in expected:
-                verdict = "ok"
-            else:
-                verdict = "FAIL"
-                written = names.ids.get(attribution.namespace, attribution.namespace)
-                fails.append(f"namespace {written} changed; this {kind} should not write it")
-            touched.add(attribution.namespace)
-            ns = names.ids.get(attribution.namespace, attribution.namespace or "-")
-            rows.append(
-                {
-                    "contract": contracts[address],
-                    "address": address,
-                    "slot": slot,
-                    "attribution": f"{ns}: {attribution.label}",
-                    "verdict": verdict,
-                }
-            )
+            found.gas_account(gas_accounts[address], address, slots, other)
+        elif address in bookkeeping:
+            found.bookkeeping(bookkeeping[address], address, slots, other)
+        elif address not in contracts:
+            found.unexpected(address, slots, other)
+        else:
+            found.target(kind, contracts[address], address, slots, other, names, keys, expected)
     notes = [
         "Slots are attributed by recomputing candidates (namespace fields, mapping entries for the keys the proposal "
         "uses, dynamic-array elements); a slot no candidate explains is reported unattributed, as a warning.",
         f"Namespaces this {kind} is expected to write: {', '.join(sorted(expected)) or 'none'}.",
         "Governor and timelock slots are accepted as bookkeeping without naming each one.",
     ]
-    namespaces = ", ".join(sorted(names.ids.get(n, n) for n in touched if n)) or "none"
+    namespaces = ", ".join(sorted(names.ids.get(n, n) for n in found.touched if n)) or "none"
     return graded(
         3,
         f"only the expected contracts changed; namespaces written: {namespaces}",
         fail=(
-            "; ".join(sorted(set(fails))[:2]),
+            "; ".join(sorted(set(found.fails))[:2]),
             "something outside the proposal's scope changed: find out why before voting",
         )
-        if fails
+        if found.fails
         else None,
         warn=(
-            f"{len(warns)} changed slot(s) could not be attributed; namespaces written: {namespaces}",
+            f"{len(found.warns)} changed slot(s) could not be attributed; namespaces written: {namespaces}",
             "read the unattributed slots in the report",
         )
-        if warns
+        if found.warns
         else None,
-        rows=rows,
+        rows=found.rows,
         notes=notes,
     )
+
+
+@dataclass
+class _StorageFindings:
+    """Check 3's evidence, account by account: its rows, what fails, what warns, and the namespaces written."""
+
+    rows: list[dict] = field(default_factory=list)
+    fails: list[str] = field(default_factory=list)
+    warns: list[str] = field(default_factory=list)
+    touched: set[str | None] = field(default_factory=set)
+
+    def row(self, contract: str, address: str, slot: str, attribution: str, verdict: str) -> None:
+        self.rows.append(
+            {"contract": contract, "address": address, "slot": slot, "attribution": attribution, "verdict": verdict}
+        )
+
+    def gas_account(self, name: str, address: str, slots: list[str], other: list[str]) -> None:
+        """The sender or the coinbase: its balance and nonce may change, nothing else."""
+        if slots or "code" in other:
+            self.fails.append(f"{name} {address} changed storage or code")
+        self.row(name, address, "-", "gas: " + ", ".join(other), "ok")
+
+    def bookkeeping(self, name: str, address: str, slots: list[str], other: list[str]) -> None:
+        """The Governor or the timelock: its slots are counted, not named; its balance, nonce and code must stay."""
+        self.row(name, address, f"{len(slots)} slot(s)", "governance bookkeeping (proposal and operation state)", "ok")
+        if other:
+            self.fails.append(f"{name} changed its {', '.join(other)}")
+
+    def unexpected(self, address: str, slots: list[str], other: list[str]) -> None:
+        """An account the proposal does not target: any change fails."""
+        what = ", ".join(other + ["storage"] * bool(slots))
+        self.fails.append(f"{address} (not a contract the proposal targets) changed {what}")
+        self.row("unexpected", address, f"{len(slots)} slot(s)", ", ".join(other), "FAIL")
+
+    def target(
+        self,
+        kind: str,
+        contract: str,
+        address: str,
+        slots: list[str],
+        other: list[str],
+        names: NamespaceMap,
+        keys: dict[bytes, str],
+        expected: set[str],
+    ) -> None:
+        """A contract the proposal targets: each slot named by MegaTAO's namespaces, or by the contract's own storage
+        layout; unattributed warns, a namespace outside `expected` fails, and so does a change of balance, nonce or
+        code."""
+        if other:
+            self.fails.append(f"{contract} changed its {', '.join(other)}")
+        own = contract_slots(contract) if contract != "MegaTAO" else None
+        for slot in slots:
+            if own is not None:
+                label = own.get(int(slot, 16))
+                attribution = Attribution(contract if label else None, label or "unattributed")
+            else:
+                attribution = names.attribute(int(slot, 16), keys)
+            if attribution.namespace is None:
+                verdict = "WARN"
+                self.warns.append(f"slot {slot} of {contract} is unattributed")
+            elif attribution.namespace in expected:
+                verdict = "ok"
+            else:
+                verdict = "FAIL"
+                written = names.ids.get(attribution.namespace, attribution.namespace)
+                self.fails.append(f"namespace {written} changed; this {kind} should not write it")
+            self.touched.add(attribution.namespace)
+            ns = names.ids.get(attribution.namespace, attribution.namespace or "-")
+            self.row(contract, address, slot, f"{ns}: {attribution.label}", verdict)
 
 
 def storage_keys(proposal: Proposal, market_ids: dict[str, bytes], extra: list[bytes]) -> dict[bytes, str]:
