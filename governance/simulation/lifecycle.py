@@ -60,6 +60,10 @@ class Lifecycle:
     quorum_today: int = 0
     delegates_needed: int = 0
 
+    def step(self, name: str, sent: Sent, detail: str = "") -> None:
+        """A step that went through, as the report lists it."""
+        self.steps.append(Step(name, sent.block, sent.timestamp, sent.gas_used, True, detail))
+
     @property
     def would_pass_today(self) -> bool:
         return self.delegated_total >= self.quorum_today > 0
@@ -115,15 +119,7 @@ def run_lifecycle(
     f = gov.governor.functions
     everyone = delegates(gov, fork.fork_block)
     now = gov.read(lambda: f.clock().call())
-    result.quorum_today = gov.read(lambda: f.quorum(now - 1).call())
-    result.delegate_count = len(everyone)
-    result.delegated_total = sum(d.votes for d in everyone)
-    running = 0
-    for count, d in enumerate(everyone, start=1):
-        running += d.votes
-        if running >= result.quorum_today:
-            result.delegates_needed = count
-            break
+    _delegated_today(result, gov, everyone, now)
 
     result.threshold = gov.read(lambda: f.proposalThreshold().call())
     if proposer is None:
@@ -140,25 +136,14 @@ def run_lifecycle(
         )
         return result
 
-    def step(name: str, sent: Sent, detail: str = "") -> None:
-        result.steps.append(Step(name, sent.block, sent.timestamp, sent.gas_used, True, detail))
-
     args = (encoded.targets, encoded.values, encoded.calldatas)
     try:
-        step("propose", fork.send(result.proposer, f.propose(*args, encoded.description)))
+        result.step("propose", fork.send(result.proposer, f.propose(*args, encoded.description)))
         pid = encoded.proposal_id
         result.snapshot = gov.read(lambda: f.proposalSnapshot(pid).call())
         fork.advance_to(result.snapshot + 1)
         result.quorum = gov.read(lambda: f.quorum(result.snapshot).call())
-        for d in everyone:
-            if result.for_votes >= result.quorum:
-                break
-            power = gov.read(lambda d=d: f.getVotes(d.address, result.snapshot).call())
-            if power == 0:
-                continue
-            step("castVote", fork.send(d.address, f.castVote(pid, SUPPORT_FOR)), f"For from {d.address}")
-            result.voters.append(Delegate(d.address, power))
-            result.for_votes += power
+        _vote_for(fork, gov, pid, everyone, result)
         result.deadline = gov.read(lambda: f.proposalDeadline(pid).call())
         fork.advance_to(result.deadline + 1)
         state = STATES[gov.read(lambda: f.state(pid).call())]
@@ -170,7 +155,7 @@ def run_lifecycle(
             return result
         description_hash = encoded.description_hash
         queued = fork.send(EXECUTOR, f.queue(*args, description_hash))
-        step("queue", queued)
+        result.step("queue", queued)
         result.queued_at = queued.timestamp
         result.eta = gov.read(lambda: f.proposalEta(pid).call())
         if before_execute is not None:
@@ -186,10 +171,39 @@ def run_lifecycle(
         result.steps.append(Step("execute", sent.block, sent.timestamp, sent.gas_used, False, result.revert_reason))
         result.message = f"the execution reverted: {result.revert_reason}"
         return result
-    step("execute", sent)
+    result.step("execute", sent)
     result.ok = True
     result.message = (
         f"proposed by {result.proposer}, passed with {result.for_votes / 10**18:,.0f} MEGA For from "
         f"{len(result.voters)} delegate(s) (quorum {result.quorum / 10**18:,.0f}), queued, executed"
     )
     return result
+
+
+def _delegated_today(result: Lifecycle, gov: Governance, everyone: list[Delegate], now: int) -> None:
+    """The votes actually delegated at the fork block against today's quorum: how many of the largest delegates it
+    takes to reach it."""
+    f = gov.governor.functions
+    result.quorum_today = gov.read(lambda: f.quorum(now - 1).call())
+    result.delegate_count = len(everyone)
+    result.delegated_total = sum(d.votes for d in everyone)
+    running = 0
+    for count, d in enumerate(everyone, start=1):
+        running += d.votes
+        if running >= result.quorum_today:
+            result.delegates_needed = count
+            break
+
+
+def _vote_for(fork: Fork, gov: Governance, pid: int, everyone: list[Delegate], result: Lifecycle) -> None:
+    """For votes from the largest delegates (with votes at the snapshot) until the For votes reach the quorum."""
+    f = gov.governor.functions
+    for d in everyone:
+        if result.for_votes >= result.quorum:
+            break
+        power = gov.read(lambda d=d: f.getVotes(d.address, result.snapshot).call())
+        if power == 0:
+            continue
+        result.step("castVote", fork.send(d.address, f.castVote(pid, SUPPORT_FOR)), f"For from {d.address}")
+        result.voters.append(Delegate(d.address, power))
+        result.for_votes += power
