@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -73,6 +74,27 @@ def time_ticks(start: int, stop: int) -> tuple[int, int, list[int], str]:
     return start, stop, ticks, fmt
 
 
+@dataclass(frozen=True)
+class _Plot:
+    """The plot area's scales: a time and a value to x and y (SVG units)."""
+
+    t_low: float
+    t_high: float
+    y_low: float
+    y_high: float
+    width: float = WIDTH - LEFT - RIGHT
+    height: float = HEIGHT - TOP - BOTTOM
+
+    def x(self, t: float) -> float:
+        return LEFT + (t - self.t_low) / (self.t_high - self.t_low) * self.width
+
+    def y(self, v: float) -> float:
+        return TOP + self.height - (v - self.y_low) / (self.y_high - self.y_low) * self.height
+
+    def points(self, series: list[tuple[int, float]]) -> str:
+        return " ".join(f"{self.x(t):.1f},{self.y(v):.1f}" for t, v in series)
+
+
 def render_svg(rows: Sequence[ReplayRow], title: str, subtitle: str = "") -> str:
     """The chart of a replay as an SVG document."""
     spots = [(r.reading.timestamp, r.reading.spot / WAD) for r in rows if r.outcome is not Outcome.ZERO_REJECTED]
@@ -89,32 +111,37 @@ def render_svg(rows: Sequence[ReplayRow], title: str, subtitle: str = "") -> str
     values = [v for _, v in spots + emas + held] or [0.0]
     y_low, y_high, y_ticks, decimals = value_ticks(min(values), max(values))
     t_low, t_high, t_ticks, t_format = time_ticks(min(times), max(times))
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-
-    def x(t: float) -> float:
-        return LEFT + (t - t_low) / (t_high - t_low) * plot_w
-
-    def y(v: float) -> float:
-        return TOP + plot_h - (v - y_low) / (y_high - y_low) * plot_h
-
-    def points(series: list[tuple[int, float]]) -> str:
-        return " ".join(f"{x(t):.1f},{y(v):.1f}" for t, v in series)
-
+    plot = _Plot(t_low, t_high, y_low, y_high)
     dates = sorted({datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%d") for t in times})
     time_label = f"time (UTC, {dates[0]})" if len(dates) == 1 and t_format == "%H:%M" else "time (UTC)"
+    out = _heading(title, subtitle, len(rows))
+    out += _grid_and_axes(plot, y_ticks, t_ticks)
+    out += _ticks_and_labels(plot, y_ticks, decimals, t_ticks, t_format, time_label)
+    out += _series(plot, spots, emas, held, zeros)
+    out += _legend(bool(zeros))
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def _heading(title: str, subtitle: str, count: int) -> list[str]:
+    """The document's opening, its title, description and background, and the title and subtitle shown."""
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
         f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="12">',
         f"<title>{escape(title)}</title>",
-        f"<desc>{escape(DESCRIPTION.format(count=len(rows)))}</desc>",
+        f"<desc>{escape(DESCRIPTION.format(count=count))}</desc>",
         f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
         f'<text x="{WIDTH / 2:.0f}" y="26" text-anchor="middle" font-size="17" font-weight="bold">'
         f"{escape(title)}</text>",
     ]
     if subtitle:
         out.append(f'<text x="{WIDTH / 2:.0f}" y="46" text-anchor="middle" fill="#555">{escape(subtitle)}</text>')
+    return out
 
-    out.append('<g id="grid" stroke="#e3e3e3" stroke-width="1">')
+
+def _grid_and_axes(plot: _Plot, y_ticks: list[float], t_ticks: list[int]) -> list[str]:
+    x, y, plot_w, plot_h = plot.x, plot.y, plot.width, plot.height
+    out = ['<g id="grid" stroke="#e3e3e3" stroke-width="1">']
     out += [f'<line x1="{LEFT}" y1="{y(v):.1f}" x2="{LEFT + plot_w}" y2="{y(v):.1f}"/>' for v in y_ticks]
     out += [f'<line x1="{x(t):.1f}" y1="{TOP}" x2="{x(t):.1f}" y2="{TOP + plot_h}"/>' for t in t_ticks]
     out.append("</g>")
@@ -123,8 +150,14 @@ def render_svg(rows: Sequence[ReplayRow], title: str, subtitle: str = "") -> str
     out.append(f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{LEFT + plot_w}" y2="{TOP + plot_h}"/>')
     out.append(f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}"/>')
     out.append("</g>")
+    return out
 
-    out.append('<g id="y-ticks" text-anchor="end">')
+
+def _ticks_and_labels(
+    plot: _Plot, y_ticks: list[float], decimals: int, t_ticks: list[int], t_format: str, time_label: str
+) -> list[str]:
+    x, y, plot_w, plot_h = plot.x, plot.y, plot.width, plot.height
+    out = ['<g id="y-ticks" text-anchor="end">']
     for v in y_ticks:
         label = f"{Decimal(repr(v)).quantize(Decimal(1).scaleb(-decimals)):f}"
         out.append(f'<line x1="{LEFT - 5}" y1="{y(v):.1f}" x2="{LEFT}" y2="{y(v):.1f}" stroke="#333"/>')
@@ -144,26 +177,42 @@ def render_svg(rows: Sequence[ReplayRow], title: str, subtitle: str = "") -> str
         f'<text id="y-label" transform="translate(22 {TOP + plot_h / 2:.0f}) rotate(-90)" text-anchor="middle">'
         "TAO (sum of alpha prices)</text>"
     )
+    return out
 
-    out.append(f'<g id="held" fill="none" stroke="{HELD_COLOUR}" stroke-width="1.5">')
+
+def _series(
+    plot: _Plot,
+    spots: list[tuple[int, float]],
+    emas: list[tuple[int, float]],
+    held: list[tuple[int, float]],
+    zeros: list[int],
+) -> list[str]:
+    """The held reading as a thin step line, a dot per spot reading, the EMA as a thick line with a dot per update,
+    and a cross on the time axis per zero reading."""
+    x, y = plot.x, plot.y
+    out = [f'<g id="held" fill="none" stroke="{HELD_COLOUR}" stroke-width="1.5">']
     if len(held) > 1:
-        out.append(f'<polyline points="{points(held)}"/>')
+        out.append(f'<polyline points="{plot.points(held)}"/>')
     out.append("</g>")
     out.append(f'<g id="spot" fill="{SPOT_COLOUR}">')
     out += [f'<circle cx="{x(t):.1f}" cy="{y(v):.1f}" r="3.5"/>' for t, v in spots]
     out.append("</g>")
     out.append(f'<g id="ema" fill="{EMA_COLOUR}">')
     if len(emas) > 1:
-        out.append(f'<polyline points="{points(emas)}" fill="none" stroke="{EMA_COLOUR}" stroke-width="3"/>')
+        out.append(f'<polyline points="{plot.points(emas)}" fill="none" stroke="{EMA_COLOUR}" stroke-width="3"/>')
     out += [f'<circle cx="{x(t):.1f}" cy="{y(v):.1f}" r="2.5"/>' for t, v in emas]
     out.append("</g>")
     if zeros:
         out.append(f'<g id="zero-readings" stroke="{ZERO_COLOUR}" stroke-width="2">')
         for t in zeros:
-            cx, cy = x(t), TOP + plot_h
+            cx, cy = x(t), TOP + plot.height
             out.append(f'<path d="M{cx - 4:.1f},{cy - 4:.1f} l8,8 m0,-8 l-8,8"/>')
         out.append("</g>")
+    return out
 
+
+def _legend(zeros: bool) -> list[str]:
+    """One row above the plot, so the legend never hides a reading; a dot for the readings, a line for the series."""
     legend = [
         ("spot reading", SPOT_COLOUR, 0),
         ("held reading", HELD_COLOUR, 1.5),
@@ -171,8 +220,7 @@ def render_svg(rows: Sequence[ReplayRow], title: str, subtitle: str = "") -> str
     ]
     if zeros:
         legend.append(("zero reading (rejected)", ZERO_COLOUR, 2))
-    # One row above the plot, so the legend never hides a reading; a dot for the readings, a line for the series.
-    out.append('<g id="legend">')
+    out = ['<g id="legend">']
     lx, row_y = LEFT, TOP - 16
     for label, colour, width in legend:
         if width:
@@ -184,8 +232,7 @@ def render_svg(rows: Sequence[ReplayRow], title: str, subtitle: str = "") -> str
         out.append(f'<text x="{lx + 32}" y="{row_y + 4}">{escape(label)}</text>')
         lx += 32 + 7 * len(label) + 24
     out.append("</g>")
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
+    return out
 
 
 def write_svg(rows: Sequence[ReplayRow], path: Path, title: str, subtitle: str = "") -> Path:
