@@ -7,6 +7,7 @@ JSON keys are sorted."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,8 +59,21 @@ class CheckResult:
         }
 
 
-def skipped(number: int, why: str, action: str = "") -> CheckResult:
-    return CheckResult(number, "warn", f"skipped: {why}", action, skipped=True)
+def ladder(failed: bool, doubtful: bool) -> Status:
+    """The pass / warn / fail ladder every check, lifecycle and report of the simulation and of the upgrade rehearsal
+    climbs: fail when something failed, else warn when something is doubtful, else pass."""
+    return "fail" if failed else "warn" if doubtful else "pass"
+
+
+def worst(statuses: Iterable[Status]) -> Status:
+    """The worst of `statuses` (pass when there are none)."""
+    found = set(statuses)
+    return ladder("fail" in found, "warn" in found)
+
+
+def skipped(number: int, why: str, action: str = "", name: str = "") -> CheckResult:
+    """A check that could not run: a warning, never a pass."""
+    return CheckResult(number, "warn", f"skipped: {why}", action, skipped=True, name=name)
 
 
 @dataclass
@@ -74,8 +88,7 @@ class Report:
 
     @property
     def result(self) -> Status:
-        statuses = {c.status for c in self.checks} | {self.lifecycle.get("status", "pass")}
-        return "fail" if "fail" in statuses else "warn" if "warn" in statuses else "pass"
+        return worst([*(c.status for c in self.checks), self.lifecycle.get("status", "pass")])
 
     @property
     def counts(self) -> dict[str, int]:
@@ -149,7 +162,8 @@ def graded(
     notes: list[str] | None = None,
     name: str = "",
 ) -> CheckResult:
-    """The pass / warn / fail ladder of every check of the simulation and of the upgrade rehearsal: `fail`
-    (summary, action) when something failed, else `warn` when something is doubtful, else a pass that says `passed`."""
-    status, (summary, action) = ("fail", fail) if fail else ("warn", warn) if warn else ("pass", (passed, ""))
+    """A check's result up the ladder: `fail` (summary, action) when something failed, else `warn` when something is
+    doubtful, else a pass that says `passed`."""
+    status = ladder(bool(fail), bool(warn))
+    summary, action = {"fail": fail, "warn": warn, "pass": (passed, "")}[status]
     return CheckResult(number, status, summary, action, rows=list(rows or []), notes=list(notes or []), name=name)

@@ -22,7 +22,7 @@ from governance.simulation import checks
 from governance.simulation.flows import check_flows
 from governance.simulation.fork import Fork, SimulationError, deploy, forked, sim_address
 from governance.simulation.lifecycle import EXECUTOR, run_lifecycle
-from governance.simulation.report import CheckResult, Report, skipped
+from governance.simulation.report import CheckResult, Report, ladder, skipped
 from governance.simulation.state import ZERO, LpCalendar, protocol_state, read_calendar, role_state
 from megatao.clients.pools import ALPHA_PRECOMPILE, EMULATOR_CONTRACT, MECHANISM_DYNAMIC, AlphaPrecompile
 from megatao.core.errors import CheckFailed, InputError
@@ -308,7 +308,7 @@ def _simulate_on(
 
     with progress.step("governance lifecycle: propose, vote, queue, execute"):
         life = run_lifecycle(fork, gov, encoded, proposer)
-    status = "fail" if not life.ok else "pass" if life.would_pass_today else "warn"
+    status = ladder(not life.ok, not life.would_pass_today)
     lifecycle = {"status": status, "skipped": False, **life.as_json()}
 
     on_chain = on_chain_proposal(gov, encoded, life)

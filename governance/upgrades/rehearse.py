@@ -18,7 +18,7 @@ from governance.proposals.encode import encode_proposal
 from governance.proposals.models import Upgrade
 from governance.simulation import checks
 from governance.simulation.lifecycle import run_lifecycle
-from governance.simulation.report import CheckResult, Report, graded, skipped
+from governance.simulation.report import CheckResult, Report, graded, ladder, skipped
 from governance.simulation.simulate import (
     Session,
     check_proposer,
@@ -95,7 +95,7 @@ def _renumber(result: CheckResult) -> CheckResult:
 
 
 def _skipped(number: int, why: str) -> CheckResult:
-    return replace(skipped(number, why), name=TITLES[number])
+    return skipped(number, why, name=TITLES[number])
 
 
 # ---------------------------------------------------------------- input
@@ -257,7 +257,7 @@ def _rehearse_on(
     before = _BeforeExecution(fork, protocol, book)
     with progress.step("governance lifecycle (positions tried just before the execution)"):
         life = run_lifecycle(fork, gov, encoded, proposer, before_execute=before)
-    status = "fail" if not life.ok else "pass" if life.would_pass_today else "warn"
+    status = ladder(not life.ok, not life.would_pass_today)
     lifecycle = {"status": status, "skipped": False, **life.as_json()}
 
     on_chain = on_chain_proposal(gov, encoded, life)

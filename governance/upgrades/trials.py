@@ -292,39 +292,27 @@ def check_direct_calls(
                 }
             )
     notes = ["eth_call from a keyless address to each implementation's own address, every argument zero"]
-    if fails or warns:
-        unguarded = (
-            f"{len(fails)} function(s) run on the implementation itself: " + "; ".join(fails[:2]),
-            "add `onlyDelegateCall` to them (ModuleBase): anyone could initialize or take over the implementation",
-        )
-        late = (
-            "; ".join(warns[:2]),
-            "make `onlyDelegateCall` the first modifier so that nothing else runs on the implementation",
-        )
-        return graded(
-            number,
-            "",
-            fail=unguarded if fails else None,
-            warn=late if warns else None,
-            rows=rows,
-            notes=notes,
-            name=title,
-        )
-    if not rows:
-        return CheckResult(
-            number,
-            "pass",
-            f"the {len(proposal.modules)} new implementation(s) have no state-changing function: nothing to initialize "
-            "or call on them",
-            notes=notes,
-            name=title,
-        )
+    unguarded = (
+        f"{len(fails)} function(s) run on the implementation itself: " + "; ".join(fails[:2]),
+        "add `onlyDelegateCall` to them (ModuleBase): anyone could initialize or take over the implementation",
+    )
+    late = (
+        "; ".join(warns[:2]),
+        "make `onlyDelegateCall` the first modifier so that nothing else runs on the implementation",
+    )
     inits = f" ({', '.join(initializers)} included)" if initializers else " (none has an initializer)"
-    return CheckResult(
-        number,
-        "pass",
+    passed = (
         f"all {len(rows)} state-changing function(s) of {len(proposal.modules)} new implementation(s){inits} revert "
-        "NotDelegateCall when called on the implementation itself",
+        "NotDelegateCall when called on the implementation itself"
+        if rows
+        else f"the {len(proposal.modules)} new implementation(s) have no state-changing function: nothing to "
+        "initialize or call on them"
+    )
+    return graded(
+        number,
+        passed,
+        fail=unguarded if fails else None,
+        warn=late if warns else None,
         rows=rows,
         notes=notes,
         name=title,
