@@ -101,7 +101,7 @@ contract MtsosOracleTest is MtsosOracleFixture {
     }
 
     /// docs/protocol.md section 4: what held over the gap is known at its two ends; a spike read once and gone by the
-    /// next update counts for nothing, however long the gap (tests/test_attacks_more.py attacks it on the devnet).
+    /// next update counts for nothing, however long the gap (tests/test_attacks_prices.py attacks it on the devnet).
     function test_update_aSpikeGoneByTheNextUpdateWeighsNothing() public {
         _deploy(EMA_PUBLISHED);
         _updateAfter(1, MAX_SUM); // the largest sum, for one reading
