@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from cli.base import Group, example, json_option, out, print_json, progress
+from cli.base import Group, example, out, print_json, progress
+from cli.options import json_option
 from megatao.core.paths import display
 from megatao.core.units import format_duration, parse_duration
 

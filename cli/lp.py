@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from cli.account import account_option, signer_for
-from cli.base import Group, example, json_option, network_options, out, print_json
+from cli.base import Group, example, out, print_json
+from cli.options import account_option, json_option, lookup_account_option, network_options, signer_for
 from megatao.core.units import format_tao, parse_tao
 from megatao.node.networks import resolve_endpoint
 
@@ -33,26 +35,23 @@ def _lp(network: str | None, rpc_url: str | None):
     ),
 )
 @click.option("--address", metavar="ADDRESS", help="The LP whose shares and request to show (no signing needed).")
-@click.option("--account", "account", metavar="NAME", help="Or a keystore account / devnet:N, for its address.")
-@click.option("--password-file", type=click.Path(), metavar="FILE", help="Keystore password file for --account.")
+@lookup_account_option("Or a keystore account / devnet:N, for its address.")
 @network_options
 @json_option
 def status(
     address: str | None,
     account: str | None,
-    password_file: str | None,
+    password_file: Path | None,
     network: str | None,
     rpc_url: str | None,
     as_json: bool,
 ) -> None:
     """The epoch, which window is open and when the next opens, the share values, utilization, the deposit caps,
     and an account's LP shares and withdrawal request."""
-    from pathlib import Path
-
     from megatao.clients.lp import format_cap, format_shares, utilization_text
 
     if address is None and account is not None:
-        address = signer_for(account, Path(password_file) if password_file else None).address
+        address = signer_for(account, password_file).address
     s = _lp(network, rpc_url).status(address or "0x0000000000000000000000000000000000000000")
     if as_json:
         print_json(s.to_json())

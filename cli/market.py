@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 import click
 from rich.table import Table
 
-from cli.account import account_option, signer_for
-from cli.base import Group, example, json_option, network_options, out, print_json
+from cli.base import Group, example, out, print_json
+from cli.options import account_option, json_option, network_options, signer_for
 from megatao.core.params import MARKET, display_rows
 from megatao.core.units import format_tao
 from megatao.node.networks import resolve_endpoint

@@ -8,7 +8,8 @@ import click
 from rich import box
 from rich.table import Table
 
-from cli.base import Group, example, json_option, network_options, out, print_json
+from cli.base import Group, example, out, print_json
+from cli.options import json_option, network_options
 from megatao.clients.oracle import (
     GENESIS_MAX_ELAPSED,
     PERIOD_SECONDS,

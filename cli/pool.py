@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 import click
 from rich.table import Table
 
-from cli.base import Group, example, json_option, network_options, out, print_json
+from cli.base import Group, example, out, print_json
+from cli.options import json_option, network_options
 from megatao.core.units import WEI_PER_RAO, WEI_PER_TAO, parse_tao
 from megatao.node.networks import resolve_endpoint
 

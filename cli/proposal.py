@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from cli.account import account_option, signer_for
-from cli.base import Group, err, example, json_option, network_options, out, print_json
+from cli.base import Group, err, example, out, print_json
+from cli.options import account_option, json_option, network_options, output_option, signer_for
 from governance.proposals.kinds import KINDS
 
 
@@ -22,9 +22,7 @@ def proposal() -> None:
     epilog=example("megatao proposal new market-listing -o list-sn19.yaml", "megatao proposal new lp-window"),
 )
 @click.argument("kind", metavar="KIND")
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout)."
-)
+@output_option()
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 def new(kind: str, output: Path | None, force: bool) -> None:
     from governance.proposals.templates import template_text, write_template
@@ -107,9 +105,7 @@ def _address_of(name: str) -> str:
 
 
 @proposal.command(epilog=example("megatao proposal schema -o proposal.schema.json"))
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout)."
-)
+@output_option()
 def schema(output: Path | None) -> None:
     """Print the JSON Schema of proposal files (generated from the models), for editors."""
     from governance.proposals.schema import schema_text

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from cli.account import account_option, signer_for
-from cli.base import Group, example, json_option, network_options, out, print_json
+from cli.base import Group, example, out, print_json
+from cli.options import account_option, json_option, lookup_account_option, network_options, signer_for
 from megatao.core.units import format_fraction, format_tao
 from megatao.node.networks import resolve_endpoint
 
@@ -67,8 +67,7 @@ def bind(code: str, account: str, password_file: Path | None, network: str | Non
     epilog=example("megatao referral show ALICE_2026", "megatao referral show --account bob --json"),
 )
 @click.argument("target", required=False, metavar="[ADDRESS|CODE]")
-@click.option("--account", "account", metavar="NAME", help="Show this keystore account (instead of ADDRESS|CODE).")
-@click.option("--password-file", type=click.Path(path_type=Path), metavar="FILE", help="The account's password.")
+@lookup_account_option("Show this keystore account (instead of ADDRESS|CODE).")
 @network_options
 @json_option
 def show(

@@ -6,8 +6,8 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from cli.account import account_option, signer_for
-from cli.base import Group, example, json_option, network_options, out, print_json
+from cli.base import Group, example, out, print_json
+from cli.options import account_option, bounds_options, json_option, margin_options, network_options, signer_for
 from megatao.core.errors import InputError
 from megatao.core.units import WAD, format_tao, parse_fraction, parse_leverage, parse_size, parse_tao
 
@@ -38,27 +38,6 @@ def trade() -> None:
     """Trade on the protocol: positions with TAO margin, isolated per market."""
 
 
-def _bounds_options(command):
-    """--max-slippage, --acceptable-price and --deadline: the bounds of a fill."""
-    command = click.option(
-        "--deadline",
-        default="5m",
-        show_default=True,
-        help="How long the trade may wait for its block, from the latest block's time (e.g. 90s, 5m).",
-    )(command)
-    command = click.option(
-        "--acceptable-price",
-        default=None,
-        help="The worst average price accepted, impact included, in TAO per unit (overrides --max-slippage).",
-    )(command)
-    return click.option(
-        "--max-slippage",
-        default="1%",
-        show_default=True,
-        help="The acceptable price as a distance from the reference price (the one fills are priced against).",
-    )(command)
-
-
 def _bounds(trading, ticker: str, buy: bool, max_slippage: str, acceptable_price: str | None, deadline: str):
     """(acceptable price, deadline, reference price) from the options; the acceptable price against the reference
     price unless given."""
@@ -87,9 +66,8 @@ def _print_bounds(reference: int, acceptable: int, buy: bool) -> None:
 @trade.command(epilog=example("megatao trade open CHUTES long --margin 5 --leverage 2x --account devnet:3"))
 @click.argument("ticker")
 @click.argument("side", type=SIDE)
-@click.option("--margin", required=True, help="TAO sent as margin, e.g. 5 or '5 TAO' (the open fee comes out of it).")
-@click.option("--leverage", required=True, help="e.g. 2x: notional = margin x leverage.")
-@_bounds_options
+@margin_options("notional")
+@bounds_options
 @account_option
 @network_options
 @json_option
@@ -123,7 +101,7 @@ def open(  # noqa: A001
 
 @trade.command(epilog=example("megatao trade close CHUTES --account devnet:3"))
 @click.argument("ticker")
-@_bounds_options
+@bounds_options
 @account_option
 @network_options
 @json_option
@@ -147,9 +125,8 @@ def close(ticker, max_slippage, acceptable_price, deadline, account, password_fi
 
 @trade.command(epilog=example("megatao trade increase CHUTES --margin 2 --leverage 2x --account devnet:3"))
 @click.argument("ticker")
-@click.option("--margin", required=True, help="TAO sent as margin (the fee on the added notional comes out of it).")
-@click.option("--leverage", required=True, help="e.g. 2x: added notional = margin x leverage.")
-@_bounds_options
+@margin_options("added notional")
+@bounds_options
 @account_option
 @network_options
 @json_option
@@ -179,7 +156,7 @@ def increase(
 @click.argument("ticker")
 @click.option("--size", "size_text", help="Units of the asset to close, e.g. 40.5.")
 @click.option("--fraction", "fraction_text", help="The share of the position to close, e.g. 50%.")
-@_bounds_options
+@bounds_options
 @account_option
 @network_options
 @json_option

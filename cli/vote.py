@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from cli.account import account_option, signer_for
-from cli.base import Group, example, network_options, out
+from cli.base import Group, example, out
+from cli.options import account_option, network_options, output_option, signer_for
 from cli.proposal import governance_for, resolve
 
 SUPPORT_CHOICE = click.Choice(["for", "against", "abstain"], case_sensitive=False)
@@ -37,7 +37,7 @@ def cast(ref: str, support: str, reason: str | None, account: str, password_file
 @vote.command(epilog=example("megatao vote sign list-sn19.yaml for --account alice -o alice.ballot.json"))
 @click.argument("ref", metavar="ID|FILE")
 @click.argument("support", type=SUPPORT_CHOICE)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Ballot file (default: stdout).")
+@output_option("Ballot file (default: stdout).")
 @account_option
 @network_options
 def sign(ref: str, support: str, output: Path | None, account: str, password_file, network, rpc_url) -> None:
