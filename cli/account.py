@@ -109,7 +109,7 @@ def list_accounts_command(as_json: bool) -> None:
     """
     accounts = list_accounts()
     if as_json:
-        print_json({"keystoreDir": str(keystore_dir()), "accounts": [info.to_json() for info in accounts]})
+        print_json({"keystore_dir": str(keystore_dir()), "accounts": [info.to_json() for info in accounts]})
         return
     table = Table("name", "address", "index", "note", title="Accounts", caption=f"keystores in {keystore_dir()}")
     for info in accounts:
@@ -127,11 +127,13 @@ def list_accounts_command(as_json: bool) -> None:
 )
 @click.argument("name")
 @password_file_option("Read the keystore password from FILE instead of asking for it")
-def address_command(name: str, password_file: Path | None) -> None:
+@json_option
+def address_command(name: str, password_file: Path | None, as_json: bool) -> None:
     """Unlock account NAME as a signing command would, and print its address: checks the password, and shows the
     address of keystores that do not store it (cast's). Only the address is printed.
     """
-    out.print(signer_for(name, password_file).address)
+    address = signer_for(name, password_file).address
+    print_json({"name": name, "address": address}) if as_json else out.print(address)
 
 
 if __name__ == "__main__":

@@ -69,10 +69,9 @@ def status(
         ("deposit caps", f"per account {format_cap(s.account_deposit_cap)}, global {format_cap(s.global_deposit_cap)}"),
     ]  # fmt: skip
     if address is not None:
-        value = s.shares * s.withdrawal_share_value // 10**18
         rows += [
             ("account", address),
-            ("shares", f"{format_shares(s.shares)} (worth {format_tao(value)} at the withdrawal value)"),
+            ("shares", f"{format_shares(s.shares)} (worth {format_tao(s.shares_value)} at the withdrawal value)"),
             ("request", s.request_line()),
         ]
     for key, text in rows:
@@ -94,7 +93,7 @@ def deposit(amount: str, account: str, password_file, network: str | None, rpc_u
     wei = parse_tao(amount)
     result = _lp(network, rpc_url).deposit(signer_for(account, password_file), wei)
     if as_json:
-        print_json({"transaction": result.tx_hash, "amount": result.amount, "shares": result.shares})
+        print_json({"transaction": result.tx_hash, "amount": str(result.amount), "shares": str(result.shares)})
         return
     out.print(f"deposited {format_tao(result.amount)} for {format_shares(result.shares)} shares ({result.tx_hash})")
 
@@ -118,7 +117,7 @@ def request_withdrawal(
 
     result = _lp(network, rpc_url).request_withdrawal(signer_for(account, password_file), shares)
     if as_json:
-        print_json({"transaction": result.tx_hash, "shares": result.shares})
+        print_json({"transaction": result.tx_hash, "shares": str(result.shares)})
         return
     out.print(
         f"requested {format_shares(result.shares)} shares; claim them in the next epoch's withdrawal window with "
@@ -138,7 +137,12 @@ def claim(account: str, password_file, network: str | None, rpc_url: str | None,
     result, outcome = _lp(network, rpc_url).claim(signer_for(account, password_file))
     if as_json:
         print_json(
-            {"transaction": result.tx_hash, "outcome": outcome, "amount": result.amount, "shares": result.shares}
+            {
+                "transaction": result.tx_hash,
+                "outcome": outcome,
+                "amount": str(result.amount),
+                "shares": str(result.shares),
+            }
         )
         return
     if outcome == "released":

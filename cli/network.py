@@ -51,9 +51,9 @@ def check(network: str | None, rpc_url: str | None, as_json: bool) -> None:
         print_json(
             {
                 "network": endpoint.network.name,
-                "rpcUrl": chain.url,
-                "chainId": chain.chain_id,
-                "expectedChainId": expected,
+                "rpc_url": chain.url,
+                "chain_id": chain.chain_id,
+                "expected_chain_id": expected,
                 "matches": chain.matches_network(),
                 "block": block,
             }
