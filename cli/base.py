@@ -1,4 +1,19 @@
-"""What every command shares: error handling at the boundary, examples in help, output (the options: cli/options.py)."""
+"""What every command shares: error handling at the boundary, examples in help, output (the options: cli/options.py).
+
+Every command that prints data takes --json (cli.options.json_option) and then prints one JSON document with
+`print_json`, nothing else on stdout (progress goes to stderr). One convention holds for every document, the
+simulation and rehearsal reports included; tests/test_json_convention.py checks it over the whole command tree:
+
+- keys are snake_case at every depth (`reference_price`, `funding_rate_8h`); a map keyed by data (module names,
+  addresses) is written as a list of objects instead;
+- amounts are decimal strings, whatever their size: wei and rao, prices and every WAD fixed-point value (ratios,
+  rates, leverage), LP shares, votes, and 256-bit ids (proposal ids); a reader parses them exactly, never as floats;
+- integers that count or time things are JSON numbers: block numbers, timestamps, seconds, gas, counts, indices,
+  epochs, chain ids, netuids, pids; none comes near 2**53, the largest integer a double holds exactly.
+
+The builders emit this at the source (`as_json`/`to_json` of the library's views, the dicts of the commands);
+`print_json` only writes the document.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +40,8 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except MegaTAOError as exc:
+            for line in getattr(exc, "lines", ()):  # what the error rests on (a file's findings), before it
+                click.echo(line, err=True)
             click.echo(f"{click.style('error:', fg='red')} {exc}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
@@ -45,6 +62,7 @@ def example(*lines: str) -> str:
 
 
 def print_json(data) -> None:
+    """Print one JSON document, indented (paths and other objects as their text)."""
     click.echo(json.dumps(data, indent=2, default=str))
 
 
