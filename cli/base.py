@@ -9,7 +9,8 @@ simulation and rehearsal reports included; tests/test_json_convention.py checks 
 - amounts are decimal strings, whatever their size: wei and rao, prices and every WAD fixed-point value (ratios,
   rates, leverage), LP shares, votes, and 256-bit ids (proposal ids); a reader parses them exactly, never as floats;
 - integers that count or time things are JSON numbers: block numbers, timestamps, seconds, gas, counts, indices,
-  epochs, chain ids, netuids, pids; none comes near 2**53, the largest integer a double holds exactly.
+  epochs, chain ids, netuids, pids; none comes near 2**53, the largest integer a double holds exactly; a figure only
+  shown, never computed with (a percentage, the seconds a command took), may be a float.
 
 The builders emit this at the source (`as_json`/`to_json` of the library's views, the dicts of the commands);
 `print_json` only writes the document.

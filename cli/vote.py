@@ -78,7 +78,7 @@ def sign(ref: str, support: str, output: Path | None, account: str, password_fil
 def relay(ballots: tuple[Path, ...], account: str, password_file, network, rpc_url, as_json: bool) -> None:
     """Submit signed ballots (castVoteBySig) for anyone, after a preflight of each: the signer, the EIP-712 domain
     (chain id, Governor), the nonce, an open vote the voter has not voted in, and their votes at the snapshot. One
-    line per ballot; exits 1 if any was refused."""
+    line per ballot (with --json, one document listing them); exits 1 if any was refused."""
     from governance.governor import read_ballot
 
     gov = governance_for(network, rpc_url)
@@ -88,17 +88,17 @@ def relay(ballots: tuple[Path, ...], account: str, password_file, network, rpc_u
         ballot = read_ballot(path)
         problem, power = gov.preflight(ballot)
         block = None if problem else gov.relay(ballot, relayer)["blockNumber"]
-        result = {"ballot": str(path), "voter": ballot["voter"], "support": ballot["support"], "counted": not problem}
-        results.append(result | {"refused": problem or None, "votes": str(power), "block": block})
+        results.append(
+            {"ballot": str(path), "voter": ballot["voter"], "support": ballot["support"], "counted": not problem,
+             "refused": problem or None, "votes": str(power), "block": block}
+        )  # fmt: skip
         if as_json:
             continue
         if problem:
             click.echo(f"{path}: refused: {problem}")
         else:
-            click.echo(
-                f"{path}: counted {ballot['support']} from {ballot['voter']} with {power / 10**18:,.0f} MEGA "
-                f"(block {block})"
-            )
+            votes = f"{power / 10**18:,.0f} MEGA"
+            click.echo(f"{path}: counted {ballot['support']} from {ballot['voter']} with {votes} (block {block})")
     if as_json:
         print_json(results)
     if not all(result["counted"] for result in results):
