@@ -1,20 +1,15 @@
-"""`megatao account`: keystores shared with `cast wallet`, the devnet's accounts, and the shared --account option."""
+"""`megatao account`: keystores shared with `cast wallet`, and the devnet's accounts."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
 
-from cli.base import Group, err, example, json_option, out, print_json
+from cli.base import Group, err, example, out, print_json
+from cli.options import FILE, json_option, password_file_option, signer_for
 from megatao.core.paths import display
-
-if TYPE_CHECKING:
-    from eth_account.signers.local import LocalAccount
-
 from megatao.node.keystores import (
     DEVNET_PREFIX,
     AccountInfo,
@@ -25,50 +20,10 @@ from megatao.node.keystores import (
     import_account,
     keystore_dir,
     list_accounts,
-    load_signer,
     parse_private_key,
     read_password_file,
     read_private_key_file,
 )
-
-ACCOUNT_ENV = "MEGATAO_ACCOUNT"
-PASSWORD_FILE_ENV = "MEGATAO_PASSWORD_FILE"
-
-FILE = click.Path(path_type=Path)  # existence and kind are checked where the file is read, as one-line errors
-
-
-def _password_file_option(help_text: str, envvar: str | None = None) -> Callable[[Callable], Callable]:
-    return click.option(
-        "--password-file",
-        type=FILE,
-        metavar="FILE",
-        envvar=envvar,
-        help=f"{help_text} (trailing whitespace ignored, as cast does)" + (f" [env: {envvar}]" if envvar else ""),
-    )
-
-
-def account_option(command: Callable) -> Callable:
-    """--account NAME and --password-file FILE, for every command that signs; pass both to `signer_for`."""
-    command = _password_file_option("Read the keystore password from FILE instead of asking for it", PASSWORD_FILE_ENV)(
-        command
-    )
-    return click.option(
-        "--account",
-        "account",
-        required=True,
-        envvar=ACCOUNT_ENV,
-        metavar="NAME",
-        help=f"Keystore account (see `megatao account list`) or {DEVNET_PREFIX}0..9 on the devnet [env: {ACCOUNT_ENV}]",
-    )(command)
-
-
-def hidden_prompt(text: str) -> str:
-    return click.prompt(text, hide_input=True)
-
-
-def signer_for(account: str, password_file: Path | None) -> LocalAccount:
-    """The signer the options of `account_option` name, asking for the password (hidden) when there is no file."""
-    return load_signer(account, password_file, prompt=hidden_prompt)
 
 
 def _new_password(password_file: Path | None) -> str:
@@ -98,7 +53,7 @@ def account() -> None:
     epilog=example("megatao account new alice", "megatao account new bob --password-file ~/.secrets/bob-password"),
 )
 @click.argument("name")
-@_password_file_option("Read the new password from FILE instead of asking for it twice")
+@password_file_option("Read the new password from FILE instead of asking for it twice")
 @json_option
 def new_account(name: str, password_file: Path | None, as_json: bool) -> None:
     """Create a new random key in an encrypted keystore named NAME (refuses to overwrite an existing one).
@@ -123,7 +78,7 @@ def new_account(name: str, password_file: Path | None, as_json: bool) -> None:
     metavar="FILE",
     help="Read the private key (64 hex digits, 0x optional) from FILE instead of asking for it.",
 )
-@_password_file_option("Read the new password from FILE instead of asking for it twice")
+@password_file_option("Read the new password from FILE instead of asking for it twice")
 @json_option
 def import_account_command(name: str, private_key_file: Path | None, password_file: Path | None, as_json: bool) -> None:
     """Encrypt an existing private key into a keystore named NAME (refuses to overwrite an existing one).
@@ -154,7 +109,7 @@ def list_accounts_command(as_json: bool) -> None:
     """
     accounts = list_accounts()
     if as_json:
-        print_json({"keystoreDir": str(keystore_dir()), "accounts": [info.to_json() for info in accounts]})
+        print_json({"keystore_dir": str(keystore_dir()), "accounts": [info.to_json() for info in accounts]})
         return
     table = Table("name", "address", "index", "note", title="Accounts", caption=f"keystores in {keystore_dir()}")
     for info in accounts:
@@ -171,12 +126,14 @@ def list_accounts_command(as_json: bool) -> None:
     epilog=example("megatao account address alice", "megatao account address devnet:0"),
 )
 @click.argument("name")
-@_password_file_option("Read the keystore password from FILE instead of asking for it")
-def address_command(name: str, password_file: Path | None) -> None:
+@password_file_option("Read the keystore password from FILE instead of asking for it")
+@json_option
+def address_command(name: str, password_file: Path | None, as_json: bool) -> None:
     """Unlock account NAME as a signing command would, and print its address: checks the password, and shows the
     address of keystores that do not store it (cast's). Only the address is printed.
     """
-    out.print(signer_for(name, password_file).address)
+    address = signer_for(name, password_file).address
+    print_json({"name": name, "address": address}) if as_json else out.print(address)
 
 
 if __name__ == "__main__":

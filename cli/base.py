@@ -1,4 +1,20 @@
-"""What every command shares: error handling at the boundary, examples in help, network options, output."""
+"""What every command shares: error handling at the boundary, examples in help, output (the options: cli/options.py).
+
+Every command that prints data takes --json (cli.options.json_option) and then prints one JSON document with
+`print_json`, nothing else on stdout (progress goes to stderr). One convention holds for every document, the
+simulation and rehearsal reports included; tests/test_json_convention.py checks it over the whole command tree:
+
+- keys are snake_case at every depth (`reference_price`, `funding_rate_8h`); a map keyed by data (module names,
+  addresses) is written as a list of objects instead;
+- amounts are decimal strings, whatever their size: wei and rao, prices and every WAD fixed-point value (ratios,
+  rates, leverage), LP shares, votes, and 256-bit ids (proposal ids); a reader parses them exactly, never as floats;
+- integers that count or time things are JSON numbers: block numbers, timestamps, seconds, gas, counts, indices,
+  epochs, chain ids, netuids, pids; none comes near 2**53, the largest integer a double holds exactly; a figure only
+  shown, never computed with (a percentage, the seconds a command took), may be a float.
+
+The builders emit this at the source (`as_json`/`to_json` of the library's views, the dicts of the commands);
+`print_json` only writes the document.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +22,12 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Callable
-from pathlib import Path
 
 import click
 from rich.console import Console
 
 from megatao.core.errors import MegaTAOError
 from megatao.core.progress import Progress
-from megatao.node.networks import NETWORK_ENV, RPC_URL_ENV
 
 # Piped output is not cut to 80 columns: tables keep their columns whole.
 out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
@@ -28,6 +41,8 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except MegaTAOError as exc:
+            for line in getattr(exc, "lines", ()):  # what the error rests on (a file's findings), before it
+                click.echo(line, err=True)
             click.echo(f"{click.style('error:', fg='red')} {exc}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
@@ -47,49 +62,8 @@ def example(*lines: str) -> str:
     return "\b\nExample:\n" + "\n".join(f"  {line}" for line in lines)
 
 
-def network_options(command: Callable) -> Callable:
-    """--network and --rpc-url, with their environment variables."""
-    command = click.option(
-        "--rpc-url",
-        envvar=RPC_URL_ENV,
-        metavar="URL",
-        help=f"JSON-RPC endpoint, overriding the network's [env: {RPC_URL_ENV}]",
-    )(command)
-    return click.option(
-        "--network",
-        "network",
-        envvar=NETWORK_ENV,
-        metavar="NAME",
-        help=f"devnet (default), bittensor or bittensor-testnet [env: {NETWORK_ENV}]",
-    )(command)
-
-
-def fork_options(report_default: str) -> Callable[[Callable], Callable]:
-    """--fork-block, --report-dir and --proposer of the commands that run a proposal on a fork (simulate, rehearse);
-    `report_default` says where the reports go without --report-dir."""
-
-    def decorate(command: Callable) -> Callable:
-        command = click.option(
-            "--proposer", metavar="ADDRESS", help="Propose as this account (default: the largest delegate)."
-        )(command)
-        command = click.option(
-            "--report-dir",
-            type=click.Path(file_okay=False, path_type=Path),
-            metavar="DIR",
-            help=f"Where to write report.json, report.md and report.html (default: {report_default}).",
-        )(command)
-        return click.option(
-            "--fork-block", type=click.IntRange(min=0), metavar="N", help="Fork at this block (default: latest)."
-        )(command)
-
-    return decorate
-
-
-def json_option(command: Callable) -> Callable:
-    return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON instead of text.")(command)
-
-
 def print_json(data) -> None:
+    """Print one JSON document, indented (paths and other objects as their text)."""
     click.echo(json.dumps(data, indent=2, default=str))
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from cli.base import Group, example, json_option, out, print_json, progress
+from cli.base import Group, example, out, print_json, progress
+from cli.options import json_option
 from megatao.core.paths import display
 from megatao.core.units import format_duration, parse_duration
 
@@ -35,7 +36,7 @@ def up(port: int | None, as_json: bool) -> None:
     result = lib.up(port, progress(quiet=as_json))
     state = result.state
     if as_json:
-        print_json({"alreadyRunning": result.already_running, **asdict(state), "seconds": result.seconds})
+        print_json({"already_running": result.already_running, **asdict(state), "seconds": result.seconds})
         return
     if result.already_running:
         out.print(f"devnet already running at {state.rpc_url} (pid {state.pid}, since {state.started_at})")
@@ -49,12 +50,16 @@ def up(port: int | None, as_json: bool) -> None:
     out.print("stop it with: megatao devnet down")
 
 
-@devnet.command(epilog=example("megatao devnet down"))
-def down() -> None:
+@devnet.command(epilog=example("megatao devnet down", "megatao devnet down --json"))
+@json_option
+def down(as_json: bool) -> None:
     """Stop the devnet that `megatao devnet up` started (and no other process)."""
     from megatao.devnet import devnet as lib
 
     result = lib.down()
+    if as_json:
+        print_json({"stopped": result.stopped is not None, **(asdict(result.stopped) if result.stopped else {})})
+        return
     if result.stopped is None:
         out.print("no devnet is running")
     else:
@@ -102,10 +107,11 @@ def status(as_json: bool) -> None:
 
 
 @devnet.command(
-    epilog=example("megatao devnet advance 2d", "megatao devnet advance 48h", "megatao devnet advance 3600")
+    epilog=example("megatao devnet advance 2d", "megatao devnet advance 48h", "megatao devnet advance 3600 --json")
 )
 @click.argument("duration")
-def advance(duration: str) -> None:
+@json_option
+def advance(duration: str, as_json: bool) -> None:
     """Move the devnet's time forward by DURATION (seconds, or 90m, 48h, 7d, 1d12h) and mine blocks.
 
     Time moves by exactly DURATION; one block is mined per 12 s, at most 100 per call.
@@ -113,6 +119,9 @@ def advance(duration: str) -> None:
     from megatao.devnet import devnet as lib
 
     moved = lib.advance(parse_duration(duration, "DURATION"))
+    if as_json:
+        print_json(asdict(moved))
+        return
     out.print(
         f"advanced {format_duration(moved.seconds)}: block {moved.block_before} -> {moved.block_after}, "
         f"time {moved.time_before} -> {moved.time_after}"

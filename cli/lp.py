@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from cli.account import account_option, signer_for
-from cli.base import Group, example, json_option, network_options, out, print_json
+from cli.base import Group, example, out, print_json
+from cli.options import account_option, json_option, lookup_account_option, network_options, signer_for
 from megatao.core.units import format_tao, parse_tao
 from megatao.node.networks import resolve_endpoint
 
@@ -33,26 +35,23 @@ def _lp(network: str | None, rpc_url: str | None):
     ),
 )
 @click.option("--address", metavar="ADDRESS", help="The LP whose shares and request to show (no signing needed).")
-@click.option("--account", "account", metavar="NAME", help="Or a keystore account / devnet:N, for its address.")
-@click.option("--password-file", type=click.Path(), metavar="FILE", help="Keystore password file for --account.")
+@lookup_account_option("Or a keystore account / devnet:N, for its address.")
 @network_options
 @json_option
 def status(
     address: str | None,
     account: str | None,
-    password_file: str | None,
+    password_file: Path | None,
     network: str | None,
     rpc_url: str | None,
     as_json: bool,
 ) -> None:
     """The epoch, which window is open and when the next opens, the share values, utilization, the deposit caps,
     and an account's LP shares and withdrawal request."""
-    from pathlib import Path
-
     from megatao.clients.lp import format_cap, format_shares, utilization_text
 
     if address is None and account is not None:
-        address = signer_for(account, Path(password_file) if password_file else None).address
+        address = signer_for(account, password_file).address
     s = _lp(network, rpc_url).status(address or "0x0000000000000000000000000000000000000000")
     if as_json:
         print_json(s.to_json())
@@ -70,10 +69,9 @@ def status(
         ("deposit caps", f"per account {format_cap(s.account_deposit_cap)}, global {format_cap(s.global_deposit_cap)}"),
     ]  # fmt: skip
     if address is not None:
-        value = s.shares * s.withdrawal_share_value // 10**18
         rows += [
             ("account", address),
-            ("shares", f"{format_shares(s.shares)} (worth {format_tao(value)} at the withdrawal value)"),
+            ("shares", f"{format_shares(s.shares)} (worth {format_tao(s.shares_value)} at the withdrawal value)"),
             ("request", s.request_line()),
         ]
     for key, text in rows:
@@ -95,7 +93,7 @@ def deposit(amount: str, account: str, password_file, network: str | None, rpc_u
     wei = parse_tao(amount)
     result = _lp(network, rpc_url).deposit(signer_for(account, password_file), wei)
     if as_json:
-        print_json({"transaction": result.tx_hash, "amount": result.amount, "shares": result.shares})
+        print_json({"transaction": result.tx_hash, "amount": str(result.amount), "shares": str(result.shares)})
         return
     out.print(f"deposited {format_tao(result.amount)} for {format_shares(result.shares)} shares ({result.tx_hash})")
 
@@ -119,7 +117,7 @@ def request_withdrawal(
 
     result = _lp(network, rpc_url).request_withdrawal(signer_for(account, password_file), shares)
     if as_json:
-        print_json({"transaction": result.tx_hash, "shares": result.shares})
+        print_json({"transaction": result.tx_hash, "shares": str(result.shares)})
         return
     out.print(
         f"requested {format_shares(result.shares)} shares; claim them in the next epoch's withdrawal window with "
@@ -139,7 +137,12 @@ def claim(account: str, password_file, network: str | None, rpc_url: str | None,
     result, outcome = _lp(network, rpc_url).claim(signer_for(account, password_file))
     if as_json:
         print_json(
-            {"transaction": result.tx_hash, "outcome": outcome, "amount": result.amount, "shares": result.shares}
+            {
+                "transaction": result.tx_hash,
+                "outcome": outcome,
+                "amount": str(result.amount),
+                "shares": str(result.shares),
+            }
         )
         return
     if outcome == "released":

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 import click
 from rich.table import Table
 
-from cli.account import account_option, signer_for
-from cli.base import Group, example, json_option, network_options, out, print_json
+from cli.base import Group, example, out, print_json
+from cli.options import account_option, json_option, network_options, signer_for
 from megatao.core.params import MARKET, display_rows
 from megatao.core.units import format_tao
 from megatao.node.networks import resolve_endpoint
@@ -31,50 +31,11 @@ def _protocol(network: str | None, rpc_url: str | None):
     return Protocol(Chain(resolve_endpoint(network, rpc_url)))
 
 
-def market_json(m: MarketView) -> dict:
-    return {
-        "marketId": "0x" + m.market_id.hex(),
-        "ticker": m.ticker,
-        "kind": m.kind,
-        "netuid": m.netuid,
-        "status": m.status,
-        "listedAt": m.listed_at,
-        "params": m.params,
-        "price": m.price,
-        "referencePrice": m.reference_price,
-        "movingPrice": m.moving_price,
-        "divergence": m.divergence,
-        "priceBroken": m.price_broken,
-        "poolTao": m.pool_tao,
-        "belowLiquidityThreshold": m.below_liquidity_threshold,
-        "openInterest": {"long": m.long_open_interest, "short": m.short_open_interest},
-        "depthCap": m.depth_cap,
-        "traderProfit": {"now": m.trader_profit, "cap": m.trader_profit_cap},
-        "fundingRate8h": m.funding_rate_8h,
-        "reduceOnly": m.reduce_only,
-    }
-
-
-def _index_state(protocol, m: MarketView) -> dict:
-    """The index oracle behind an index market: its EMA, the live spot, their gap, the reading it holds for the next
-    update (which weighs it), the elapsed cap and the last update's age."""
+def _index_reading(protocol, m: MarketView):
+    """The index oracle behind an index market beside the live spot (IndexReading)."""
     from megatao.clients.oracle import MtsosOracleClient
-    from megatao.clients.pools import AlphaPrecompile
 
-    chain = protocol.chain
-    state = MtsosOracleClient(chain, protocol.index_oracle(m.market_id)).state()
-    spot = AlphaPrecompile(chain).sum_alpha_price()
-    now = chain.guard(lambda: chain.w3.eth.get_block("latest")["timestamp"])
-    return {
-        "oracle": state.address,
-        "ema": state.ema,
-        "spot": spot,
-        "gapPercent": (spot - state.ema) * 100 / state.ema if state.ema else 0.0,
-        "heldSpot": state.last_spot,
-        "maxElapsed": state.max_elapsed,
-        "lastUpdate": state.last_update,
-        "age": state.age(now),
-    }
+    return MtsosOracleClient(protocol.chain, protocol.index_oracle(m.market_id)).index_reading()
 
 
 def _price(wei: int) -> str:
@@ -88,7 +49,7 @@ def list_markets(network: str | None, rpc_url: str | None, as_json: bool) -> Non
     """Every listed market with its parameters, status and live oracle price."""
     markets = _protocol(network, rpc_url).markets()
     if as_json:
-        print_json([market_json(m) for m in markets])
+        print_json([m.as_json() for m in markets])
         return
     columns = [p.column for p in MARKET if p.column]
     params = Table("ticker", "netuid", "status", *columns, title=f"{len(markets)} markets: parameters")
@@ -136,9 +97,9 @@ def show(ticker: str, network: str | None, rpc_url: str | None, as_json: bool) -
     market (MTSOS) the oracle's EMA, the sum of alpha prices now, their gap and the age of the last update."""
     protocol = _protocol(network, rpc_url)
     m = protocol.market_by_ticker(ticker)
-    index = _index_state(protocol, m) if m.kind == "index" else None
+    index = _index_reading(protocol, m) if m.kind == "index" else None
     if as_json:
-        print_json(market_json(m) | ({"index": index} if index else {}))
+        print_json(m.as_json() | ({"index": index.as_json()} if index else {}))
         return
     p = m.params
     rows = [
@@ -170,14 +131,18 @@ def show(ticker: str, network: str | None, rpc_url: str | None, as_json: bool) -
     ]
     if index:
         rows[3:7] = [
-            ("price (EMA)", f"{_price(index['ema'])} TAO, the 7-day time-weighted EMA the market trades at"),
-            ("spot", f"{_price(index['spot'])} TAO, the sum of alpha prices now"),
-            ("gap", f"{index['gapPercent']:+.4f}% (spot against EMA)"),
+            ("price (EMA)", f"{_price(index.state.ema)} TAO, the 7-day time-weighted EMA the market trades at"),
+            ("spot", f"{_price(index.spot)} TAO, the sum of alpha prices now"),
+            ("gap", f"{index.gap_percent:+.4f}% (spot against EMA)"),
             (
                 "held reading",
-                f"{_price(index['heldSpot'])} TAO, what the next update weighs (at most {index['maxElapsed']} s)",
+                f"{_price(index.state.last_spot)} TAO, what the next update weighs "
+                f"(at most {index.state.max_elapsed} s)",
             ),
-            ("last update", f"{index['age']} s ago, at block time {index['lastUpdate']} ({index['oracle']})"),
+            (
+                "last update",
+                f"{index.age} s ago, at block time {index.state.last_update} ({index.state.address})",
+            ),
         ]
         alpha_only = {p.label for p in MARKET if p.alpha_only}
         rows = [row for row in rows if row[0] != "pool TAO" and row[0] not in alpha_only]
@@ -190,12 +155,16 @@ def show(ticker: str, network: str | None, rpc_url: str | None, as_json: bool) -
 @click.argument("ticker")
 @account_option
 @network_options
-def poke(ticker: str, account: str, password_file, network, rpc_url) -> None:
+@json_option
+def poke(ticker: str, account: str, password_file, network, rpc_url, as_json: bool) -> None:
     """Update TICKER's reference price for this block (anyone, as keepers do): it weighs the reading the last block
     that touched the market held, never the one this transaction sees."""
     protocol = _protocol(network, rpc_url)
     m = protocol.market_by_ticker(ticker)
     reference = protocol.poke(m.market_id, signer_for(account, password_file))
+    if as_json:
+        print_json({"ticker": m.ticker, "reference_price": str(reference), "price": str(m.price)})
+        return
     out.print(f"{m.ticker}: reference price {_price(reference)} TAO (spot {_price(m.price)} TAO)")
 
 
@@ -203,12 +172,16 @@ def poke(ticker: str, account: str, password_file, network, rpc_url) -> None:
 @click.argument("ticker")
 @account_option
 @network_options
-def settle(ticker: str, account: str, password_file, network, rpc_url) -> None:
+@json_option
+def settle(ticker: str, account: str, password_file, network, rpc_url, as_json: bool) -> None:
     """Settle TICKER once its price source has failed for the settle-after time (anyone; governance at any time):
     its positions then close at the last good reference price, with no fee (`megatao trade close`)."""
     protocol = _protocol(network, rpc_url)
     m = protocol.market_by_ticker(ticker)
     price = protocol.settle(m.market_id, signer_for(account, password_file))
+    if as_json:
+        print_json({"ticker": m.ticker, "settlement_price": str(price)})
+        return
     out.print(f"{m.ticker} settled at {_price(price)} TAO: its positions close at it with no fee")
 
 

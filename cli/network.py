@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from cli.base import Group, example, json_option, network_options, out, print_json
+from cli.base import Group, example, out, print_json
+from cli.options import json_option, network_options
 from megatao.core.errors import ChainIdMismatchError
 from megatao.node.networks import NETWORKS, resolve_endpoint
 
@@ -50,9 +51,9 @@ def check(network: str | None, rpc_url: str | None, as_json: bool) -> None:
         print_json(
             {
                 "network": endpoint.network.name,
-                "rpcUrl": chain.url,
-                "chainId": chain.chain_id,
-                "expectedChainId": expected,
+                "rpc_url": chain.url,
+                "chain_id": chain.chain_id,
+                "expected_chain_id": expected,
                 "matches": chain.matches_network(),
                 "block": block,
             }

@@ -8,7 +8,8 @@ import click
 from rich import box
 from rich.table import Table
 
-from cli.base import Group, example, json_option, network_options, out, print_json
+from cli.base import Group, example, out, print_json
+from cli.options import json_option, network_options
 from megatao.clients.oracle import (
     GENESIS_MAX_ELAPSED,
     PERIOD_SECONDS,
@@ -126,8 +127,8 @@ def replay(file: Path, chart_path: Path | None, max_elapsed: str, as_json: bool)
         print_json(
             {
                 "file": display(file),
-                "periodSeconds": PERIOD_SECONDS,
-                "maxElapsedSeconds": cap,
+                "period_seconds": PERIOD_SECONDS,
+                "max_elapsed_seconds": cap,
                 "rows": [row_to_json(row) for row in rows],
                 "chart": None if chart_path is None else display(chart_path),
             }
@@ -172,20 +173,15 @@ def show(network: str | None, rpc_url: str | None, as_json: bool) -> None:
         reason = exc.reason
     if as_json:
         print_json(
-            {
-                "oracle": state.address,
-                "ema": str(state.ema),
-                "heldSpot": str(state.last_spot),
-                "gapWad": str(state.gap),
-                "lastUpdate": state.last_update,
-                "chainTime": now,
+            state.as_json()
+            | {
+                "chain_time": now,
                 "age": age,
-                "maxElapsed": state.max_elapsed,
-                "periodSeconds": PERIOD_SECONDS,
+                "period_seconds": PERIOD_SECONDS,
                 "preview": {
                     "ema": None if preview_ema is None else str(preview_ema),
-                    "heldSpot": None if preview_held is None else str(preview_held),
-                    "weighedSeconds": weighs,
+                    "held_spot": None if preview_held is None else str(preview_held),
+                    "weighed_seconds": weighs,
                     "revert": reason,
                 },
             }
@@ -233,24 +229,7 @@ def update(network: str | None, rpc_url: str | None, as_json: bool) -> None:
     result = client.update(dev_account(0))
     state = result.state
     if as_json:
-        print_json(
-            {
-                "oracle": state.address,
-                "outcome": result.outcome.value,
-                "transaction": result.tx_hash,
-                "block": result.block,
-                "gasUsed": result.gas_used,
-                "elapsed": result.elapsed,
-                "weighed": None if result.weighed is None else str(result.weighed),
-                "weighedSeconds": result.weighed_seconds,
-                "maxElapsed": result.previous.max_elapsed,
-                "previousEma": str(result.previous_ema),
-                "ema": str(state.ema),
-                "lastSpot": str(state.last_spot),
-                "lastUpdate": state.last_update,
-                "gapWad": str(state.gap),
-            }
-        )
+        print_json(result.as_json())
         return
     if result.outcome is Outcome.UPDATED:
         cap = (

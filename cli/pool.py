@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 import click
 from rich.table import Table
 
-from cli.base import Group, example, json_option, network_options, out, print_json
+from cli.base import Group, example, out, print_json
+from cli.options import json_option, network_options
 from megatao.core.units import WEI_PER_RAO, WEI_PER_TAO, parse_tao
 from megatao.node.networks import resolve_endpoint
 
@@ -22,41 +23,16 @@ def pool() -> None:
     """Subnet pools read from the Alpha precompile at 0x...0808 (real or emulated)."""
 
 
-def _netuids(alpha: AlphaPrecompile, seeds: list[PoolSeed]) -> list[int]:
-    """The emulator's pools, or, on a chain with the real precompile, the subnets of the genesis file."""
-    return alpha.seeded_netuids() if alpha.is_emulator() else [seed.netuid for seed in seeds]
-
-
-def pool_rows(alpha: AlphaPrecompile, seeds: list[PoolSeed]) -> list[dict]:
-    by_netuid = {seed.netuid: seed for seed in seeds}
-    rows = []
-    for netuid in _netuids(alpha, seeds):
-        reading = alpha.read(netuid)
-        seed = by_netuid.get(netuid)
-        rows.append(
-            {
-                "netuid": netuid,
-                "ticker": seed.ticker if seed else None,
-                "role": seed.role if seed else None,
-                "price": reading.price,
-                "taoInPool": reading.tao_in_rao,
-                "alphaInPool": reading.alpha_in_rao,
-                "mechanism": reading.mechanism,
-            }
-        )
-    return rows
-
-
 def pools_table(alpha: AlphaPrecompile, seeds: list[PoolSeed]) -> Table:
     table = Table("ticker", "netuid", "role", "price (TAO)", "TAO in pool", "alpha in pool", title="Subnet pools")
-    for row in pool_rows(alpha, seeds):
+    for row in alpha.pool_rows(seeds):
         table.add_row(
-            row["ticker"] or "-",
-            str(row["netuid"]),
-            row["role"] or "-",
-            f"{row['price'] / 10**18:.9f}",
-            f"{row['taoInPool'] / RAO_PER_UNIT:,.0f}",
-            f"{row['alphaInPool'] / RAO_PER_UNIT:,.0f}",
+            row.ticker or "-",
+            str(row.reading.netuid),
+            row.role or "-",
+            f"{row.reading.price / 10**18:.9f}",
+            f"{row.reading.tao_in_rao / RAO_PER_UNIT:,.0f}",
+            f"{row.reading.alpha_in_rao / RAO_PER_UNIT:,.0f}",
         )
     return table
 
@@ -73,7 +49,7 @@ def list_pools(network: str | None, rpc_url: str | None, as_json: bool) -> None:
     seeds = load_pool_seeds()
     total = alpha.sum_alpha_price()
     if as_json:
-        print_json({"pools": pool_rows(alpha, seeds), "sumAlphaPrice": total})
+        print_json({"pools": [row.as_json() for row in alpha.pool_rows(seeds)], "sum_alpha_price": str(total)})
         return
     out.print(pools_table(alpha, seeds))
     out.print(f"sum of alpha prices below 1 TAO: {total / 10**18:.9f} TAO")
@@ -84,7 +60,8 @@ def list_pools(network: str | None, rpc_url: str | None, as_json: bool) -> None:
 @click.option("--tao", "tao", required=True, help="TAO reserve, e.g. 12000 or '12000 TAO'.")
 @click.option("--alpha", "alpha_amount", required=True, help="Alpha reserve, e.g. 400000.")
 @network_options
-def set_pool(netuid: int, tao: str, alpha_amount: str, network: str | None, rpc_url: str | None) -> None:
+@json_option
+def set_pool(netuid: int, tao: str, alpha_amount: str, network: str | None, rpc_url: str | None, as_json: bool) -> None:
     """Set a subnet's pool reserves on the emulator (devnet or fork only), as the first dev account."""
     from megatao.clients.pools import AlphaPrecompile
     from megatao.node.accounts import dev_account
@@ -95,6 +72,17 @@ def set_pool(netuid: int, tao: str, alpha_amount: str, network: str | None, rpc_
     alpha = AlphaPrecompile(Chain(resolve_endpoint(network, rpc_url)))
     receipt = alpha.set_pool(netuid, tao_rao, alpha_rao, dev_account(0))
     reading = alpha.read(netuid)
+    if as_json:
+        print_json(
+            {
+                "netuid": netuid,
+                "price": str(reading.price),
+                "tao_in_pool_rao": str(reading.tao_in_rao),
+                "alpha_in_pool_rao": str(reading.alpha_in_rao),
+                "block": receipt["blockNumber"],
+            }
+        )
+        return
     out.print(
         f"subnet {netuid}: {reading.tao_in:,} TAO against {alpha_rao / RAO_PER_UNIT:,} alpha, "
         f"price {reading.price_tao} TAO (block {receipt['blockNumber']})"

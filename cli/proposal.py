@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from cli.account import account_option, signer_for
-from cli.base import Group, err, example, json_option, network_options, out, print_json
+from cli.base import Group, err, example, out, print_json
+from cli.options import account_option, json_option, network_options, output_option, signer_for
 from governance.proposals.kinds import KINDS
 
 
@@ -22,9 +22,7 @@ def proposal() -> None:
     epilog=example("megatao proposal new market-listing -o list-sn19.yaml", "megatao proposal new lp-window"),
 )
 @click.argument("kind", metavar="KIND")
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout)."
-)
+@output_option()
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 def new(kind: str, output: Path | None, force: bool) -> None:
     from governance.proposals.templates import template_text, write_template
@@ -60,10 +58,11 @@ def validate(
         from governance.proposals.onchain import check_on_chain
         from megatao.clients.protocol import Protocol
         from megatao.node.chain import Chain
+        from megatao.node.keystores import address_of
         from megatao.node.networks import resolve_endpoint
 
         protocol = Protocol(Chain(resolve_endpoint(network, rpc_url)))
-        proposer_address = _address_of(proposer) if proposer else None
+        proposer_address = address_of(proposer, "--proposer") if proposer else None
         for r in results:
             if r.ok:
                 reports[r.path] = check_on_chain(r, protocol, proposer_address)
@@ -73,8 +72,7 @@ def validate(
             [
                 {"file": str(r.path), "ok": r.ok, "kind": getattr(r.proposal, "kind", None),
                  "findings": [f.as_json() for f in r.findings],
-                 "chain": {"block": reports[r.path].block, "readings": reports[r.path].readings}
-                 if r.path in reports else None}
+                 "chain": reports[r.path].as_json() if r.path in reports else None}
                 for r in results
             ]
         )  # fmt: skip
@@ -90,26 +88,8 @@ def validate(
         sys.exit(1)
 
 
-def _address_of(name: str) -> str:
-    """An address given as such, or the address of a keystore account / devnet:N (no password needed for devnet)."""
-    from web3 import Web3
-
-    from megatao.core.errors import InputError
-
-    if Web3.is_address(name):
-        return Web3.to_checksum_address(name)
-    from megatao.node.keystores import list_accounts
-
-    for info in list_accounts():
-        if info.name == name and info.address:
-            return info.address
-    raise InputError(f"--proposer '{name}' is neither an address nor an account with a known address")
-
-
 @proposal.command(epilog=example("megatao proposal schema -o proposal.schema.json"))
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout)."
-)
+@output_option()
 def schema(output: Path | None) -> None:
     """Print the JSON Schema of proposal files (generated from the models), for editors."""
     from governance.proposals.schema import schema_text
@@ -129,52 +109,6 @@ def governance_for(network: str | None, rpc_url: str | None):
     from megatao.node.networks import resolve_endpoint
 
     return Governance(Chain(resolve_endpoint(network, rpc_url)))
-
-
-def load_valid(path: Path):
-    """The proposal in `path`, which must validate (schema and rules); a file with errors stops here."""
-    from governance.proposals.validate import validate_file
-    from megatao.core.errors import CheckFailed
-
-    loaded = validate_file(path)
-    if not loaded.ok:
-        for finding in loaded.findings:
-            click.echo(finding.format(str(path)), err=True)
-        raise CheckFailed(f"{path} does not validate; nothing was sent")
-    return loaded.proposal
-
-
-def encode_file(gov, path: Path, implementations: dict | None = None):
-    """Validate `path` and encode it for this deployment."""
-    from megatao.core.errors import InputError
-
-    proposal = load_valid(path)
-    if proposal.kind == "upgrade" and implementations is None:
-        raise InputError(
-            f"{path}: an upgrade's calls name implementations that `megatao proposal submit` deploys first; "
-            "encode it by submitting, or look up a submitted one with `megatao proposal status FILE`"
-        )
-    return gov.encode(proposal, implementations)
-
-
-def resolve(gov, ref: str):
-    """A proposal named by its id (decimal or 0x-hex) or by its file: (id, its calls and description)."""
-    from governance.governor import parse_proposal_id, proposal_from_encoded
-    from governance.proposals.encode import proposal_description
-    from megatao.core.errors import InputError
-
-    if Path(ref).is_file():
-        proposal = load_valid(Path(ref))
-        if proposal.kind == "upgrade":
-            found = gov.find_by_description(proposal_description(proposal))
-            if found is None:
-                raise InputError(f"{ref}: no proposal with this description was submitted")
-            return found
-        return proposal_from_encoded(gov.encode(proposal))
-    proposal_id = parse_proposal_id(ref)
-    if proposal_id is None:
-        raise InputError(f"'{ref}' is neither a proposal file nor a proposal id")
-    return gov.find(proposal_id)
 
 
 def print_status(status) -> None:
@@ -201,7 +135,7 @@ def print_status(status) -> None:
 def encode(file: Path, network: str | None, rpc_url: str | None, as_json: bool) -> None:
     """The proposal's calls as the Governor takes them (targets, values, calldatas, each decoded), its description
     hash, its proposal id computed offline as the Governor's hashProposal, and the timelock operation id."""
-    encoded = encode_file(governance_for(network, rpc_url), file)
+    encoded = governance_for(network, rpc_url).encode_file(file)
     if as_json:
         print_json(encoded.as_json())
         return
@@ -224,6 +158,8 @@ def encode(file: Path, network: str | None, rpc_url: str | None, as_json: bool) 
 def submit(file: Path, account: str, password_file, network, rpc_url, as_json: bool) -> None:
     """Validate FILE, then propose it. If the same proposal exists already, print its state and send nothing. An
     upgrade's new implementations are deployed first, from this checkout's build."""
+    from governance.governor import load_valid
+
     gov = governance_for(network, rpc_url)
     proposal = load_valid(file)
     signer = signer_for(account, password_file)
@@ -231,7 +167,7 @@ def submit(file: Path, account: str, password_file, network, rpc_url, as_json: b
     if proposal.kind == "upgrade":
         with err.status("deploying the new implementations ..."):
             implementations = gov.deploy_implementations(proposal, signer)
-    encoded = encode_file(gov, file, implementations)
+    encoded = gov.encode_file(file, implementations)
     with err.status("proposing and waiting for the receipt ..."):
         sent, status = gov.submit(encoded, signer)
     if as_json:
@@ -249,7 +185,7 @@ def submit(file: Path, account: str, password_file, network, rpc_url, as_json: b
 def status(ref: str, network, rpc_url, as_json: bool) -> None:
     """State, votes for/against/abstain, quorum reached or how much is missing, deadline and eta."""
     gov = governance_for(network, rpc_url)
-    current = gov.status(resolve(gov, ref).proposal_id)
+    current = gov.status(gov.resolve(ref).proposal_id)
     print_json(current.as_json()) if as_json else print_status(current)
 
 
@@ -257,19 +193,23 @@ def status(ref: str, network, rpc_url, as_json: bool) -> None:
 @click.argument("ref", metavar="ID|FILE")
 @account_option
 @network_options
-def queue(ref: str, account: str, password_file, network, rpc_url) -> None:
+@json_option
+def queue(ref: str, account: str, password_file, network, rpc_url, as_json: bool) -> None:
     """Queue a proposal that passed into the timelock; says why not when it is too early."""
     gov = governance_for(network, rpc_url)
-    target = resolve(gov, ref)
-    print_status(gov.queue(target, signer_for(account, password_file)))
+    target = gov.resolve(ref)
+    queued = gov.queue(target, signer_for(account, password_file))
+    print_json(queued.as_json()) if as_json else print_status(queued)
 
 
 @proposal.command(epilog=example("megatao proposal execute list-sn19.yaml --account devnet:1"))
 @click.argument("ref", metavar="ID|FILE")
 @account_option
 @network_options
-def execute(ref: str, account: str, password_file, network, rpc_url) -> None:
+@json_option
+def execute(ref: str, account: str, password_file, network, rpc_url, as_json: bool) -> None:
     """Execute a queued proposal once the timelock delay is over; says why not when it is too early."""
     gov = governance_for(network, rpc_url)
-    target = resolve(gov, ref)
-    print_status(gov.execute(target, signer_for(account, password_file)))
+    target = gov.resolve(ref)
+    executed = gov.execute(target, signer_for(account, password_file))
+    print_json(executed.as_json()) if as_json else print_status(executed)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from cli.account import account_option, signer_for
-from cli.base import Group, example, json_option, network_options, out, print_json
+from cli.base import Group, example, out, print_json
+from cli.options import account_option, json_option, lookup_account_option, network_options, signer_for
 from megatao.core.units import format_fraction, format_tao
 from megatao.node.networks import resolve_endpoint
 
@@ -37,7 +37,10 @@ def _time(timestamp: int) -> str:
 @click.argument("code")
 @account_option
 @network_options
-def register(code: str, account: str, password_file: Path | None, network: str | None, rpc_url: str | None) -> None:
+@json_option
+def register(
+    code: str, account: str, password_file: Path | None, network: str | None, rpc_url: str | None, as_json: bool
+) -> None:
     """Register CODE as your referral code (3-32 characters A-Z, 0-9, _; case-insensitive). One code per account;
     traders who bind to it earn you your tier's share of their taker fees."""
     from megatao.clients.referral import code_text, parse_code
@@ -45,6 +48,9 @@ def register(code: str, account: str, password_file: Path | None, network: str |
     parse_code(code)  # a malformed code fails before any password prompt
     sender = signer_for(account, password_file)
     registered = _referral(network, rpc_url).register(code, sender)
+    if as_json:
+        print_json({"code": code_text(registered), "owner": sender.address})
+        return
     out.print(f"registered {code_text(registered)} for {sender.address}")
 
 
@@ -52,13 +58,19 @@ def register(code: str, account: str, password_file: Path | None, network: str |
 @click.argument("code")
 @account_option
 @network_options
-def bind(code: str, account: str, password_file: Path | None, network: str | None, rpc_url: str | None) -> None:
+@json_option
+def bind(
+    code: str, account: str, password_file: Path | None, network: str | None, rpc_url: str | None, as_json: bool
+) -> None:
     """Take the owner of CODE as your referrer: once and for good. Your discount starts at your next trade."""
     from megatao.clients.referral import parse_code
 
     parse_code(code)
     sender = signer_for(account, password_file)
     referrer = _referral(network, rpc_url).bind(code, sender)
+    if as_json:
+        print_json({"account": sender.address, "referrer": referrer, "referrer_code": code.upper()})
+        return
     out.print(f"{sender.address} is referred by {referrer} ({code.upper()})")
 
 
@@ -67,8 +79,7 @@ def bind(code: str, account: str, password_file: Path | None, network: str | Non
     epilog=example("megatao referral show ALICE_2026", "megatao referral show --account bob --json"),
 )
 @click.argument("target", required=False, metavar="[ADDRESS|CODE]")
-@click.option("--account", "account", metavar="NAME", help="Show this keystore account (instead of ADDRESS|CODE).")
-@click.option("--password-file", type=click.Path(path_type=Path), metavar="FILE", help="The account's password.")
+@lookup_account_option("Show this keystore account (instead of ADDRESS|CODE).")
 @network_options
 @json_option
 def show(
@@ -88,15 +99,7 @@ def show(
     address = program.resolve(target) if target else signer_for(account, password_file).address
     a = program.account(address)
     if as_json:
-        print_json(
-            {
-                "address": a.address, "code": a.code or None, "tier": a.tier, "tierName": a.tier_name,
-                "builder": a.builder, "rewards": str(a.rewards), "claimable": str(a.claimable),
-                "referrer": a.referrer, "referrerCode": a.referrer_code or None,
-                "firstTradeAt": a.first_trade_at, "discountEndsAt": a.discount_ends_at,
-                "discountNow": str(a.discount_now),
-            }
-        )  # fmt: skip
+        print_json(a.as_json())
         return
     rows = [
         ("address", a.address),
@@ -118,10 +121,14 @@ def show(
 @referral.command("claim", epilog=example("megatao referral claim --account alice"))
 @account_option
 @network_options
-def claim(account: str, password_file: Path | None, network: str | None, rpc_url: str | None) -> None:
+@json_option
+def claim(account: str, password_file: Path | None, network: str | None, rpc_url: str | None, as_json: bool) -> None:
     """Claim your referral and builder rewards: sent to your account in whole rao (the rest stays accrued)."""
     sender = signer_for(account, password_file)
     amount = _referral(network, rpc_url).claim(sender)
+    if as_json:
+        print_json({"account": sender.address, "amount": str(amount)})
+        return
     out.print(f"claimed {format_tao(amount, 9)} to {sender.address}")
 
 

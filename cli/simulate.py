@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from cli.base import Group, example, fork_options, json_option, network_options, out, print_json, progress
+from cli.base import Group, example, out, print_json, progress
+from cli.options import fork_options, json_option, network_options
 
 MARKS = {"pass": "[green]PASS[/green]", "warn": "[yellow]WARN[/yellow]", "fail": "[red]FAIL[/red]"}
 

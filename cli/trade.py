@@ -6,8 +6,8 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from cli.account import account_option, signer_for
-from cli.base import Group, example, json_option, network_options, out, print_json
+from cli.base import Group, example, out, print_json
+from cli.options import account_option, bounds_options, json_option, margin_options, network_options, signer_for
 from megatao.core.errors import InputError
 from megatao.core.units import WAD, format_tao, parse_fraction, parse_leverage, parse_size, parse_tao
 
@@ -38,36 +38,21 @@ def trade() -> None:
     """Trade on the protocol: positions with TAO margin, isolated per market."""
 
 
-def _bounds_options(command):
-    """--max-slippage, --acceptable-price and --deadline: the bounds of a fill."""
-    command = click.option(
-        "--deadline",
-        default="5m",
-        show_default=True,
-        help="How long the trade may wait for its block, from the latest block's time (e.g. 90s, 5m).",
-    )(command)
-    command = click.option(
-        "--acceptable-price",
-        default=None,
-        help="The worst average price accepted, impact included, in TAO per unit (overrides --max-slippage).",
-    )(command)
-    return click.option(
-        "--max-slippage",
-        default="1%",
-        show_default=True,
-        help="The acceptable price as a distance from the reference price (the one fills are priced against).",
-    )(command)
-
-
 def _bounds(trading, ticker: str, buy: bool, max_slippage: str, acceptable_price: str | None, deadline: str):
-    """(acceptable price, deadline, reference price) from the options; the acceptable price against the reference
-    price unless given."""
+    """(acceptable price, deadline, reference price) from the options (Trading.fill_bounds)."""
     from megatao.core.units import parse_duration, parse_price
 
-    reference, acceptable = trading.bounds(ticker, buy, parse_fraction(max_slippage, "--max-slippage"))
-    if acceptable_price is not None:
-        acceptable = parse_price(acceptable_price, "--acceptable-price")
-    return acceptable, trading.deadline(parse_duration(deadline, "--deadline")), reference
+    return trading.fill_bounds(
+        ticker,
+        buy,
+        parse_fraction(max_slippage, "--max-slippage"),
+        None if acceptable_price is None else parse_price(acceptable_price, "--acceptable-price"),
+        parse_duration(deadline, "--deadline"),
+    )
+
+
+def _bounds_json(reference: int, acceptable: int) -> dict:
+    return {"reference_price": str(reference), "acceptable_price": str(acceptable)}
 
 
 def _print_fill(fill) -> None:
@@ -87,9 +72,8 @@ def _print_bounds(reference: int, acceptable: int, buy: bool) -> None:
 @trade.command(epilog=example("megatao trade open CHUTES long --margin 5 --leverage 2x --account devnet:3"))
 @click.argument("ticker")
 @click.argument("side", type=SIDE)
-@click.option("--margin", required=True, help="TAO sent as margin, e.g. 5 or '5 TAO' (the open fee comes out of it).")
-@click.option("--leverage", required=True, help="e.g. 2x: notional = margin x leverage.")
-@_bounds_options
+@margin_options("notional")
+@bounds_options
 @account_option
 @network_options
 @json_option
@@ -114,8 +98,7 @@ def open(  # noqa: A001
         signer_for(account, password_file),
     )
     if as_json:
-        bounds = {"referencePrice": str(reference), "acceptablePrice": str(acceptable)}
-        print_json(position.as_json() | fill.as_json() | bounds)
+        print_json(position.as_json() | fill.as_json() | _bounds_json(reference, acceptable))
     else:
         _print_fill(fill)
         _print_position(position)
@@ -123,7 +106,7 @@ def open(  # noqa: A001
 
 @trade.command(epilog=example("megatao trade close CHUTES --account devnet:3"))
 @click.argument("ticker")
-@_bounds_options
+@bounds_options
 @account_option
 @network_options
 @json_option
@@ -139,7 +122,11 @@ def close(ticker, max_slippage, acceptable_price, deadline, account, password_fi
     result = trading.close(ticker, acceptable, until, signer)
     fill = result.pop("fill")
     if as_json:
-        print_json({**result, "received": str(result["received"])} | fill.as_json())
+        print_json(
+            {"ticker": ticker.upper(), "received": str(result["received"]), "block": result["block"]}
+            | fill.as_json()
+            | _bounds_json(reference, acceptable)
+        )
     else:
         _print_fill(fill)
         out.print(f"closed {ticker.upper()}: received {format_tao(result['received'])} (block {result['block']})")
@@ -147,9 +134,8 @@ def close(ticker, max_slippage, acceptable_price, deadline, account, password_fi
 
 @trade.command(epilog=example("megatao trade increase CHUTES --margin 2 --leverage 2x --account devnet:3"))
 @click.argument("ticker")
-@click.option("--margin", required=True, help="TAO sent as margin (the fee on the added notional comes out of it).")
-@click.option("--leverage", required=True, help="e.g. 2x: added notional = margin x leverage.")
-@_bounds_options
+@margin_options("added notional")
+@bounds_options
 @account_option
 @network_options
 @json_option
@@ -168,8 +154,7 @@ def increase(
         ticker, parse_tao(margin, "--margin"), parse_leverage(leverage, "--leverage"), acceptable, until, signer
     )
     if as_json:
-        bounds = {"referencePrice": str(reference), "acceptablePrice": str(acceptable)}
-        print_json(position.as_json() | fill.as_json() | bounds)
+        print_json(position.as_json() | fill.as_json() | _bounds_json(reference, acceptable))
     else:
         _print_fill(fill)
         _print_position(position)
@@ -179,7 +164,7 @@ def increase(
 @click.argument("ticker")
 @click.option("--size", "size_text", help="Units of the asset to close, e.g. 40.5.")
 @click.option("--fraction", "fraction_text", help="The share of the position to close, e.g. 50%.")
-@_bounds_options
+@bounds_options
 @account_option
 @network_options
 @json_option
@@ -191,19 +176,12 @@ def reduce(
     paid back to you."""
     if (size_text is None) == (fraction_text is None):
         raise InputError("give one of --size and --fraction")
+    size = None if size_text is None else parse_size(size_text, "--size")
+    fraction = None if fraction_text is None else parse_fraction(fraction_text, "--fraction")
     trading = _trading(network, rpc_url)
     signer = signer_for(account, password_file)
     position = trading.position(signer.address, ticker)
-    held = abs(position.size)
-    if size_text is not None:
-        size = parse_size(size_text, "--size")
-    else:
-        fraction = parse_fraction(fraction_text, "--fraction")
-        if not 0 < fraction < WAD:
-            raise InputError(f"--fraction '{fraction_text}' must be above 0% and below 100% (close to close it all)")
-        size = held * fraction // WAD
-    if size >= held:
-        raise InputError(f"--size must be below the position's {held / WAD:,.6f} (close to close it all)")
+    size = trading.reduce_size(position, size, fraction)
     buy = position.side == "short"
     acceptable, until, reference = _bounds(trading, ticker, buy, max_slippage, acceptable_price, deadline)
     if not as_json:
@@ -211,7 +189,11 @@ def reduce(
     result = trading.reduce(ticker, size, acceptable, until, signer)
     fill = result.pop("fill")
     if as_json:
-        print_json({**result, "received": str(result["received"]), "size": str(size)} | fill.as_json())
+        print_json(
+            {"ticker": ticker.upper(), "size": str(size), "received": str(result["received"]), "block": result["block"]}
+            | fill.as_json()
+            | _bounds_json(reference, acceptable)
+        )
     else:
         _print_fill(fill)
         out.print(
@@ -225,11 +207,12 @@ def reduce(
 @click.argument("amount")
 @account_option
 @network_options
-def remove_margin(ticker, amount, account, password_file, network, rpc_url) -> None:
+@json_option
+def remove_margin(ticker, amount, account, password_file, network, rpc_url, as_json) -> None:
     """Take AMOUNT TAO of margin back from your position on TICKER, as long as it stays healthy and within its
     max leverage."""
     position = _trading(network, rpc_url).remove_margin(ticker, parse_tao(amount), signer_for(account, password_file))
-    _print_position(position)
+    print_json(position.as_json()) if as_json else _print_position(position)
 
 
 @trade.command("add-margin", epilog=example("megatao trade add-margin CHUTES 1 --account devnet:3"))
@@ -237,10 +220,11 @@ def remove_margin(ticker, amount, account, password_file, network, rpc_url) -> N
 @click.argument("amount")
 @account_option
 @network_options
-def add_margin(ticker, amount, account, password_file, network, rpc_url) -> None:
+@json_option
+def add_margin(ticker, amount, account, password_file, network, rpc_url, as_json) -> None:
     """Add AMOUNT TAO of margin to your position on TICKER."""
     position = _trading(network, rpc_url).add_margin(ticker, parse_tao(amount), signer_for(account, password_file))
-    _print_position(position)
+    print_json(position.as_json()) if as_json else _print_position(position)
 
 
 @trade.command(
@@ -250,10 +234,14 @@ def add_margin(ticker, amount, account, password_file, network, rpc_url) -> None
 @click.argument("ticker")
 @account_option
 @network_options
-def liquidate(owner, ticker, account, password_file, network, rpc_url) -> None:
+@json_option
+def liquidate(owner, ticker, account, password_file, network, rpc_url, as_json) -> None:
     """Liquidate ACCOUNT's position on TICKER (anyone; the keeper earns a share of the fee)."""
     result = _trading(network, rpc_url).liquidate(owner, ticker, signer_for(account, password_file))
-    out.print(f"liquidated {owner}'s {ticker.upper()} position in block {result['block']} (gas {result['gasUsed']:,})")
+    if as_json:
+        print_json({"account": owner, "ticker": ticker.upper(), **result})
+        return
+    out.print(f"liquidated {owner}'s {ticker.upper()} position in block {result['block']} (gas {result['gas_used']:,})")
 
 
 @trade.command(
@@ -263,10 +251,14 @@ def liquidate(owner, ticker, account, password_file, network, rpc_url) -> None:
 @click.argument("ticker")
 @account_option
 @network_options
-def adl(owner, ticker, account, password_file, network, rpc_url) -> None:
+@json_option
+def adl(owner, ticker, account, password_file, network, rpc_url, as_json) -> None:
     """Auto-deleverage ACCOUNT's position on TICKER (anyone) while the traders' profit there is over its cap: it
     closes just enough of a position at least as profitable as its side's average, at the reference, with no fee."""
     result = _trading(network, rpc_url).auto_deleverage(owner, ticker, signer_for(account, password_file))
+    if as_json:
+        print_json({"account": owner, "ticker": ticker.upper(), **result})
+        return
     out.print(f"auto-deleveraged {owner}'s {ticker.upper()} position in block {result['block']}")
 
 

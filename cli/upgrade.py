@@ -7,7 +7,17 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from cli.base import Group, example, fork_options, json_option, network_options, out, print_json, progress
+from cli.base import Group, example, out, print_json, progress
+from cli.options import (
+    LAYOUT_REFERENCE,
+    ModuleChanges,
+    against_option,
+    build_options,
+    fork_options,
+    json_option,
+    network_options,
+    output_option,
+)
 from cli.simulate import MARKS
 from governance.simulation.report import Report
 from governance.upgrades.layout import (
@@ -23,8 +33,6 @@ from megatao.core.errors import CheckFailed
 from megatao.core.paths import display
 from megatao.node.toolchain import forge_build
 
-REFERENCE = "contracts/upgrades/layout-reference.json"
-
 
 @click.group(
     cls=Group,
@@ -39,79 +47,23 @@ def upgrade() -> None:
     rehearse an upgrade proposal on a fork."""
 
 
-def _pairs(ctx, param, values: tuple[str, ...]) -> dict[str, str]:
-    pairs = {}
-    for value in values:
-        name, sep, replacement = value.partition("=")
-        if not sep or not name or not replacement:
-            raise click.BadParameter(f"'{value}' is not NAME=REPLACEMENT", ctx=ctx, param=param)
-        pairs[name] = replacement
-    return pairs
-
-
-def _release(build: bool, probes: dict[str, str], modules: tuple[str, ...]):
+def _release(build: bool, probes: dict[str, str], modules: ModuleChanges):
+    """The build to read: rebuilt first with --build; with the probes and modules the options replace or add."""
     if build:
         forge_build()
         clear_caches()
-    replaced = {}
-    extra = []
-    for value in modules:
-        name, sep, replacement = value.partition("=")
-        if sep:
-            replaced[name] = replacement or None
-        else:
-            extra.append(name)
-    return snapshot(probes=probes, modules=replaced, extra_modules=extra)
-
-
-def against_option(help_text: str):
-    return click.option(
-        "--against",
-        "reference_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=DEFAULT_REFERENCE,
-        show_default=REFERENCE,
-        metavar="REF",
-        help=help_text,
-    )
-
-
-def build_options(command):
-    command = click.option(
-        "--module",
-        "modules",
-        multiple=True,
-        metavar="NAME[=CONTRACT]",
-        help="Read CONTRACT in place of protocol module NAME (NAME= drops it), or add module NAME. Repeatable.",
-    )(command)
-    command = click.option(
-        "--probe",
-        "probes",
-        multiple=True,
-        callback=_pairs,
-        metavar="PROBE=CONTRACT",
-        help="Read the layout probe CONTRACT in place of protocol probe PROBE (e.g. a fixture). Repeatable.",
-    )(command)
-    return click.option("--build", is_flag=True, help="Run `forge build` first (default: read the current out/).")(
-        command
-    )
+    replaced, added = modules
+    return snapshot(probes=probes, modules=replaced, extra_modules=added)
 
 
 @upgrade.command(
     "snapshot-layout",
     epilog=example("megatao upgrade snapshot-layout", "megatao upgrade snapshot-layout -o /tmp/layout.json"),
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_REFERENCE,
-    show_default=REFERENCE,
-    help="Where to write the reference.",
-)
+@output_option("Where to write the reference.", DEFAULT_REFERENCE, LAYOUT_REFERENCE)
 @build_options
 @json_option
-def snapshot_layout(output: Path, build: bool, probes: dict[str, str], modules: tuple[str, ...], as_json: bool):
+def snapshot_layout(output: Path, build: bool, probes: dict[str, str], modules: ModuleChanges, as_json: bool):
     """Record each namespace's layout (fields, types, slots, offsets; its id and SLOT) and each module's id and
     selectors from the build, in a deterministic JSON reference to commit with the release."""
     release = _release(build, probes, modules)
@@ -131,15 +83,15 @@ def snapshot_layout(output: Path, build: bool, probes: dict[str, str], modules: 
     "check",
     epilog=example(
         "megatao upgrade check",
-        f"megatao upgrade check --against {REFERENCE} --build",
+        f"megatao upgrade check --against {LAYOUT_REFERENCE} --build",
         "megatao upgrade check --probe FeeStorageLayout=FeeAppendStorageLayout",
     ),
 )
-@against_option("The layout reference to compare with.")
+@against_option("The layout reference to compare with.", DEFAULT_REFERENCE)
 @build_options
 @json_option
 def check_command(
-    reference_path: Path, build: bool, probes: dict[str, str], modules: tuple[str, ...], as_json: bool
+    reference_path: Path, build: bool, probes: dict[str, str], modules: ModuleChanges, as_json: bool
 ) -> None:
     """Compare the build with the reference by OpenZeppelin's rules for namespaced storage (append-only fields, no
     namespace deleted, no state outside namespaces, ERC-7201 slots), selectors (one module each, none of the entry
@@ -169,7 +121,7 @@ def check_command(
 @click.argument("file", type=click.Path(path_type=Path))
 @network_options
 @fork_options("reports/<file stem>/rehearsal/")
-@against_option("The layout reference of the layout check.")
+@against_option("The layout reference of the layout check.", DEFAULT_REFERENCE)
 @json_option
 def rehearse(
     file: Path,

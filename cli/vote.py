@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from cli.account import account_option, signer_for
-from cli.base import Group, example, network_options, out
-from cli.proposal import governance_for, resolve
+from cli.base import Group, example, out, print_json
+from cli.options import account_option, json_option, network_options, output_option, signer_for
+from cli.proposal import governance_for
 
 SUPPORT_CHOICE = click.Choice(["for", "against", "abstain"], case_sensitive=False)
 
@@ -26,18 +26,33 @@ def vote() -> None:
 @click.option("--reason", help="A reason, stored with the vote.")
 @account_option
 @network_options
-def cast(ref: str, support: str, reason: str | None, account: str, password_file, network, rpc_url) -> None:
+@json_option
+def cast(
+    ref: str, support: str, reason: str | None, account: str, password_file, network, rpc_url, as_json: bool
+) -> None:
     """Vote SUPPORT (for, against, abstain) on a proposal, with the votes delegated to you at its snapshot."""
     gov = governance_for(network, rpc_url)
-    target = resolve(gov, ref)
-    power = gov.cast(target.proposal_id, support.lower(), reason, signer_for(account, password_file))
+    target = gov.resolve(ref)
+    signer = signer_for(account, password_file)
+    power = gov.cast(target.proposal_id, support.lower(), reason, signer)
+    if as_json:
+        print_json(
+            {
+                "proposal_id": str(target.proposal_id),
+                "support": support.lower(),
+                "voter": signer.address,
+                "votes": str(power),
+                "reason": reason,
+            }
+        )
+        return
     out.print(f"voted {support.lower()} on proposal {target.proposal_id} with {power / 10**18:,.0f} MEGA")
 
 
 @vote.command(epilog=example("megatao vote sign list-sn19.yaml for --account alice -o alice.ballot.json"))
 @click.argument("ref", metavar="ID|FILE")
 @click.argument("support", type=SUPPORT_CHOICE)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Ballot file (default: stdout).")
+@output_option("Ballot file (default: stdout).")
 @account_option
 @network_options
 def sign(ref: str, support: str, output: Path | None, account: str, password_file, network, rpc_url) -> None:
@@ -46,7 +61,7 @@ def sign(ref: str, support: str, output: Path | None, account: str, password_fil
     The ballot uses the voter's nonce keyed by the proposal, so ballots for several proposals stay valid whichever
     lands first."""
     gov = governance_for(network, rpc_url)
-    ballot = gov.sign_ballot(resolve(gov, ref).proposal_id, support.lower(), signer_for(account, password_file))
+    ballot = gov.sign_ballot(gov.resolve(ref).proposal_id, support.lower(), signer_for(account, password_file))
     text = json.dumps(ballot, indent=2) + "\n"
     if output is None:
         click.echo(text, nl=False)
@@ -59,26 +74,32 @@ def sign(ref: str, support: str, output: Path | None, account: str, password_fil
 @click.argument("ballots", nargs=-1, required=True, type=click.Path(path_type=Path))
 @account_option
 @network_options
-def relay(ballots: tuple[Path, ...], account: str, password_file, network, rpc_url) -> None:
+@json_option
+def relay(ballots: tuple[Path, ...], account: str, password_file, network, rpc_url, as_json: bool) -> None:
     """Submit signed ballots (castVoteBySig) for anyone, after a preflight of each: the signer, the EIP-712 domain
     (chain id, Governor), the nonce, an open vote the voter has not voted in, and their votes at the snapshot. One
-    line per ballot; exits 1 if any was refused."""
+    line per ballot (with --json, one document listing them); exits 1 if any was refused."""
     from governance.governor import read_ballot
 
     gov = governance_for(network, rpc_url)
     relayer = signer_for(account, password_file)
-    refused = 0
+    results = []
     for path in ballots:
         ballot = read_ballot(path)
         problem, power = gov.preflight(ballot)
-        if problem:
-            refused += 1
-            click.echo(f"{path}: refused: {problem}")
+        block = None if problem else gov.relay(ballot, relayer)["blockNumber"]
+        results.append(
+            {"ballot": str(path), "voter": ballot["voter"], "support": ballot["support"], "counted": not problem,
+             "refused": problem or None, "votes": str(power), "block": block}
+        )  # fmt: skip
+        if as_json:
             continue
-        receipt = gov.relay(ballot, relayer)
-        click.echo(
-            f"{path}: counted {ballot['support']} from {ballot['voter']} with {power / 10**18:,.0f} MEGA "
-            f"(block {receipt['blockNumber']})"
-        )
-    if refused:
+        if problem:
+            click.echo(f"{path}: refused: {problem}")
+        else:
+            votes = f"{power / 10**18:,.0f} MEGA"
+            click.echo(f"{path}: counted {ballot['support']} from {ballot['voter']} with {votes} (block {block})")
+    if as_json:
+        print_json(results)
+    if not all(result["counted"] for result in results):
         sys.exit(1)

@@ -63,7 +63,7 @@ class Status:
 
     def as_json(self) -> dict:
         return {
-            "proposalId": str(self.proposal_id),
+            "proposal_id": str(self.proposal_id),
             "state": self.state,
             "proposer": self.proposer,
             "snapshot": self.snapshot,
@@ -72,8 +72,8 @@ class Status:
             "now": self.now,
             "votes": {"for": str(self.for_), "against": str(self.against), "abstain": str(self.abstain)},
             "quorum": str(self.quorum),
-            "quorumReached": self.quorum_reached,
-            "missingForQuorum": str(self.missing_for_quorum),
+            "quorum_reached": self.quorum_reached,
+            "missing_for_quorum": str(self.missing_for_quorum),
         }
 
 
@@ -167,6 +167,35 @@ class Governance:
                 raise InputError(f"{item.contract} serves module '{served}', not '{item.module}'")
             implementations[item.module] = (address, self.read(lambda m=module: m.exportedSelectors().call()))
         return implementations
+
+    def encode_file(self, path: Path, implementations: dict | None = None) -> Encoded:
+        """Validate the proposal file `path` (InvalidProposal when it has errors) and encode it for this deployment;
+        an upgrade's calls need the `implementations` its submission deploys."""
+        proposal = load_valid(path)
+        if proposal.kind == "upgrade" and implementations is None:
+            raise InputError(
+                f"{path}: an upgrade's calls name implementations that `megatao proposal submit` deploys first; "
+                "encode it by submitting, or look up a submitted one with `megatao proposal status FILE`"
+            )
+        return self.encode(proposal, implementations)
+
+    def resolve(self, ref: str) -> OnChainProposal:
+        """A proposal named by its id (decimal or 0x-hex) or by its file: its id, calls and description. A file's
+        upgrade is found by its description (its calls name the implementations its submission deployed)."""
+        from governance.proposals.encode import proposal_description
+
+        if Path(ref).is_file():
+            proposal = load_valid(Path(ref))
+            if proposal.kind == "upgrade":
+                found = self.find_by_description(proposal_description(proposal))
+                if found is None:
+                    raise InputError(f"{ref}: no proposal with this description was submitted")
+                return found
+            return proposal_from_encoded(self.encode(proposal))
+        proposal_id = parse_proposal_id(ref)
+        if proposal_id is None:
+            raise InputError(f"'{ref}' is neither a proposal file nor a proposal id")
+        return self.find(proposal_id)
 
     def find_by_description(self, description: str) -> OnChainProposal | None:
         """The latest proposal whose description is `description` (how a file names a proposal whose calls depend
@@ -396,6 +425,24 @@ def read_ballot(path: Path) -> dict:
     if ballot["support"] not in SUPPORT:
         raise InputError(f"{path}: support '{ballot['support']}' is not one of for, against, abstain")
     return ballot
+
+
+class InvalidProposal(CheckFailed):
+    """A proposal file with errors, before anything is sent: `lines` are its findings, as `validate` writes them."""
+
+    def __init__(self, path: Path, lines: list[str]):
+        super().__init__(f"{path} does not validate; nothing was sent")
+        self.lines = lines
+
+
+def load_valid(path: Path) -> Proposal:
+    """The proposal in `path`, which must validate (schema and rules): InvalidProposal otherwise."""
+    from governance.proposals.validate import validate_file
+
+    loaded = validate_file(path)
+    if not loaded.ok:
+        raise InvalidProposal(path, [finding.format(str(path)) for finding in loaded.findings])
+    return loaded.proposal
 
 
 def proposal_from_encoded(encoded: Encoded) -> OnChainProposal:

@@ -107,5 +107,5 @@ KEEPER = 3
 def to_next_epoch(megatao) -> dict:
     """`devnet advance` into the next epoch's windows (12 s in); returns `lp status` there."""
     status = shown(megatao("lp", "status", "--json"))
-    ok(megatao("devnet", "advance", str(status["epochEnd"] - status["now"] + 12)))
+    ok(megatao("devnet", "advance", str(status["epoch_end"] - status["now"] + 12)))
     return shown(megatao("lp", "status", "--json"))

@@ -18,8 +18,9 @@ from eth_account import Account
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cli.account import account, account_option, signer_for
+from cli.account import account
 from cli.base import Group
+from cli.options import account_option, signer_for
 from megatao.node.accounts import dev_account
 from megatao.node.keystores import (
     SCRYPT_N,

@@ -432,7 +432,7 @@ def test_sandwiched_open_fills_within_its_bound_when_the_push_is_small(devnet):
         (POOL_MOVER, devnet.restore()),
     )
     opened = json.loads(ok(block.runs[1]).stdout)
-    entry, acceptable, reference = (int(opened[k]) for k in ("entry_price", "acceptablePrice", "referencePrice"))
+    entry, acceptable, reference = (int(opened[k]) for k in ("entry_price", "acceptable_price", "reference_price"))
     figures = f"sandwich +0.5%: filled at {price(entry)}, reference {price(reference)}, acceptable {price(acceptable)}"
     assert reference < entry <= acceptable, figures
     report(figures)

@@ -57,7 +57,7 @@ def test_sandwiched_lp_claim_and_deposit_are_priced_as_without_the_push(megatao,
     ok(megatao(*open_args(TICKER, "short", "60", "3x", 5)))
     ok(megatao("lp", "request-withdrawal", "all", *account(ATTACKER)))
     epoch = to_next_epoch(megatao)
-    assert epoch["depositWindow"]["open"] and epoch["withdrawalWindow"]["open"], epoch
+    assert epoch["deposit_window"]["open"] and epoch["withdrawal_window"]["open"], epoch
     ok(megatao("market", "poke", TICKER, *account(KEEPER)))
     at = devnet.now() + 30
     claim = (ATTACKER, ("lp", "claim", *account(ATTACKER), "--json"))
@@ -86,14 +86,14 @@ def test_sandwiched_lp_claim_and_deposit_are_priced_as_without_the_push(megatao,
     gas = devnet.gas_paid(ATTACKER, first)
     figures = (
         f"LP claim sandwiched by a 50% push: {tao(sandwiched_claim['amount'])} for "
-        f"{sandwiched_claim['shares'] / WAD:,.2f} shares against {tao(honest_claim['amount'])} alone; the deposit "
-        f"of 500 TAO got {sandwiched_deposit['shares'] / WAD:,.6f} shares against "
-        f"{honest_deposit['shares'] / WAD:,.6f}; attacker {tao(honest)} after an honest claim, {tao(sandwiched)} "
+        f"{int(sandwiched_claim['shares']) / WAD:,.2f} shares against {tao(honest_claim['amount'])} alone; the deposit "
+        f"of 500 TAO got {int(sandwiched_deposit['shares']) / WAD:,.6f} shares against "
+        f"{int(honest_deposit['shares']) / WAD:,.6f}; attacker {tao(honest)} after an honest claim, {tao(sandwiched)} "
         f"after the sandwich ({tao(honest - sandwiched)} less; its poke and claim cost {tao(gas)} of gas)"
     )
     assert len(block.transactions) == 5, figures
-    assert sandwiched_claim["amount"] == honest_claim["amount"] > 0, figures
-    assert sandwiched_deposit["shares"] == honest_deposit["shares"] > 0, figures
+    assert int(sandwiched_claim["amount"]) == int(honest_claim["amount"]) > 0, figures
+    assert int(sandwiched_deposit["shares"]) == int(honest_deposit["shares"]) > 0, figures
     assert 0 < honest - sandwiched < gas, figures
     report(figures)
 
@@ -112,7 +112,7 @@ def follow(megatao, within: Decimal) -> dict:
         ok(megatao("market", "poke", TICKER, *account(KEEPER)))
         ok(megatao("devnet", "advance", "10m"))
         market = shown(megatao("market", "show", TICKER, "--json"))
-        if market["divergence"] <= within * WAD:
+        if int(market["divergence"]) <= within * WAD:
             return market
     raise AssertionError(f"the reference did not follow the spot: {market}")
 
@@ -142,15 +142,17 @@ def test_rally_4x_auto_deleveraging_keeps_the_vault_solvent(megatao, devnet):
         if factor == 2.0:
             late = shown(megatao(*open_args(TICKER, "long", "50", "3x", LATE, "--max-slippage", "10%")))
     market = shown(megatao("market", "show", TICKER, "--json"))
-    rallied = market["referencePrice"]
-    before = market["traderProfit"]
-    assert before["now"] > before["cap"], market
+    rallied = market["reference_price"]
+    before = market["trader_profit"]
+    assert int(before["now"]) > int(before["cap"]), market
 
     start = devnet.wealth(ATTACKER)
     refused = megatao("trade", "adl", address(LATE), TICKER, *account(ATTACKER))
     assert_one_line_error(refused, "autoDeleverage would revert: AdlNotEligible(")
     steps = []
-    while (profit := shown(megatao("market", "show", TICKER, "--json"))["traderProfit"])["now"] > profit["cap"]:
+    while int((profit := shown(megatao("market", "show", TICKER, "--json"))["trader_profit"])["now"]) > int(
+        profit["cap"]
+    ):
         held = {i: shown(megatao("trade", "positions", address(i), "--json"))[0] for i in (*LONGS, LATE)}
         target = max(held, key=lambda i: profit_per_notional(held[i]))
         ok(megatao("trade", "adl", address(target), TICKER, *account(KEEPER)))
@@ -166,14 +168,14 @@ def test_rally_4x_auto_deleveraging_keeps_the_vault_solvent(megatao, devnet):
         f"4x rally: reference {price(rallied)} (late long in at {price(int(late['entry_price']))}); traders' profit "
         f"{tao(before['now'])} over its cap {tao(before['cap'])}; ADL closed {', '.join(steps)} -> profit "
         f"{tao(after['now'])}, cap {tao(after['cap'])}; vault holds {tao(vault['balance'])} for books of "
-        f"{tao(vault['owed'])} (reserves {tao(vault['reserves'])}); LP equity {tao(lp['withdrawalEquity'])}"
+        f"{tao(vault['owed'])} (reserves {tao(vault['reserves'])}); LP equity {tao(lp['withdrawal_equity'])}"
     )
     assert steps and not any(step.startswith(f"devnet:{LATE} ") for step in steps), figures
     assert devnet.wealth(ATTACKER) == start, figures
-    assert after["now"] <= after["cap"], figures
+    assert int(after["now"]) <= int(after["cap"]), figures
     assert_one_line_error(needless, "autoDeleverage would revert: AdlNotNeeded(")
     assert vault["balance"] == vault["owed"], figures
-    assert lp["withdrawalEquity"] > 0 and lp["depositEquity"] > 0, figures
+    assert int(lp["withdrawal_equity"]) > 0 and int(lp["deposit_equity"]) > 0, figures
     report(figures)
 
 

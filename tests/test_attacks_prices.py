@@ -96,7 +96,7 @@ def test_zero_priced_subnet_freezes_nothing_else_and_settles(megatao, devnet):
     ok(megatao("lp", "deposit", "1000", *account(LP)))
     ok(megatao("lp", "request-withdrawal", "all", *account(LP)))
     epoch = to_next_epoch(megatao)
-    assert epoch["depositWindow"]["open"] and epoch["withdrawalWindow"]["open"], epoch
+    assert epoch["deposit_window"]["open"] and epoch["withdrawal_window"]["open"], epoch
     ok(megatao("market", "poke", TICKER, *account(KEEPER)))
     start = devnet.wealth(ATTACKER)
     ok(megatao(*open_args(TICKER, "short", "20", "3x", ATTACKER)))
@@ -106,8 +106,8 @@ def test_zero_priced_subnet_freezes_nothing_else_and_settles(megatao, devnet):
     ok(megatao("market", "poke", TICKER, *account(ATTACKER)))  # the failure is recorded: settle-after counts from here
     pools = {pool["ticker"]: pool for pool in shown(megatao("pool", "list", "--json"))["pools"]}
     market = shown(megatao("market", "show", TICKER, "--json"))
-    assert pools[TICKER]["price"] == 0 and market["priceBroken"], (pools[TICKER], market)
-    reference = market["referencePrice"]
+    assert pools[TICKER]["price"] == "0" and market["price_broken"], (pools[TICKER], market)
+    reference = int(market["reference_price"])
     market_id = "0x" + devnet.market_id_of(TICKER).hex()
 
     refused = megatao(*open_args(TICKER, "long", "10", "2x", 2))
@@ -129,16 +129,16 @@ def test_zero_priced_subnet_freezes_nothing_else_and_settles(megatao, devnet):
     vault = devnet.vault()
     figures = (
         f"zero-priced CHUTES: reference {price(reference)}; attacker's 60 TAO short closed at "
-        f"{price(int(closed['fillPrice']))} for {tao(received)} (20 TAO in); LIUM opened at "
+        f"{price(int(closed['fill_price']))} for {tao(received)} (20 TAO in); LIUM opened at "
         f"{price(int(other['entry_price']))}; LP claimed {tao(claimed['amount'])}, another deposited 100 TAO for "
-        f"{deposited['shares'] / WAD:.4f} shares; settled at {price(settled['referencePrice'])}, the victim's close "
-        f"paid {tao(int(paid['received']))} (equity {tao(equity)}, fee {tao(int(paid['fee']))}); attacker "
+        f"{int(deposited['shares']) / WAD:.4f} shares; settled at {price(settled['reference_price'])}, the victim's "
+        f"close paid {tao(int(paid['received']))} (equity {tao(equity)}, fee {tao(int(paid['fee']))}); attacker "
         f"{tao(start)} -> {tao(end)}"
     )
-    assert int(other["size"]) > 0 and claimed["outcome"] == "claimed" and claimed["amount"] > 0, figures
-    assert deposited["shares"] > 0, figures
-    assert received < 20 * WAD and int(closed["fillPrice"]) >= reference, figures
-    assert settled["status"] == "settled" and settled["referencePrice"] == reference, figures
+    assert int(other["size"]) > 0 and claimed["outcome"] == "claimed" and int(claimed["amount"]) > 0, figures
+    assert int(deposited["shares"]) > 0, figures
+    assert received < 20 * WAD and int(closed["fill_price"]) >= reference, figures
+    assert settled["status"] == "settled" and int(settled["reference_price"]) == reference, figures
     assert int(paid["fee"]) == 0 and abs(int(paid["received"]) - equity) <= RAO, figures
     assert end < start, figures
     assert vault["balance"] == vault["owed"], f"vault {vault}"
@@ -173,7 +173,7 @@ def test_subnet_registered_again_is_broken_and_closes_at_the_reference(megatao, 
     spot = devnet.alpha.read(int(NETUID)).price
     market = shown(megatao("market", "show", TICKER, "--json"))
     text = ok(megatao("market", "show", TICKER)).stdout
-    reference = market["referencePrice"]
+    reference = int(market["reference_price"])
     market_id = "0x" + devnet.market_id_of(TICKER).hex()
     refused = megatao(*open_args(TICKER, "short", "10", "2x", 2))
     assert_one_line_error(refused, f"openPosition would revert: OraclePriceUnavailable({market_id})")
@@ -182,14 +182,14 @@ def test_subnet_registered_again_is_broken_and_closes_at_the_reference(megatao, 
     end = devnet.wealth(ATTACKER)
     figures = (
         f"subnet 64 registered again at block {block}, new pool at {price(spot)}: market broken, reference "
-        f"{price(reference)}; attacker's 60 TAO short closed at {price(int(closed['fillPrice']))} for "
-        f"{tao(int(closed['received']))} (20 TAO in), the victim's long at {price(int(victim['fillPrice']))} for "
+        f"{price(reference)}; attacker's 60 TAO short closed at {price(int(closed['fill_price']))} for "
+        f"{tao(int(closed['received']))} (20 TAO in), the victim's long at {price(int(victim['fill_price']))} for "
         f"{tao(int(victim['received']))}; attacker {tao(start)} -> {tao(end)}"
     )
     assert spot * 50 < reference, figures
-    assert market["priceBroken"] and "failing: no opens, closes at the reference price" in text, text
-    assert int(closed["fillPrice"]) >= reference and int(closed["received"]) < 20 * WAD, figures
-    assert int(victim["fillPrice"]) <= reference and int(victim["received"]) > 19 * WAD, figures
+    assert market["price_broken"] and "failing: no opens, closes at the reference price" in text, text
+    assert int(closed["fill_price"]) >= reference and int(closed["received"]) < 20 * WAD, figures
+    assert int(victim["fill_price"]) <= reference and int(victim["received"]) > 19 * WAD, figures
     assert end < start, figures
     report(figures)
 
@@ -224,7 +224,7 @@ def spiked_update(megatao, devnet: Attacks, reserves: dict[int, tuple[int, int]]
     """The attacker's spike for one reading: the pools set, `oracle update` (it signs as devnet:0; anyone may
     update), the pools restored. Returns the spiked sum and the update's JSON."""
     restore = set_pools(megatao, devnet, reserves)
-    spiked = shown(megatao("pool", "list", "--json"))["sumAlphaPrice"]
+    spiked = int(shown(megatao("pool", "list", "--json"))["sum_alpha_price"])
     updated = shown(megatao("oracle", "update", "--json"))
     set_pools(megatao, devnet, restore)
     return spiked, updated
@@ -253,17 +253,17 @@ def test_stale_mtsos_spike_moves_the_ema_little_and_liquidates_no_short(megatao,
     end = devnet.wealth(ATTACKER)
     figures = (
         f"stale MTSOS, sum {price(ema)} -> {price(spiked)} for one reading after a day: the update weighed "
-        f"{price(int(updated['weighed']))} for {updated['weighedSeconds']} s, EMA {price(ema)} -> "
-        f"{price(int(updated['ema']))}; held 3 days more, weighed {after['weighedSeconds']} s: EMA -> "
+        f"{price(int(updated['weighed']))} for {updated['weighed_seconds']} s, EMA {price(ema)} -> "
+        f"{price(int(updated['ema']))}; held 3 days more, weighed {after['weighed_seconds']} s: EMA -> "
         f"{price(int(after['ema']))} (+{Decimal(moved) / ema:.3%}, bound {tao(bound)}); the 5x short liquidates at "
         f"{price(int(shorts[0]['liquidation_price']))}, {shorts[0]['liquidation_status']}; attacker {tao(start)} -> "
         f"{tao(end)}"
     )
     assert spiked > ema * 18 // 10, figures
-    assert int(updated["ema"]) == ema and int(updated["lastSpot"]) == spiked, figures
-    assert held["preview"]["weighedSeconds"] == 3600, held
+    assert int(updated["ema"]) == ema and int(updated["held_spot"]) == spiked, figures
+    assert held["preview"]["weighed_seconds"] == 3600, held
     assert_one_line_error(refused, "liquidate would revert: NotLiquidatable")
-    assert after["weighedSeconds"] == 3600 and 0 <= moved <= bound and moved * 100 < ema, figures
+    assert after["weighed_seconds"] == 3600 and 0 <= moved <= bound and moved * 100 < ema, figures
     assert shorts[0]["liquidation_status"] == "healthy", figures
     assert end == start, figures
     report(figures)
@@ -277,8 +277,8 @@ def test_mtsos_open_is_refused_while_the_oracle_is_older_than_its_max_age(megata
     ok(megatao(*open_args(INDEX, "short", "20", "5x", VICTIM)))
     ema = int(shown(megatao("oracle", "show", "--json"))["ema"])
     pools = shown(megatao("pool", "list", "--json"))["pools"]
-    set_pools(megatao, devnet, {pool["netuid"]: (pool["taoInPool"], 0) for pool in pools})
-    assert shown(megatao("pool", "list", "--json"))["sumAlphaPrice"] == 0
+    set_pools(megatao, devnet, {pool["netuid"]: (int(pool["tao_in_pool_rao"]), 0) for pool in pools})
+    assert shown(megatao("pool", "list", "--json"))["sum_alpha_price"] == "0"
     assert_one_line_error(megatao("oracle", "update"), "SumAlphaPriceZero")
     ok(megatao("devnet", "advance", "16m"))
     stale = shown(megatao("oracle", "show", "--json"))
@@ -289,11 +289,11 @@ def test_mtsos_open_is_refused_while_the_oracle_is_older_than_its_max_age(megata
     closed = shown(megatao("trade", "close", INDEX, *account(VICTIM), "--json"))
     figures = (
         f"MTSOS oracle {stale['age']} s old (max age 900 s), sum unreadable: open refused, market broken; the short "
-        f"closed at {price(int(closed['fillPrice']))} (EMA {price(ema)}) for {tao(int(closed['received']))}"
+        f"closed at {price(int(closed['fill_price']))} (EMA {price(ema)}) for {tao(int(closed['received']))}"
     )
     assert stale["age"] > 900 and int(stale["ema"]) == ema, figures
-    assert market["priceBroken"], market
-    assert ema <= int(closed["fillPrice"]) <= ema * 1002 // 1000, figures
+    assert market["price_broken"], market
+    assert ema <= int(closed["fill_price"]) <= ema * 1002 // 1000, figures
     report(figures)
 
 
@@ -307,7 +307,8 @@ def every_pool_at(devnet: Attacks, megatao, factor: float | None) -> dict[int, t
     """Each pool's reserves for a price `factor` times its own, or just under 1 TAO (0.99) when `factor` is None."""
     pools = shown(megatao("pool", "list", "--json"))["pools"]
     if factor is None:
-        return {pool["netuid"]: (pool["alphaInPool"] * 99 // 100, pool["alphaInPool"]) for pool in pools}
+        alpha = {pool["netuid"]: int(pool["alpha_in_pool_rao"]) for pool in pools}
+        return {netuid: (rao * 99 // 100, rao) for netuid, rao in alpha.items()}
     return scaled_pools(devnet, {pool["netuid"]: factor for pool in pools})
 
 
@@ -356,7 +357,7 @@ def test_a_spike_of_ten_times_the_sum_left_for_an_hour_pays_no_mtsos_long(megata
     figures = (
         f"held spike x10: sum -> {price(spiked)} for one reading; the 5x long opened at "
         f"{price(int(opened['entry_price']))} (fee {tao(int(opened['fee']))}, impact {tao(int(opened['impact']))}), "
-        f"closed an hour later at {price(int(closed['fillPrice']))} for {tao(int(closed['received']))} (20 TAO in); "
+        f"closed an hour later at {price(int(closed['fill_price']))} for {tao(int(closed['received']))} (20 TAO in); "
         f"attacker {tao(start)} -> {tao(end)} ({tao(end - start)})"
     )
     report(figures)

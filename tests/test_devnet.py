@@ -136,5 +136,5 @@ def test_pool_set_moves_the_price_on_the_devnet(cli, devnet):
     assert run.code == 0, run.output
     listing = json.loads(cli("pool", "list", "--json").stdout)
     nineteen = next(p for p in listing["pools"] if p["netuid"] == 19)
-    assert nineteen["price"] == 30_000_000_000_000_000
-    assert nineteen["taoInPool"] == 12_000 * 10**9
+    assert nineteen["price"] == str(30_000_000_000_000_000)
+    assert nineteen["tao_in_pool_rao"] == str(12_000 * 10**9)

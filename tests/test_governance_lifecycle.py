@@ -39,7 +39,7 @@ def test_a_listing_goes_the_whole_way_with_relayed_ballots(cli, shared_devnet, t
     encoded = json.loads(ok(cli("proposal", "encode", str(LISTING), "--json")).stdout)
     submitted = json.loads(ok(cli("proposal", "submit", str(LISTING), "--account", "devnet:1", "--json")).stdout)
     assert submitted["sent"] and submitted["state"] == "Pending"
-    assert submitted["proposalId"] == encoded["proposalId"]
+    assert submitted["proposal_id"] == encoded["proposal_id"]
     again = json.loads(ok(cli("proposal", "submit", str(LISTING), "--account", "devnet:1", "--json")).stdout)
     assert not again["sent"]
 
@@ -49,9 +49,9 @@ def test_a_listing_goes_the_whole_way_with_relayed_ballots(cli, shared_devnet, t
     calldatas = "[" + ",".join(a["calldata"] for a in encoded["actions"]) + "]"
     on_chain_id = cast(
         "call", governor, "hashProposal(address[],uint256[],bytes[],bytes32)(uint256)",
-        targets, "[0]", calldatas, encoded["descriptionHash"], "--rpc-url", shared_devnet.rpc_url,
+        targets, "[0]", calldatas, encoded["description_hash"], "--rpc-url", shared_devnet.rpc_url,
     )  # fmt: skip
-    assert on_chain_id.split()[0] == encoded["proposalId"]
+    assert on_chain_id.split()[0] == encoded["proposal_id"]
 
     early = cli("proposal", "queue", str(LISTING), "--account", "devnet:1")
     assert_one_line_error(early, "voting has not started; it opens at", code=1)
@@ -67,12 +67,12 @@ def test_a_listing_goes_the_whole_way_with_relayed_ballots(cli, shared_devnet, t
     twice = cli("vote", "relay", ballots[0], "--account", "devnet:0")
     assert twice.code == 1 and "refused: the voter has voted already" in twice.stdout
 
-    status = json.loads(ok(cli("proposal", "status", encoded["proposalId"], "--json")).stdout)
-    assert status["state"] == "Active" and status["quorumReached"]
+    status = json.loads(ok(cli("proposal", "status", encoded["proposal_id"], "--json")).stdout)
+    assert status["state"] == "Active" and status["quorum_reached"]
     assert int(status["votes"]["for"]) == 3 * 1_500_000 * 10**18
 
     ok(cli("devnet", "advance", "5d"))
-    ok(cli("proposal", "queue", encoded["proposalId"], "--account", "devnet:5"))
+    ok(cli("proposal", "queue", encoded["proposal_id"], "--account", "devnet:5"))
     early = cli("proposal", "execute", str(LISTING), "--account", "devnet:5")
     assert early.code == 1 and "the timelock delay ends at" in early.stderr
     ok(cli("devnet", "advance", "2d"))
@@ -81,7 +81,8 @@ def test_a_listing_goes_the_whole_way_with_relayed_ballots(cli, shared_devnet, t
     # The chain holds what the file says: through the CLI, and independently with cast.
     shown = json.loads(ok(cli("market", "show", "NINETEEN", "--json")).stdout)
     assert shown["status"] == "active" and shown["netuid"] == 19
-    assert shown["params"]["max_open_interest"] == 1500 * 10**18 and shown["params"]["min_pool_tao"] == 10_000 * 10**18
+    assert shown["params"]["max_open_interest"] == str(1500 * 10**18)
+    assert shown["params"]["min_pool_tao"] == str(10_000 * 10**18)
     protocol = contracts()["MegaTAO"]["address"]
     raw = cast(
         "call", protocol, f"marketParams(bytes32)({PARAMS_TUPLE})", "0x" + alpha_market_id(19).hex(),
@@ -193,7 +194,7 @@ def test_a_market_update_goes_the_whole_way(cli, shared_devnet):
     path = ROOT / "proposals/examples/raise-chutes-oi.yaml"
     assert pass_proposal(cli, path)["state"] == "Executed"
     shown = json.loads(ok(cli("market", "show", "CHUTES", "--json")).stdout)
-    assert shown["params"]["max_open_interest"] == 20_000 * 10**18
+    assert shown["params"]["max_open_interest"] == str(20_000 * 10**18)
     raw = cast(
         "call", contracts()["MegaTAO"]["address"], f"marketParams(bytes32)({PARAMS_TUPLE})",
         "0x" + alpha_market_id(64).hex(), "--rpc-url", shared_devnet.rpc_url,
@@ -249,7 +250,7 @@ def test_an_upgrade_deploys_its_implementation_and_swaps_the_module(cli, shared_
                  "0x" + b"oracle".ljust(32, b"\0").hex(), "--rpc-url", shared_devnet.rpc_url)  # fmt: skip
     assert after != before
     # The swapped module serves as before: prices read through it.
-    assert json.loads(ok(cli("market", "show", "CHUTES", "--json")).stdout)["price"] == 80_000_000_000_000_000
+    assert json.loads(ok(cli("market", "show", "CHUTES", "--json")).stdout)["price"] == str(80_000_000_000_000_000)
 
 
 def test_an_lp_window_proposal_goes_the_whole_way(cli, shared_devnet):
@@ -261,7 +262,7 @@ def test_an_lp_window_proposal_goes_the_whole_way(cli, shared_devnet):
     schedule = [int(part.split()[0]) for part in raw.strip("()").split(", ")]
     assert schedule[3:6] == [7 * 86400, 48 * 3600, 48 * 3600]
     status = json.loads(ok(cli("lp", "status", "--address", dev_account(1).address, "--json")).stdout)
-    assert status["accountDepositCap"] == 1000 * 10**18 and status["globalDepositCap"] == 100_000 * 10**18
+    assert status["account_deposit_cap"] == str(1000 * 10**18) and status["global_deposit_cap"] == str(100_000 * 10**18)
 
 
 def test_a_referral_config_goes_the_whole_way(cli, shared_devnet):

@@ -82,9 +82,9 @@ def test_status_windows_and_request_lines():
 
 def test_status_json_names_every_figure():
     data = _status().to_json()
-    assert data["depositWindow"] == {"open": True, "edge": 1_000 + 2 * 86_400}
-    assert data["request"] == {"shares": 4 * E18, "epoch": 3, "status": "pending", "value": 4 * E18}
-    assert data["globalDepositCap"] == 500 * E18
+    assert data["deposit_window"] == {"open": True, "edge": 1_000 + 2 * 86_400}
+    assert data["request"] == {"shares": str(4 * E18), "epoch": 3, "status": "pending", "value": str(4 * E18)}
+    assert data["global_deposit_cap"] == str(500 * E18)
 
 
 @pytest.mark.parametrize("command", [[], ["status"], ["deposit"], ["request-withdrawal"], ["claim"]])
@@ -119,7 +119,7 @@ def test_an_lp_deposits_requests_and_claims_in_the_next_window(cli, shared_devne
 
     lp_address = dev_account(1).address
     before = _status_json(cli, lp_address)
-    assert before["epoch"] == 0 and before["depositWindow"]["open"]
+    assert before["epoch"] == 0 and before["deposit_window"]["open"]
     assert cli("lp", "deposit", "100", "--account", "devnet:1").code == 0
     after = _status_json(cli, lp_address)
     assert int(after["shares"]) == 100 * E18

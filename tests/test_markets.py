@@ -86,12 +86,12 @@ def test_market_list_and_show_on_the_devnet(cli, shared_devnet):
     assert [m["ticker"] for m in listed] == list(genesis)
     for m in listed:
         expected = genesis[m["ticker"]]
-        assert m["marketId"] == "0x" + expected.market_id.hex()
+        assert m["market_id"] == "0x" + expected.market_id.hex()
         assert m["status"] == "active"
-        assert list(m["params"].values()) == list(expected.as_tuple())
+        assert [int(value) for value in m["params"].values()] == list(expected.as_tuple())
     chutes = next(m for m in listed if m["ticker"] == "CHUTES")
-    assert chutes["price"] == 80_000_000_000_000_000  # 150,000 TAO / 1,875,000 alpha
-    assert chutes["poolTao"] == 150_000 * WAD
+    assert chutes["price"] == str(80_000_000_000_000_000)  # 150,000 TAO / 1,875,000 alpha
+    assert chutes["pool_tao"] == str(150_000 * WAD)
 
     table = cli("market", "list")
     assert table.code == 0 and "BITMIND" in table.stdout and "0.080000000" in table.stdout
@@ -106,28 +106,29 @@ def test_mtsos_is_listed_at_genesis_and_shows_spot_ema_gap_and_age(cli, shared_d
 
     mtsos = json.loads(cli("market", "show", "MTSOS", "--json").stdout)
     assert mtsos["kind"] == "index" and mtsos["status"] == "active"
-    assert mtsos["params"]["max_leverage"] == 5 * WAD and mtsos["params"]["maintenance_margin"] == WAD // 10
-    assert mtsos["params"]["min_pool_tao"] == 0
+    assert mtsos["params"]["max_leverage"] == str(5 * WAD) and mtsos["params"]["maintenance_margin"] == str(WAD // 10)
+    assert mtsos["params"]["min_pool_tao"] == "0" and mtsos["params"]["reference_period"] == 600
     # The devnet's 15 pools sum to 0.533000008 TAO; the oracle's deployment read it: the EMA and the held reading.
     genesis = 533_000_008 * 10**9
-    assert mtsos["index"]["spot"] == mtsos["index"]["ema"] == mtsos["index"]["heldSpot"] == mtsos["price"] == genesis
-    assert mtsos["index"]["gapPercent"] == 0 and mtsos["index"]["maxElapsed"] == 3600
+    index = mtsos["index"]
+    assert index["spot"] == index["ema"] == index["held_spot"] == mtsos["price"] == str(genesis)
+    assert index["gap_percent"] == 0 and index["max_elapsed"] == 3600
     # CHUTES doubles in price: the spot jumps, the EMA waits for an update.
     assert cli("pool", "set", "64", "--tao", "150000", "--alpha", "937500").code == 0
     assert cli("devnet", "advance", "1h").code == 0
     moved = json.loads(cli("market", "show", "MTSOS", "--json").stdout)["index"]
-    assert moved["spot"] == 613_000_008 * 10**9 and moved["ema"] == genesis
-    assert moved["gapPercent"] > 14 and moved["age"] >= 3600
+    assert int(moved["spot"]) == 613_000_008 * 10**9 and int(moved["ema"]) == genesis
+    assert moved["gap_percent"] > 14 and moved["age"] >= 3600
     # The update weighs the reading held since the deployment (the EMA's own): no move; it holds the new sum.
     assert cli("oracle", "update").code == 0
     held = json.loads(cli("market", "show", "MTSOS", "--json").stdout)["index"]
-    assert held["ema"] == genesis and held["heldSpot"] == 613_000_008 * 10**9 and held["age"] < 3600
+    assert int(held["ema"]) == genesis and int(held["held_spot"]) == 613_000_008 * 10**9 and held["age"] < 3600
     # The next one, an hour later, weighs that hour of the new sum: the EMA moves a little.
     assert cli("devnet", "advance", "1h").code == 0
     assert cli("oracle", "update").code == 0
     after = json.loads(cli("market", "show", "MTSOS", "--json").stdout)["index"]
-    assert genesis < after["ema"] < genesis * 1.001
-    assert after["ema"] == next_ema(genesis, 613_000_008 * 10**9, 3600), "at least an hour: the cap, to the wei"
+    assert genesis < int(after["ema"]) < genesis * 1.001
+    assert int(after["ema"]) == next_ema(genesis, 613_000_008 * 10**9, 3600), "at least an hour: the cap, to the wei"
     text = cli("market", "show", "MTSOS").stdout
     assert "price (EMA)" in text and "spot" in text and "gap" in text and "last update" in text
     assert "held reading" in text and "at most 3600 s" in text

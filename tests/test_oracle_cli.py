@@ -83,24 +83,24 @@ def test_replay_json_gives_every_ema_to_the_wei():
     assert [row["timestamp"] for row in data["rows"]] == [1773087480, 1773093840, 1773096540]
     assert [row["outcome"] for row in data["rows"]] == ["initialised", "updated", "updated"]
     assert [row["weighed"] for row in data["rows"]] == [None, "1299300000000000000", "1299400000000000000"]
-    assert [row["weighedSeconds"] for row in data["rows"]] == [0, 3600, 2700]
+    assert [row["weighed_seconds"] for row in data["rows"]] == [0, 3600, 2700]
     assert [row["held"] for row in data["rows"]] == [
         "1299300000000000000",
         "1757900000000000000",
         "1299400000000000000",
     ]
-    assert data["periodSeconds"] == 604800 and data["maxElapsedSeconds"] == 3600 and data["chart"] is None
+    assert data["period_seconds"] == 604800 and data["max_elapsed_seconds"] == 3600 and data["chart"] is None
 
 
 def test_replay_max_elapsed_changes_the_weight_and_shows_in_the_output(tmp_path):
     path = tmp_path / "day.csv"
     path.write_text("timestamp,spot\n0,1.2993\n60,1.7579\n7260,1.7579\n")  # the spike held two hours
     rows = json.loads(run_oracle("replay", str(path), "--max-elapsed", "2h", "--json").stdout)["rows"]
-    assert rows[2]["weighedSeconds"] == 7200 and rows[2]["ema"] == str(
+    assert rows[2]["weighed_seconds"] == 7200 and rows[2]["ema"] == str(
         next_ema(1_299_300 * 10**12, 1_757_900 * 10**12, 7200)
     )
     genesis = json.loads(run_oracle("replay", str(path), "--json").stdout)["rows"]
-    assert genesis[2]["weighedSeconds"] == 3600 and genesis[2]["ema"] == str(AFTER_ONE_HOUR)
+    assert genesis[2]["weighed_seconds"] == 3600 and genesis[2]["ema"] == str(AFTER_ONE_HOUR)
     text = run_oracle("replay", str(path), "--max-elapsed", "90m")
     assert text.code == 0 and "elapsed cap 1h30m" in text.stdout and "weighs the 1h30m cap" in text.stdout
 
@@ -428,17 +428,17 @@ def test_update_weighs_the_held_reading_for_at_most_the_cap(devnet):
     first = update_json(devnet)
     assert first["outcome"] == "updated" and first["oracle"] == contract.address
     assert first["elapsed"] >= 600 and first["weighed"] == "1299300000000000000"
-    assert first["ema"] == first["previousEma"] == "1299300000000000000", "its own reading weighs nothing yet"
-    assert first["lastSpot"] == "1757900000000000000" and first["maxElapsed"] == 3600
+    assert first["ema"] == first["previous_ema"] == "1299300000000000000", "its own reading weighs nothing yet"
+    assert first["held_spot"] == "1757900000000000000" and first["max_elapsed"] == 3600
 
     devnet.rpc.increase_time(5 * 3600)
     second = update_json(devnet)  # the sum still reads 1.7579: it held
-    assert second["outcome"] == "updated" and second["elapsed"] >= 5 * 3600 and second["weighedSeconds"] == 3600
+    assert second["outcome"] == "updated" and second["elapsed"] >= 5 * 3600 and second["weighed_seconds"] == 3600
     # The published check, exactly: the held 1.7579 weighs one hour, the cap, from 1.2993.
     assert int(second["ema"]) == AFTER_ONE_HOUR == contract.functions.ema().call()
-    assert second["weighed"] == "1757900000000000000" and second["lastSpot"] == "1757900000000000000"
+    assert second["weighed"] == "1757900000000000000" and second["held_spot"] == "1757900000000000000"
     # The whole transaction, the emulator's two pools included, stays within the 50k.
-    assert second["gasUsed"] <= 50_000, second["gasUsed"]
+    assert second["gas_used"] <= 50_000, second["gas_used"]
 
     mined(devnet, devnet.set_sum(1_000_000_000, pools=2))
     devnet.rpc.increase_time(7200)
@@ -466,14 +466,14 @@ def test_show_prints_the_held_reading_the_cap_the_age_and_the_preview(devnet):
 
     data = show_json(devnet)
     assert data["oracle"] == contract.address and data["ema"] == "1299300000000000000"
-    assert data["heldSpot"] == "1757900000000000000" and data["maxElapsed"] == 3600
-    assert data["lastUpdate"] > deployed_at and data["age"] == data["chainTime"] - data["lastUpdate"] >= 5400
-    assert data["gapWad"] == str(contract.functions.gap().call())
+    assert data["held_spot"] == "1757900000000000000" and data["max_elapsed"] == 3600
+    assert data["last_update"] > deployed_at and data["age"] == data["chain_time"] - data["last_update"] >= 5400
+    assert data["gap_wad"] == str(contract.functions.gap().call())
     preview = data["preview"]
     assert preview == {
         "ema": str(AFTER_ONE_HOUR),
-        "heldSpot": "1757900000000000000",
-        "weighedSeconds": 3600,
+        "held_spot": "1757900000000000000",
+        "weighed_seconds": 3600,
         "revert": None,
     }, "weighs the held spike for the cap, holds what it reads now"
 

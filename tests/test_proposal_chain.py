@@ -35,7 +35,7 @@ def test_a_listing_that_the_chain_accepts(cli, shared_devnet):
     assert run.code == 0, run.output
     report = json.loads(run.stdout)[0]
     assert report["ok"] and report["findings"] == []
-    assert report["chain"]["readings"]["poolTao"] == 32_000 * 10**18
+    assert report["chain"]["readings"]["pool_tao"] == str(32_000 * 10**18)
     assert report["chain"]["block"] >= 1
 
 
@@ -43,8 +43,9 @@ def test_a_listing_that_the_chain_accepts(cli, shared_devnet):
 def test_the_proposers_votes_and_the_quorum_are_reported(cli, shared_devnet):
     enough = cli("proposal", "validate", str(LISTING), "--network", "devnet", "--proposer", "devnet:1", "--json")
     readings = json.loads(enough.stdout)[0]["chain"]["readings"]
-    assert enough.code == 0 and readings["quorum"] == 4_000_000 * 10**18
-    assert readings["proposerVotes"] == 1_500_000 * 10**18 and readings["proposalThreshold"] == 100_000 * 10**18
+    assert enough.code == 0 and readings["quorum"] == str(4_000_000 * 10**18)
+    assert readings["proposer_votes"] == str(1_500_000 * 10**18)
+    assert readings["proposal_threshold"] == str(100_000 * 10**18)
     short = cli("proposal", "validate", str(LISTING), "--network", "devnet", "--proposer", "devnet:0")
     assert (
         short.code == 1 and "[CHAIN-PROPOSER-VOTES]" in short.stdout and "below the proposal threshold" in short.stdout
@@ -263,7 +264,7 @@ def test_the_chain_checks_the_upgrade_delay_against_the_lp_exit_and_the_min_marg
     example = ROOT / "proposals/examples/upgrade-delay.yaml"
     run = cli("proposal", "validate", str(example), "--network", "devnet", "--json")
     assert run.code == 0, run.output
-    assert json.loads(run.stdout)[0]["chain"]["readings"]["longestLpExit"] == 9 * 86_400 - 1
+    assert json.loads(run.stdout)[0]["chain"]["readings"]["longest_lp_exit"] == 9 * 86_400 - 1
     short = variant(tmp_path, example, "short.yaml", ("upgrade_delay: 12d", "upgrade_delay: 8d"))
     assert cli("proposal", "validate", str(short)).code == 0  # within 1d..60d
     run = cli("proposal", "validate", str(short), "--network", "devnet")
@@ -287,8 +288,8 @@ def test_the_chain_checks_that_the_guardians_stay_distinct_and_the_proposal_is_g
     run = cli("proposal", "validate", str(example), "--network", "devnet", "--json")
     assert run.code == 0, run.output
     readings = json.loads(run.stdout)[0]["chain"]["readings"]
-    assert readings["guardianProof"] is True
-    assert readings["proposalGuardian"] == "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f"  # devnet account 8
+    assert readings["guardian_proof"] is True
+    assert readings["proposal_guardian"] == "0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f"  # devnet account 8
     # Only the pause guardian, to the current proposal guardian's key: the execution would revert.
     clash = variant(
         tmp_path, example, "clash.yaml",
@@ -311,7 +312,7 @@ def test_the_chain_refuses_an_lp_schedule_whose_exit_outlasts_the_upgrade_delay(
     run = cli("proposal", "validate", str(example), "--network", "devnet", "--json")
     assert run.code == 0, run.output
     readings = json.loads(run.stdout)[0]["chain"]["readings"]
-    assert (readings["upgradeDelay"], readings["longestLpExitAfter"]) == (9 * 86_400, 9 * 86_400 - 1)
+    assert (readings["upgrade_delay"], readings["longest_lp_exit_after"]) == (9 * 86_400, 9 * 86_400 - 1)
     # 14-day epochs: an exit takes up to 14 days + the 48 h window, longer than the 9-day upgrade delay.
     long = variant(tmp_path, example, "long.yaml", ("epoch_length: 7d", "epoch_length: 14d"))
     assert cli("proposal", "validate", str(long)).code == 0

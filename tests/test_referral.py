@@ -196,9 +196,9 @@ def test_cli_register_bind_show_on_chain(referral_chain, tmp_path):
     assert shown.code == 0, shown.output
     data = json.loads(shown.stdout)
     assert data["referrer"] == alice
-    assert data["referrerCode"] == "ALICE_2026"
-    assert data["discountNow"] == str(WAD // 20)
-    assert data["firstTradeAt"] == 0
+    assert data["referrer_code"] == "ALICE_2026"
+    assert data["discount_now"] == str(WAD // 20)
+    assert data["first_trade_at"] == 0
 
     by_code = run_cli("referral", "show", "alice_2026", "--rpc-url", url, env=env)
     assert by_code.code == 0, by_code.output

@@ -69,12 +69,12 @@ def test_every_example_simulates_against_the_devnet(shared_devnet, tmp_path, exa
     run = simulate(str(EXAMPLES / example), "--json", "--report-dir", str(tmp_path))
     report = report_of(run)
     assert run.code == 0, run.output  # nothing fails; skipped checks are warnings
-    assert report["schemaVersion"] == 1 and report["result"] == "warn"
+    assert report["schema_version"] == 2 and report["result"] == "warn"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "report.json", "report.md"]
     by_number = checks(report)
     assert sorted(by_number) == list(range(1, 9))
     # Every kind is simulated in full: nothing is skipped.
-    assert report["lifecycle"]["status"] == "pass" and report["lifecycle"]["delegatedToday"]["wouldPass"]
+    assert report["lifecycle"]["status"] == "pass" and report["lifecycle"]["delegated_today"]["would_pass"]
     expected = {n: "warn" if n == 7 or n in WARNINGS.get(example, ()) else "pass" for n in range(1, 9)}
     assert {n: c["status"] for n, c in by_number.items()} == expected
     skipped = {n for n, c in by_number.items() if c["skipped"]}
@@ -109,7 +109,7 @@ def test_a_listing_maps_every_key_and_runs_the_user_flows(shared_devnet, tmp_pat
         "a long took the long side to 1,484 TAO of its 1,500 TAO cap; the depth cap is 1,600 TAO (5% of the pool's "
         "32,000 TAO)"
     )
-    assert report["lifecycle"]["executionLandsAt"] == report["lifecycle"]["queuedAt"] + 172_800
+    assert report["lifecycle"]["execution_lands_at"] == report["lifecycle"]["queued_at"] + 172_800
 
 
 def test_a_pool_that_thinned_after_validation_fails_at_execution(cli, shared_devnet, tmp_path):
@@ -119,7 +119,7 @@ def test_a_pool_that_thinned_after_validation_fails_at_execution(cli, shared_dev
     assert run.code == 1, run.output
     report = report_of(run)
     assert report["result"] == "fail" and report["lifecycle"]["status"] == "fail"
-    assert "PoolBelowLiquidityThreshold" in report["lifecycle"]["revertReason"]
+    assert "PoolBelowLiquidityThreshold" in report["lifecycle"]["revert_reason"]
     by_number = checks(report)
     assert by_number[1]["status"] == "pass"  # the calls are right; the chain changed under them
     assert by_number[2]["status"] == "fail" and "execution reverted" in by_number[2]["summary"]
@@ -132,8 +132,8 @@ def test_a_market_update_that_changes_nothing_warns_per_key(cli, shared_devnet, 
     noop = tmp_path / "noop.yaml"
     noop.write_text(
         "version: 1\nkind: market-update\ntitle: Restate CHUTES\ndescription: Values equal to today's.\n"
-        f'market:\n  ticker: CHUTES\n  max_open_interest: "{current["max_open_interest"] // 10**18} TAO"\n'
-        f"  taker_fee: {current['taker_fee'] / 10**18}\n"
+        f'market:\n  ticker: CHUTES\n  max_open_interest: "{int(current["max_open_interest"]) // 10**18} TAO"\n'
+        f"  taker_fee: {int(current['taker_fee']) / 10**18}\n"
     )
     run = ok(simulate(str(noop), "--json", "--report-dir", str(tmp_path / "report")))
     check = checks(report_of(run))[2]
@@ -209,7 +209,7 @@ def test_guardians_are_replaced_and_each_can_do_only_what_it_is_for(shared_devne
         ],
         "ok",
     )  # fmt: skip
-    assert report["lifecycle"]["executionLandsAt"] == report["lifecycle"]["queuedAt"] + 172_800
+    assert report["lifecycle"]["execution_lands_at"] == report["lifecycle"]["queued_at"] + 172_800
 
 
 def test_guardians_that_would_be_one_key_revert_at_execution(shared_devnet, tmp_path):
@@ -223,7 +223,7 @@ def test_guardians_that_would_be_one_key_revert_at_execution(shared_devnet, tmp_
     run = simulate(str(clash), "--json", "--report-dir", str(tmp_path / "report"))
     assert run.code == 1, run.output
     report = report_of(run)
-    assert "GuardiansNotDistinct(0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f)" in report["lifecycle"]["revertReason"]
+    assert "GuardiansNotDistinct(0x23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f)" in report["lifecycle"]["revert_reason"]
     assert checks(report)[2]["status"] == "fail"
 
 
@@ -247,7 +247,7 @@ def test_protocol_params_reach_the_oracle_and_the_timelock(shared_devnet, tmp_pa
     assert flows["max pause"]["detail"].endswith(", 5d later")
     delay = report_of(ok(simulate(str(EXAMPLES / "upgrade-delay.yaml"), "--json", "--report-dir", str(tmp_path))))
     # An upgrade call: the timelock holds the proposal for the upgrade delay (9 days), not the 2-day minimum.
-    assert delay["lifecycle"]["executionLandsAt"] == delay["lifecycle"]["queuedAt"] + 9 * 86_400
+    assert delay["lifecycle"]["execution_lands_at"] == delay["lifecycle"]["queued_at"] + 9 * 86_400
     (row,) = checks(delay)[2]["rows"]
     assert (row["state"], row["before"], row["after"]) == (
         "protocol.upgrade_delay",
@@ -462,7 +462,7 @@ def test_a_source_without_the_emulator_gets_it_seeded_from_its_own_answers(share
     assert emulator["mode"] == "placed" and 19 in emulator["netuids"] and 64 in emulator["netuids"]
     seeded = {row["netuid"]: row for row in emulator["pools"]}
     reading = source.read(19)
-    assert int(seeded[19]["taoInPoolRao"]) == reading.tao_in_rao and int(seeded[19]["sourcePrice"]) == reading.price
+    assert int(seeded[19]["tao_in_pool_rao"]) == reading.tao_in_rao and int(seeded[19]["source_price"]) == reading.price
     assert report["result"] == "warn" and checks(report)[6]["status"] == "pass"
 
 

@@ -42,12 +42,12 @@ def test_open_and_close_pay_the_published_fees(cli, shared_devnet):
     assert int(opened["fee"]) == 25 * 10**15
     assert abs(int(opened["impact"]) - 10**20 // 300_000) < 10**13
     assert int(opened["margin"]) == 4_975 * 10**15 - int(opened["impact"])
-    assert int(opened["fillPrice"]) <= int(opened["acceptablePrice"])
+    assert int(opened["fill_price"]) <= int(opened["acceptable_price"])
     assert int(opened["entry_notional"]) >= 10 * WAD - 10**9 and opened["side"] == "long"
     shown = json.loads(ok(cli("market", "show", "CHUTES", "--json")).stdout)
     # Open interest is measured at the mark (the reference price), not at the fill: 0.1% less than the 10 TAO here.
-    at_mark = int(opened["size"]) * int(shown["referencePrice"]) // WAD
-    assert abs(int(shown["openInterest"]["long"]) - at_mark) <= 10**9
+    at_mark = int(opened["size"]) * int(shown["reference_price"]) // WAD
+    assert abs(int(shown["open_interest"]["long"]) - at_mark) <= 10**9
     listed = json.loads(ok(cli("trade", "positions", trader, "--json")).stdout)
     assert [p["ticker"] for p in listed] == ["CHUTES"]
 
@@ -93,7 +93,7 @@ def test_reverts_are_named(cli, shared_devnet):
 
 def test_a_fill_beyond_its_bounds_is_refused_before_sending(cli, shared_devnet):
     shown = json.loads(ok(cli("market", "show", "TARGON", "--json")).stdout)
-    below_reference = str(int(shown["referencePrice"]) * 99 // 100 / 10**18)
+    below_reference = str(int(shown["reference_price"]) * 99 // 100 / 10**18)
     refused = cli(
         "trade", "open", "TARGON", "long", "--margin", "1", "--leverage", "2x",
         "--acceptable-price", below_reference, "--account", "devnet:5",
@@ -143,7 +143,7 @@ def test_increase_reduce_and_remove_margin(cli, shared_devnet):
         ).stdout
     )
     # The increase sells (a short grows): its fill is at most the reference, its fee 0.25% of the added 4 TAO.
-    assert int(grown["fillPrice"]) <= int(grown["referencePrice"]) and int(grown["fee"]) == 10**16
+    assert int(grown["fill_price"]) <= int(grown["reference_price"]) and int(grown["fee"]) == 10**16
     assert abs(int(grown["size"])) > abs(int(opened["size"])) and grown["side"] == "short"
     ok(cli("devnet", "advance", "12"))
     reduced = json.loads(

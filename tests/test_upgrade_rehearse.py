@@ -84,18 +84,18 @@ def test_the_good_upgrade_passes_with_positions_the_rehearsal_opens(shared_devne
     # Funding: the index at the upgrade block is the touch's plus rate x elapsed, to the wei, on both markets.
     at_upgrade = [r for r in check(report, 9)["rows"] if r["block"].startswith("E (")]
     assert {r["index"] for r in at_upgrade} == {"AFFINE funding", "MTSOS funding", "interest"}
-    assert all(r["index value"] == r["predicted"] for r in at_upgrade)
+    assert all(r["index_value"] == r["predicted"] for r in at_upgrade)
     assert "0.28125% per 8 h" in at_upgrade[0]["rate"]  # (11 - 5) / 16 x 0.75%: the touch's 1 TAO long included
     trials = {(r["market"], r["side"], r["action"]): r for r in check(report, 10)["rows"]}
     assert len(trials) == 12
     assert all(r["verdict"] == "ok" for k, r in trials.items() if k[0] == "AFFINE")
     # A keeper liquidates as soon as the reference, poked after the pool moved past the liquidation price, takes the
     # position out of health: within the partial band or past it, depending on the step the EMA takes.
-    liquidated = trials[("AFFINE", "short", "liquidate")]["after the upgrade"]
+    liquidated = trials[("AFFINE", "short", "liquidate")]["after_the_upgrade"]
     assert re.search(r"liquidated \((full|partial)\) after \d+ poke", liquidated), liquidated
     assert trials[("MTSOS", "long", "liquidate")]["verdict"] == "skipped"
     direct = {r["function"]: r for r in check(report, 11)["rows"]}
-    assert direct["initialize()"]["verdict"] == "ok" and "NotDelegateCall" in direct["initialize()"]["direct call"]
+    assert direct["initialize()"]["verdict"] == "ok" and "NotDelegateCall" in direct["initialize()"]["direct_call"]
     assert "openPosition(bytes32,bool,uint256,uint256,uint256)" in direct and "liquidate(address,bytes32)" in direct
     assert "megatao.storage.router" in check(report, 4)["summary"]  # only the module table was written
 

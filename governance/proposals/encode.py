@@ -37,10 +37,10 @@ class Encoded:
 
     def as_json(self) -> dict:
         return {
-            "proposalId": str(self.proposal_id),
-            "proposalIdHex": hex(self.proposal_id),
-            "descriptionHash": "0x" + self.description_hash.hex(),
-            "timelockOperationId": "0x" + self.timelock_operation_id.hex() if self.timelock_operation_id else None,
+            "proposal_id": str(self.proposal_id),
+            "proposal_id_hex": hex(self.proposal_id),
+            "description_hash": "0x" + self.description_hash.hex(),
+            "timelock_operation_id": "0x" + self.timelock_operation_id.hex() if self.timelock_operation_id else None,
             "description": self.description,
             "actions": [
                 {"target": a.target, "value": str(a.value), "calldata": "0x" + a.calldata.hex(),

@@ -11,9 +11,14 @@ from governance.proposals.loader import Loaded
 from megatao.clients.pools import MECHANISM_DYNAMIC
 from megatao.clients.protocol import Protocol
 from megatao.core.errors import InputError
+from megatao.core.params import MARKET, json_values
 from megatao.core.units import format_duration, format_fraction, format_tao
 
 WAD = 10**18
+#: The readings that are amounts (decimal strings in JSON); the others are seconds, ids, addresses or flags.
+AMOUNT_READINGS = frozenset(
+    {"price", "pool_tao", "insurance_fee_share", "quorum", "proposal_threshold", "proposer_votes"}
+)
 
 
 @dataclass
@@ -24,36 +29,48 @@ class ChainReport:
     readings: dict[str, object] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
 
+    def as_json(self) -> dict:
+        """The block and the readings: amounts (wei, prices, votes, WAD shares, the market's parameters by their unit)
+        as decimal strings, seconds and ids as numbers (cli/base.py)."""
+        readings = {}
+        for key, value in self.readings.items():
+            if key == "current_params":
+                value = json_values(MARKET, value)
+            elif key in AMOUNT_READINGS:
+                value = str(value)
+            readings[key] = value
+        return {"block": self.block, "readings": readings}
+
     def describe(self) -> str:
         r = self.readings
         parts = []
-        if "poolTao" in r:
+        if "pool_tao" in r:
             kind = "dynamic" if r["mechanism"] == MECHANISM_DYNAMIC else "stable"
             price = f"{r['price'] / 10**18:.9f} TAO"
-            parts.append(f"subnet {r['netuid']} ({kind}): pool {format_tao(r['poolTao'], 0)}, price {price}")
-        if "insuranceFeeShare" in r:
-            parts.append(f"insurance fund's share of fees {format_fraction(r['insuranceFeeShare'])}")
+            parts.append(f"subnet {r['netuid']} ({kind}): pool {format_tao(r['pool_tao'], 0)}, price {price}")
+        if "insurance_fee_share" in r:
+            parts.append(f"insurance fund's share of fees {format_fraction(r['insurance_fee_share'])}")
         if "quorum" in r:
             parts.append(
                 f"the vote needs a quorum of {r['quorum'] / WAD:,.0f} MEGA (For + Abstain); proposing needs "
-                f"{r['proposalThreshold'] / WAD:,.0f}"
-                + (f", the proposer has {r['proposerVotes'] / WAD:,.0f}" if "proposerVotes" in r else "")
+                f"{r['proposal_threshold'] / WAD:,.0f}"
+                + (f", the proposer has {r['proposer_votes'] / WAD:,.0f}" if "proposer_votes" in r else "")
             )
-        if "longestLpExit" in r:
-            parts.append(f"the protocol's longest LP exit {format_duration(r['longestLpExit'])}")
-        if "upgradeDelay" in r:
+        if "longest_lp_exit" in r:
+            parts.append(f"the protocol's longest LP exit {format_duration(r['longest_lp_exit'])}")
+        if "upgrade_delay" in r:
             parts.append(
-                f"the timelock's upgrade delay {format_duration(r['upgradeDelay'])}, the longest LP exit under the "
-                f"file's schedule {format_duration(r['longestLpExitAfter'])}"
+                f"the timelock's upgrade delay {format_duration(r['upgrade_delay'])}, the longest LP exit under the "
+                f"file's schedule {format_duration(r['longest_lp_exit_after'])}"
             )
-        if "pauseGuardian" in r:
-            proof = {True: "guardian-proof", False: "NOT guardian-proof"}.get(r.get("guardianProof"), "")
+        if "pause_guardian" in r:
+            proof = {True: "guardian-proof", False: "NOT guardian-proof"}.get(r.get("guardian_proof"), "")
             parts.append(
-                f"pause guardian {r['pauseGuardian']}, proposal guardian {r['proposalGuardian']}"
+                f"pause guardian {r['pause_guardian']}, proposal guardian {r['proposal_guardian']}"
                 + (f"; the proposal is {proof}" if proof else "")
             )
-        if "currentParams" in r:
-            parts.append(f"market listed, current max OI {format_tao(r['currentParams']['max_open_interest'], 0)}")
+        if "current_params" in r:
+            parts.append(f"market listed, current max OI {format_tao(r['current_params']['max_open_interest'], 0)}")
         return f"read at block {self.block}: " + ("; ".join(parts) or "nothing to read for this kind")
 
 
@@ -69,11 +86,11 @@ def check_governance(report: ChainReport, chain, proposer: str | None) -> Findin
     now = chain.guard(lambda: f.clock().call())
     report.readings["quorum"] = chain.guard(lambda: f.quorum(now - 1).call())
     threshold = chain.guard(lambda: f.proposalThreshold().call())
-    report.readings["proposalThreshold"] = threshold
+    report.readings["proposal_threshold"] = threshold
     if proposer is None:
         return None
     power = chain.guard(lambda: f.getVotes(proposer, now - 1).call())
-    report.readings["proposerVotes"] = power
+    report.readings["proposer_votes"] = power
     if power < threshold:
         return Finding(
             "CHAIN-PROPOSER-VOTES", "", 1, 1,

@@ -15,7 +15,7 @@ from typing import ClassVar, Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 Status = Literal["pass", "warn", "fail"]
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -96,7 +96,7 @@ class Report:
 
     def as_json(self) -> dict:
         return {
-            "schemaVersion": SCHEMA_VERSION,
+            "schema_version": SCHEMA_VERSION,
             "kind": self.KIND,
             "result": self.result,
             "counts": self.counts,

@@ -97,11 +97,11 @@ def session(
     }
     source_info = {
         "network": endpoint.network.name,
-        "chainId": chain_id,
-        "forkBlock": fork_block,
-        "forkBlockHash": "0x" + bytes(block["hash"]).hex(),
-        "forkTimestamp": block["timestamp"],
-        "deploymentBlock": record.get("block"),
+        "chain_id": chain_id,
+        "fork_block": fork_block,
+        "fork_block_hash": "0x" + bytes(block["hash"]).hex(),
+        "fork_timestamp": block["timestamp"],
+        "deployment_block": record.get("block"),
     }
     log_path = state_dir() / "simulations" / f"anvil-{chain_id}-{fork_block}-{path.stem}.log"
     with progress.step(f"forking chain {chain_id} at block {fork_block}"):
@@ -159,9 +159,9 @@ def deploy_upgrade(fork: Fork, proposal: Upgrade) -> dict[str, tuple[str, list[b
 def encoded_info(encoded, new_implementations: dict[str, str]) -> dict:
     """What the report's `proposal` says about the encoding: ids, hashes, the actions and new implementations."""
     return {
-        "proposalId": str(encoded.proposal_id),
-        "descriptionHash": "0x" + encoded.description_hash.hex(),
-        "timelockOperationId": "0x" + encoded.timelock_operation_id.hex() if encoded.timelock_operation_id else None,
+        "proposal_id": str(encoded.proposal_id),
+        "description_hash": "0x" + encoded.description_hash.hex(),
+        "timelock_operation_id": "0x" + encoded.timelock_operation_id.hex() if encoded.timelock_operation_id else None,
         "actions": [
             {
                 "target": a.target,
@@ -172,7 +172,9 @@ def encoded_info(encoded, new_implementations: dict[str, str]) -> dict:
             }
             for a in encoded.actions
         ],
-        "newImplementations": dict(sorted(new_implementations.items())),
+        "new_implementations": [
+            {"module": module, "implementation": address} for module, address in sorted(new_implementations.items())
+        ],
     }
 
 
@@ -417,10 +419,10 @@ def place_emulator(fork: Fork, proposal: Proposal, protocol, source: Chain) -> d
         rows.append(
             {
                 "netuid": netuid,
-                "taoInPoolRao": str(tao),
-                "alphaInPoolRao": str(alpha),
+                "tao_in_pool_rao": str(tao),
+                "alpha_in_pool_rao": str(alpha),
                 "mechanism": mechanism,
-                "sourcePrice": str(price),
+                "source_price": str(price),
             }
         )
     fork.node.set_code(ALPHA_PRECOMPILE, deployed_bytecode(EMULATOR_CONTRACT))

@@ -337,12 +337,12 @@ def check_positions(
         b, a = before.positions[h], after.positions[h]
         row = {"market": h.ticker, "side": h.side, "account": h.account}
         if isinstance(b, str) or (isinstance(b, dict) and b["size"] == 0):
-            row |= {"kept": "-", "accrued funding": "-", "accrued interest": "-", "verdict": "WARN: not readable"}
+            row |= {"kept": "-", "accrued_funding": "-", "accrued_interest": "-", "verdict": "WARN: not readable"}
             unreadable.append(f"{h.name}: {b if isinstance(b, str) else 'closed'} before the upgrade")
             rows.append(row)
             continue
         if isinstance(a, str):
-            row |= {"kept": a, "accrued funding": "-", "accrued interest": "-", "verdict": "FAIL"}
+            row |= {"kept": a, "accrued_funding": "-", "accrued_interest": "-", "verdict": "FAIL"}
             problems.append(f"{h.name}: position() {a} after the upgrade")
             rows.append(row)
             continue
@@ -358,14 +358,14 @@ def check_positions(
         ):
             label = "accrued funding" if key == "accruedFunding" else "accrued interest"
             if path is None:
-                row[label] = f"{b[key]} -> {a[key]} (not predicted)"
+                row[label.replace(" ", "_")] = f"{b[key]} -> {a[key]} (not predicted)"
                 continue
             # What the position owes moves by notional x the index's move (a long pays a rising funding index, a
             # short earns it), each reading rounded against the trader: within 1 wei of the exact figure.
             grown = sign * (path.predicted(after.timestamp) - path.predicted(before.timestamp)) * notional
             slack = 1 if path.exact else 1 + -(-notional // WAD)
             want = b[key] + (grown + WAD // 2) // WAD
-            row[label] = f"{b[key]:,} -> {a[key]:,} (expected {want:,})"
+            row[label.replace(" ", "_")] = f"{b[key]:,} -> {a[key]:,} (expected {want:,})"
             if abs((a[key] - b[key]) * WAD - grown) > slack * WAD:
                 verdicts.append(f"{label} {a[key]:,} wei, expected {want:,} (+-{slack})")
         if changed or verdicts:
@@ -485,7 +485,7 @@ def check_accrual(number: int, title: str, paths: list[Accrual], touches: dict[s
                 "block": path.base_label,
                 "elapsed": "0 s",
                 "rate": f"{format_fraction(rate0)} {unit}",
-                "index value": str(index0),
+                "index_value": str(index0),
                 "predicted": "(base)",
                 "verdict": "ok",
             }
@@ -500,7 +500,7 @@ def check_accrual(number: int, title: str, paths: list[Accrual], touches: dict[s
                     "block": f"{label} (block {reading.block})",
                     "elapsed": f"{reading.timestamp - t0} s",
                     "rate": "-" if rate is None else f"{format_fraction(rate)} {unit}",
-                    "index value": "-" if index is None else str(index),
+                    "index_value": "-" if index is None else str(index),
                     "predicted": str(want),
                     "verdict": "FAIL" if mine else "ok",
                 }

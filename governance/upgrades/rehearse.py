@@ -212,7 +212,7 @@ def rehearse(
     with progress.step("storage layout and selectors against the reference"):
         layout_check = check_layout(1, proposal, reference)
     with session(path, proposal, endpoint, fork_block, progress) as s:
-        s.source_info["layoutReference"] = _shown_path(reference)
+        s.source_info["layout_reference"] = _shown_path(reference)
         return _rehearse_on(s, path, proposal, proposer, layout_check, progress)
 
 

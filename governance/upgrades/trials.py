@@ -175,8 +175,8 @@ def check_trials(
                     "side": h.side,
                     "account": h.account,
                     "action": action,
-                    "before the upgrade": b.detail,
-                    "after the upgrade": a.detail,
+                    "before_the_upgrade": b.detail,
+                    "after_the_upgrade": a.detail,
                     "verdict": verdict,
                 }
             )
@@ -287,7 +287,7 @@ def check_direct_calls(
                     "module": item.module,
                     "implementation": f"{item.contract} at {address}",
                     "function": name,
-                    "direct call": "succeeded" if reason is None else f"reverts {reason}",
+                    "direct_call": "succeeded" if reason is None else f"reverts {reason}",
                     "verdict": verdict,
                 }
             )

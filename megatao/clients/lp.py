@@ -105,31 +105,38 @@ class LpStatus:
             )
         return f"{shares} shares of epoch {self.request_epoch}: void (missed), returned by `megatao lp claim`"
 
+    @property
+    def shares_value(self) -> int:
+        """What the account's shares are worth at the withdrawal value, wei."""
+        return self.shares * self.withdrawal_share_value // SHARE_UNIT
+
     def to_json(self) -> dict:
+        """Amounts, share counts and ratios as decimal strings; times, epochs as numbers (cli/base.py)."""
         return {
             "account": self.account,
             "now": self.now,
             "epoch": self.epoch,
-            "epochStart": self.epoch_start,
-            "epochEnd": self.epoch_end,
-            "depositWindow": {"open": self.deposit_window_open, "edge": self.deposit_window_edge},
-            "withdrawalWindow": {"open": self.withdrawal_window_open, "edge": self.withdrawal_window_edge},
-            "depositShareValue": self.deposit_share_value,
-            "withdrawalShareValue": self.withdrawal_share_value,
-            "depositEquity": self.deposit_equity,
-            "withdrawalEquity": self.withdrawal_equity,
-            "totalShares": self.total_shares,
-            "reserves": self.reserves,
-            "utilization": self.utilization,
-            "utilizationLimit": self.utilization_limit,
-            "accountDepositCap": self.account_deposit_cap,
-            "globalDepositCap": self.global_deposit_cap,
-            "shares": self.shares,
+            "epoch_start": self.epoch_start,
+            "epoch_end": self.epoch_end,
+            "deposit_window": {"open": self.deposit_window_open, "edge": self.deposit_window_edge},
+            "withdrawal_window": {"open": self.withdrawal_window_open, "edge": self.withdrawal_window_edge},
+            "deposit_share_value": str(self.deposit_share_value),
+            "withdrawal_share_value": str(self.withdrawal_share_value),
+            "deposit_equity": str(self.deposit_equity),
+            "withdrawal_equity": str(self.withdrawal_equity),
+            "total_shares": str(self.total_shares),
+            "reserves": str(self.reserves),
+            "utilization": str(self.utilization),
+            "utilization_limit": str(self.utilization_limit),
+            "account_deposit_cap": str(self.account_deposit_cap),
+            "global_deposit_cap": str(self.global_deposit_cap),
+            "shares": str(self.shares),
+            "shares_value": str(self.shares_value),
             "request": {
-                "shares": self.request_shares,
+                "shares": str(self.request_shares),
                 "epoch": self.request_epoch,
                 "status": self.request_status,
-                "value": self.request_value,
+                "value": str(self.request_value),
             },
         }
 

@@ -359,21 +359,21 @@ def row_to_json(row: ReplayRow) -> dict[str, Any]:
     return {
         "line": row.reading.line,
         "timestamp": row.reading.timestamp,
-        "timeUtc": utc_time(row.reading.timestamp),
+        "time_utc": utc_time(row.reading.timestamp),
         "spot": str(row.reading.spot),
-        "spotTao": format_price(row.reading.spot),
+        "spot_tao": format_price(row.reading.spot),
         "outcome": row.outcome.value,
         "elapsed": row.elapsed,
         "weighed": None if row.weighed is None else str(row.weighed),
-        "weighedTao": None if row.weighed is None else format_price(row.weighed),
-        "weighedSeconds": row.weighed_seconds,
+        "weighed_tao": None if row.weighed is None else format_price(row.weighed),
+        "weighed_seconds": row.weighed_seconds,
         "capped": row.capped,
         "ema": str(row.ema),
-        "emaTao": format_price(row.ema),
+        "ema_tao": format_price(row.ema),
         "held": str(row.held),
-        "heldTao": format_price(row.held),
-        "gapWad": str(row.gap),
-        "gapPercent": format_gap_percent(row.gap),
+        "held_tao": format_price(row.held),
+        "gap_wad": str(row.gap),
+        "gap_percent": format_gap_percent(row.gap),
     }
 
 
@@ -407,6 +407,17 @@ class OracleState:
         """The same state, for the Python arithmetic (`EmaState.preview` answers what `previewUpdate()` does)."""
         return EmaState(self.ema, self.last_spot, self.last_update, self.max_elapsed)
 
+    def as_json(self) -> dict:
+        """Prices and the gap as decimal strings, times and seconds as numbers (cli/base.py)."""
+        return {
+            "oracle": self.address,
+            "ema": str(self.ema),
+            "held_spot": str(self.last_spot),
+            "gap_wad": str(self.gap),
+            "last_update": self.last_update,
+            "max_elapsed": self.max_elapsed,
+        }
+
 
 @dataclass(frozen=True)
 class UpdateResult:
@@ -428,6 +439,55 @@ class UpdateResult:
     @property
     def previous_ema(self) -> int:
         return self.previous.ema
+
+    def as_json(self) -> dict:
+        """What `megatao oracle update --json` prints: prices as decimal strings (cli/base.py)."""
+        return {
+            "oracle": self.state.address,
+            "outcome": self.outcome.value,
+            "transaction": self.tx_hash,
+            "block": self.block,
+            "gas_used": self.gas_used,
+            "elapsed": self.elapsed,
+            "weighed": None if self.weighed is None else str(self.weighed),
+            "weighed_seconds": self.weighed_seconds,
+            "max_elapsed": self.previous.max_elapsed,
+            "previous_ema": str(self.previous_ema),
+            "ema": str(self.state.ema),
+            "held_spot": str(self.state.last_spot),
+            "last_update": self.state.last_update,
+            "gap_wad": str(self.state.gap),
+        }
+
+
+@dataclass(frozen=True)
+class IndexReading:
+    """An index market's oracle beside the live spot (the sum of alpha prices) at chain time `now`."""
+
+    state: OracleState
+    spot: int
+    now: int
+
+    @property
+    def gap_percent(self) -> float:
+        """The live spot against the EMA, in percent."""
+        return (self.spot - self.state.ema) * 100 / self.state.ema if self.state.ema else 0.0
+
+    @property
+    def age(self) -> int:
+        return self.state.age(self.now)
+
+    def as_json(self) -> dict:
+        return {
+            "oracle": self.state.address,
+            "ema": str(self.state.ema),
+            "spot": str(self.spot),
+            "gap_percent": self.gap_percent,
+            "held_spot": str(self.state.last_spot),
+            "max_elapsed": self.state.max_elapsed,
+            "last_update": self.state.last_update,
+            "age": self.age,
+        }
 
 
 class UpdateWouldRevert(TransactionError):
@@ -490,6 +550,12 @@ class MtsosOracleClient:
     def now(self) -> int:
         """The latest block's timestamp: the chain's time."""
         return self.chain.guard(lambda: int(self.chain.w3.eth.get_block("latest")["timestamp"]))
+
+    def index_reading(self) -> IndexReading:
+        """The oracle's state beside the sum of alpha prices the precompile reports now."""
+        from megatao.clients.pools import AlphaPrecompile
+
+        return IndexReading(self.state(), AlphaPrecompile(self.chain).sum_alpha_price(), self.now())
 
     def preview_update(self) -> tuple[int, int]:
         """`previewUpdate()`: the EMA and the held reading an update would store now (against the latest block);

@@ -91,6 +91,26 @@ class PoolReading:
         return Decimal(self.tao_in_rao) / RAO_PER_UNIT
 
 
+@dataclass(frozen=True)
+class PoolRow:
+    """One subnet pool as `megatao pool list` shows it: the precompile's reading and, when seeded, its ticker."""
+
+    reading: PoolReading
+    ticker: str | None
+    role: str | None
+
+    def as_json(self) -> dict:
+        return {
+            "netuid": self.reading.netuid,
+            "ticker": self.ticker,
+            "role": self.role,
+            "price": str(self.reading.price),
+            "tao_in_pool_rao": str(self.reading.tao_in_rao),
+            "alpha_in_pool_rao": str(self.reading.alpha_in_rao),
+            "mechanism": self.reading.mechanism,
+        }
+
+
 class AlphaPrecompile:
     """The Alpha precompile (or its emulator) on one chain."""
 
@@ -112,6 +132,16 @@ class AlphaPrecompile:
                 mechanism=functions.getSubnetMechanism(netuid).call(),
             )
         )
+
+    def pool_rows(self, seeds: list[PoolSeed]) -> list[PoolRow]:
+        """Every pool: the emulator's own, or, on a chain with the real precompile, the subnets of `seeds`."""
+        by_netuid = {seed.netuid: seed for seed in seeds}
+        netuids = self.seeded_netuids() if self.is_emulator() else [seed.netuid for seed in seeds]
+        rows = []
+        for netuid in netuids:
+            seed = by_netuid.get(netuid)
+            rows.append(PoolRow(self.read(netuid), seed.ticker if seed else None, seed.role if seed else None))
+        return rows
 
     def sum_alpha_price(self) -> int:
         return self.chain.guard(lambda: self.contract.functions.getSumAlphaPrice().call())

@@ -42,6 +42,32 @@ class MarketView:
     trader_profit: int = 0  # the traders' unrealized profit, wei, and its cap (above it: auto-deleveraging)
     trader_profit_cap: int = 0
 
+    def as_json(self) -> dict:
+        """Prices, amounts and WAD ratios as decimal strings; the parameters by their unit (cli/base.py)."""
+        from megatao.core.params import MARKET, json_values
+
+        return {
+            "market_id": "0x" + self.market_id.hex(),
+            "ticker": self.ticker,
+            "kind": self.kind,
+            "netuid": self.netuid,
+            "status": self.status,
+            "listed_at": self.listed_at,
+            "params": json_values(MARKET, self.params),
+            "price": str(self.price),
+            "reference_price": str(self.reference_price),
+            "moving_price": str(self.moving_price),
+            "divergence": str(self.divergence),
+            "price_broken": self.price_broken,
+            "pool_tao": str(self.pool_tao),
+            "below_liquidity_threshold": self.below_liquidity_threshold,
+            "open_interest": {"long": str(self.long_open_interest), "short": str(self.short_open_interest)},
+            "depth_cap": str(self.depth_cap),
+            "trader_profit": {"now": str(self.trader_profit), "cap": str(self.trader_profit_cap)},
+            "funding_rate_8h": str(self.funding_rate_8h),
+            "reduce_only": self.reduce_only,
+        }
+
 
 #: `oraclePrices(marketId)`'s fields, in order.
 ORACLE_PRICE_FIELDS = (

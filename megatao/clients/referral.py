@@ -74,6 +74,23 @@ class ReferralAccount:
         """What a claim pays now: the rewards in whole rao."""
         return self.rewards - self.rewards % WEI_PER_RAO
 
+    def as_json(self) -> dict:
+        """Rewards and the discount (WAD) as decimal strings, times as numbers (cli/base.py)."""
+        return {
+            "address": self.address,
+            "code": self.code or None,
+            "tier": self.tier,
+            "tier_name": self.tier_name,
+            "builder": self.builder,
+            "rewards": str(self.rewards),
+            "claimable": str(self.claimable),
+            "referrer": self.referrer,
+            "referrer_code": self.referrer_code or None,
+            "first_trade_at": self.first_trade_at,
+            "discount_ends_at": self.discount_ends_at,
+            "discount_now": str(self.discount_now),
+        }
+
 
 class Referral:
     """The referral functions of the protocol recorded for `protocol`'s chain."""

@@ -9,7 +9,7 @@ from web3.logs import DISCARD
 
 from megatao.clients.protocol import Protocol
 from megatao.core.errors import InputError
-from megatao.core.units import WAD, WEI_PER_RAO
+from megatao.core.units import WAD, WEI_PER_RAO, format_fraction
 
 LIQUIDATION_STATUS = ("healthy", "partial", "full")
 
@@ -34,7 +34,8 @@ class PositionView:
     liquidation_status: str
 
     def as_json(self) -> dict:
-        return {k: (str(v) if isinstance(v, int) and abs(v) > 2**53 else v) for k, v in vars(self).items()}
+        """Every figure is an amount, price or WAD ratio: a decimal string (cli/base.py)."""
+        return {k: str(v) if isinstance(v, int) else v for k, v in vars(self).items()}
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class Fill:
     impact: int
 
     def as_json(self) -> dict:
-        return {"fillPrice": str(self.price), "fee": str(self.fee), "impact": str(self.impact)}
+        return {"fill_price": str(self.price), "fee": str(self.fee), "impact": str(self.impact)}
 
 
 class Trading:
@@ -71,6 +72,33 @@ class Trading:
     def deadline(self, seconds: int) -> int:
         """The latest block's time plus `seconds`: the last moment the trade may execute."""
         return self.chain.guard(lambda: self.chain.w3.eth.get_block("latest")["timestamp"]) + seconds
+
+    def fill_bounds(
+        self, ticker: str, buy: bool, max_slippage: int, acceptable_price: int | None, wait: int
+    ) -> tuple[int, int, int]:
+        """(acceptable price, deadline, reference price) of a fill: the acceptable price `max_slippage` (WAD) from
+        the reference price unless given, the deadline `wait` seconds after the latest block's time."""
+        reference, acceptable = self.bounds(ticker, buy, max_slippage)
+        if acceptable_price is not None:
+            acceptable = acceptable_price
+        return acceptable, self.deadline(wait), reference
+
+    @staticmethod
+    def reduce_size(position: PositionView, size: int | None = None, fraction: int | None = None) -> int:
+        """The size a reduce closes, given as units (x 1e18) or as a WAD fraction of `position` (exactly one of
+        them): more than nothing, less than all of it (closing all is `close`)."""
+        if (size is None) == (fraction is None):
+            raise InputError("give one of --size and --fraction")
+        held = abs(position.size)
+        if fraction is not None:
+            if not 0 < fraction < WAD:
+                raise InputError(
+                    f"--fraction {format_fraction(fraction)} must be above 0% and below 100% (close to close it all)"
+                )
+            size = held * fraction // WAD
+        if size >= held:
+            raise InputError(f"--size must be below the position's {held / WAD:,.6f} (close to close it all)")
+        return size
 
     def open(
         self,
@@ -144,7 +172,7 @@ class Trading:
 
     def auto_deleverage(self, account: str, ticker: str, keeper: LocalAccount) -> dict:
         receipt = self.chain.transact(self.functions.autoDeleverage(account, self.market_id(ticker)), keeper)
-        return {"block": receipt["blockNumber"], "gasUsed": receipt["gasUsed"]}
+        return {"block": receipt["blockNumber"], "gas_used": receipt["gasUsed"]}
 
     def add_margin(self, ticker: str, amount: int, signer: LocalAccount) -> PositionView:
         self.chain.transact(self.functions.addMargin(self.market_id(ticker)), signer, value=amount)
@@ -152,7 +180,7 @@ class Trading:
 
     def liquidate(self, account: str, ticker: str, keeper: LocalAccount) -> dict:
         receipt = self.chain.transact(self.functions.liquidate(account, self.market_id(ticker)), keeper)
-        return {"block": receipt["blockNumber"], "gasUsed": receipt["gasUsed"]}
+        return {"block": receipt["blockNumber"], "gas_used": receipt["gasUsed"]}
 
     def position(self, account: str, ticker: str) -> PositionView:
         info = self.chain.guard(lambda: self.functions.position(account, self.market_id(ticker)).call())

@@ -314,6 +314,20 @@ def display_rows(
     return rows
 
 
+#: The units whose values count seconds or days: numbers in a JSON document; every other unit's value (WAD, wei) is
+#: an amount, a decimal string (the convention of cli/base.py).
+COUNTING_UNITS = frozenset({"duration", "days"})
+
+
+def json_values(table: tuple[Param, ...], values: dict[str, int]) -> dict[str, int | str]:
+    """`values` (key -> chain value) for a JSON document: seconds and days as numbers, amounts as decimal strings."""
+    units = {p.key: p.unit for p in table}
+    return {
+        key: str(value) if isinstance(value, int) and units.get(key) not in COUNTING_UNITS else value
+        for key, value in values.items()
+    }
+
+
 def all_aliases() -> dict[str, str]:
     """Every old key of every table -> its new key (the keys' last parts, as a YAML mapping holds them)."""
     return {old: new for table in TABLES.values() for old, new in aliases(table).items()}

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from megatao.core.errors import MegaTAOError, did_you_mean
+from megatao.core.errors import InputError, MegaTAOError, did_you_mean
 from megatao.core.paths import display
 from megatao.node.accounts import DEV_ACCOUNT_COUNT, dev_account
 
@@ -186,6 +186,19 @@ def _keystore_info(path: Path) -> AccountInfo:
     except KeystoreFileError as exc:
         return AccountInfo(path.name, None, "keystore", path=path, problem=exc.reason)
     return AccountInfo(path.name, address, "keystore", path=path)
+
+
+def address_of(name: str, what: str = "the account") -> str:
+    """An address given as such, or the address of a keystore account or devnet:N whose address is known without
+    its password (a keystore made by cast does not store it); `what` names `name` in the error."""
+    from web3 import Web3
+
+    if Web3.is_address(name):
+        return Web3.to_checksum_address(name)
+    for info in list_accounts():
+        if info.name == name and info.address:
+            return info.address
+    raise InputError(f"{what} '{name}' is neither an address nor an account with a known address")
 
 
 def list_accounts(include_devnet: bool = True) -> list[AccountInfo]:

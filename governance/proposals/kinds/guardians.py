@@ -172,7 +172,7 @@ def chain_checks(p: Model, ctx: ChainContext) -> None:
         return
     pause_now = ctx.chain.guard(lambda: ctx.functions.guardian().call())
     veto_now = ctx.chain.guard(lambda: gov.governor.functions.proposalGuardian().call())
-    ctx.report.readings.update({"pauseGuardian": pause_now, "proposalGuardian": veto_now})
+    ctx.report.readings.update({"pause_guardian": pause_now, "proposal_guardian": veto_now})
     pause = pause_now if p.pause_guardian is None else p.pause_guardian
     veto = veto_now if p.proposal_guardian is None else p.proposal_guardian
     if pause == veto and pause != ZERO:
@@ -187,7 +187,7 @@ def chain_checks(p: Model, ctx: ChainContext) -> None:
     targets, values, calldatas = [a.target for a in calls], [a.value for a in calls], [a.calldata for a in calls]
     governor = gov.governor.functions
     proof = ctx.chain.guard(lambda: governor.isGuardianProof(targets, values, calldatas).call())
-    ctx.report.readings["guardianProof"] = proof
+    ctx.report.readings["guardian_proof"] = proof
     if not proof:
         ctx.fail(
             "CHAIN-GUARDIAN-PROOF",

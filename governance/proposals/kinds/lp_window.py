@@ -109,7 +109,7 @@ def chain_checks(p, ctx: ChainContext) -> None:
     current = max(length, next_length if next_from else 0)
     epoch = max(current, p.epoch_length)
     exit_ = epoch + p.withdraw_window - 1
-    ctx.report.readings.update({"upgradeDelay": delay, "longestLpExitAfter": exit_})
+    ctx.report.readings.update({"upgrade_delay": delay, "longest_lp_exit_after": exit_})
     if exit_ >= delay:
         ctx.fail(
             "CHAIN-LP-EXIT-SHORTER-THAN-UPGRADE-DELAY",

@@ -139,7 +139,7 @@ def _check_pool(p: Model, ctx: ChainContext) -> None:
     reading = alpha.read(netuid)
     pool_wei = reading.tao_in_rao * WEI_PER_RAO
     ctx.report.readings.update(
-        {"netuid": netuid, "mechanism": reading.mechanism, "price": reading.price, "poolTao": pool_wei}
+        {"netuid": netuid, "mechanism": reading.mechanism, "price": reading.price, "pool_tao": pool_wei}
     )
     if reading.mechanism != MECHANISM_DYNAMIC:
         ctx.fail("CHAIN-SUBNET-DYNAMIC", ("market", "netuid"), f"subnet {netuid} is not a dynamic subnet (price fixed)")

@@ -135,7 +135,7 @@ def chain_checks(p: Model, ctx: ChainContext) -> None:
         ctx.fail("CHAIN-MARKET-LISTED", ("market", "ticker"), f"no market '{ticker}' is listed", "check the ticker")
         return
     current = dict(zip(MARKET_KEYS, chain.guard(lambda: functions.marketParams(market_id).call()), strict=True))
-    ctx.report.readings["currentParams"] = current
+    ctx.report.readings["current_params"] = current
     _check_alpha_only(p, ctx, alpha=chain.guard(lambda: functions.market(market_id).call())[1] == KIND_ALPHA)
     merged = current | p.market.model_dump(exclude={"ticker", "status"}, exclude_none=True)
     # The update's keys with the market's current values: the relations between keys must still hold.

@@ -269,7 +269,7 @@ def chain_checks(p, ctx: ChainContext) -> None:
             )
     if p.upgrade_delay is not None:
         exit_ = chain.guard(lambda: f.longestLpExit().call())
-        ctx.report.readings["longestLpExit"] = exit_
+        ctx.report.readings["longest_lp_exit"] = exit_
         if p.upgrade_delay <= exit_:
             ctx.fail(
                 "CHAIN-UPGRADE-DELAY-LONGER-THAN-LP-EXIT",

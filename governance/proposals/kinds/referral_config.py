@@ -172,7 +172,7 @@ def key_targets(p, new_implementations: dict[str, str]) -> list[KeyTarget]:
 
 def chain_checks(p, ctx: ChainContext) -> None:
     insurance, _ = ctx.chain.guard(lambda: ctx.functions.tradingFeeSplit().call())
-    ctx.report.readings["insuranceFeeShare"] = insurance
+    ctx.report.readings["insurance_fee_share"] = insurance
     for index, tier in enumerate(p.tiers):
         total = tier.referrer_share + tier.referee_discount + p.builder_fee_share + insurance
         if total > WAD:
