@@ -33,7 +33,7 @@ def _protocol(network: str | None, rpc_url: str | None):
 
 def _index_reading(protocol, m: MarketView):
     """The index oracle behind an index market beside the live spot (IndexReading)."""
-    from megatao.clients.oracle import MtsosOracleClient
+    from megatao.clients.oracle_chain import MtsosOracleClient
 
     return MtsosOracleClient(protocol.chain, protocol.index_oracle(m.market_id)).index_reading()
 

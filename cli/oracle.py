@@ -141,7 +141,7 @@ def replay(file: Path, chart_path: Path | None, max_elapsed: str, as_json: bool)
 
 
 def _client(network: str | None, rpc_url: str | None):
-    from megatao.clients.oracle import MtsosOracleClient
+    from megatao.clients.oracle_chain import MtsosOracleClient
     from megatao.node.chain import Chain
 
     client = MtsosOracleClient.from_deployment(Chain(resolve_endpoint(network, rpc_url)))
@@ -158,7 +158,7 @@ def show(network: str | None, rpc_url: str | None, as_json: bool) -> None:
 
     The oracle's address comes from the deployment record, deployments/<chainId>.json.
     """
-    from megatao.clients.oracle import UpdateWouldRevert
+    from megatao.clients.oracle_chain import UpdateWouldRevert
 
     client = _client(network, rpc_url)
     state = client.state()
@@ -220,7 +220,7 @@ def update(network: str | None, rpc_url: str | None, as_json: bool) -> None:
 
     The oracle's address comes from the deployment record, deployments/<chainId>.json.
     """
-    from megatao.clients.oracle import MtsosOracleClient
+    from megatao.clients.oracle_chain import MtsosOracleClient
     from megatao.node.accounts import dev_account
     from megatao.node.chain import Chain
 

@@ -218,7 +218,16 @@ def test_every_json_document_keeps_the_convention(shared_devnet, tmp_path, monke
     key = tmp_path / "key"
     key.write_text("0x" + "42" * 32)
 
-    # Offline, and reads.
+    _reads(megatao, tmp_path, password, key)
+    _lp_epoch_and_a_position(megatao)
+    _a_liquidation_and_a_settlement(megatao)
+    _two_proposals(megatao, tmp_path)
+    _a_referral_and_an_adl(megatao)
+    assert megatao.covered == set(JSON_COMMANDS), sorted(set(JSON_COMMANDS) ^ megatao.covered)
+
+
+def _reads(megatao, tmp_path, password, key) -> None:
+    """Offline commands, reads and reports."""
     megatao("account", "new", "alice", "--password-file", str(password), "--json")
     megatao("account", "import", "bob", "--private-key-file", str(key), "--password-file", str(password), "--json")
     megatao("account", "list", "--json")
@@ -249,6 +258,9 @@ def test_every_json_document_keeps_the_convention(shared_devnet, tmp_path, monke
     for report in reports.glob("*/report.json"):
         assert convention_problems(json.loads(report.read_text())) == [], report
 
+
+def _lp_epoch_and_a_position(megatao) -> None:
+    """An LP's epoch, and a position's life on TEMPLAR."""
     # An LP's epoch: deposit, request the withdrawal, claim it in the next epoch's withdrawal window.
     if not next_epoch(megatao, within_windows=True):
         next_epoch(megatao)
@@ -270,6 +282,9 @@ def test_every_json_document_keeps_the_convention(shared_devnet, tmp_path, monke
     megatao("devnet", "advance", "12")
     megatao("trade", "close", "TEMPLAR", *account(3), "--json")
 
+
+def _a_liquidation_and_a_settlement(megatao) -> None:
+    """A liquidation on LIUM and a settled TARGON."""
     # A liquidation on LIUM: its price halves, and keepers' pokes bring the reference down to it.
     victim = dev_account(4).address
     megatao("trade", "open", "LIUM", "long", "--margin", "3", "--leverage", "3x", *account(4), "--json")
@@ -286,6 +301,9 @@ def test_every_json_document_keeps_the_convention(shared_devnet, tmp_path, monke
     megatao("devnet", "advance", "1h1m")
     megatao("market", "settle", "TARGON", *account(5), "--json")
 
+
+def _two_proposals(megatao, tmp_path) -> None:
+    """Two proposals through governance, voted directly and by relayed ballots."""
     # Two proposals through governance: the referral tiers, and a 1% cap on the traders' profit.
     pnl = tmp_path / "pnl-cap.yaml"
     pnl.write_text(PNL_CAP)
@@ -308,6 +326,9 @@ def test_every_json_document_keeps_the_convention(shared_devnet, tmp_path, monke
     megatao("proposal", "execute", str(pnl), *account(1))
     assert megatao("proposal", "status", str(pnl), "--json")["state"] == "Executed"
 
+
+def _a_referral_and_an_adl(megatao) -> None:
+    """A referral's reward claimed, and an auto-deleveraging."""
     # A referral: a code, a referee's trade, the referrer's reward claimed.
     megatao("referral", "register", "ALICE_2026", *account(7), "--json")
     megatao("referral", "bind", "ALICE_2026", *account(8), "--json")
@@ -324,5 +345,3 @@ def test_every_json_document_keeps_the_convention(shared_devnet, tmp_path, monke
     profit = megatao("market", "show", "CHUTES", "--json")["trader_profit"]
     assert int(profit["now"]) > int(profit["cap"]), profit
     megatao("trade", "adl", dev_account(6).address, "CHUTES", *account(0), "--json")
-
-    assert megatao.covered == set(JSON_COMMANDS), sorted(set(JSON_COMMANDS) ^ megatao.covered)
